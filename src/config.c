@@ -1,0 +1,429 @@
+/* config.c -- INI files through inih.  inih hands values that live only for
+ * the handler call, so everything is copied; its reader is ours so we know
+ * the line of every key and can say "line too long" instead of letting inih
+ * truncate the line silently. */
+#include "config.h"
+#include "util.h"
+
+#include <ini.h>
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Reader state: either a FILE or a string. */
+typedef struct rd {
+	FILE *f;
+	const char *str;
+	unsigned line;
+	int too_long;          /* line number of the first over-long line */
+	int cont;              /* current line starts with white space */
+	nl_settings *s;
+	nl_config *last_sec;
+	nl_cfg_entry *last;    /* last entry, for continuation lines */
+	const char *file;
+} rd;
+
+static char *reader(char *str, int num, void *stream)
+{
+	rd *r = stream;
+	size_t n = 0;
+	if (r->too_long)
+		return NULL;
+	int c = EOF;
+	for (;;) {
+		if (r->f)
+			c = fgetc(r->f);
+		else
+			c = *r->str ? (unsigned char)*r->str++ : EOF;
+		if (c == EOF)
+			break;
+		if ((int)n >= num - 2) {           /* no room for this byte, '\n' and NUL */
+			if (c == '\n')
+				break;
+			r->too_long = (int)r->line + 1;
+			return NULL;
+		}
+		str[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	if (n == 0 && c == EOF)
+		return NULL;
+	str[n] = '\0';
+	r->line++;
+	r->cont = n > 0 && (str[0] == ' ' || str[0] == '\t');
+	return str;
+}
+
+nl_config *nl_settings_section(nl_settings *s, const char *name, int create)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->sec[i]->name, name) == 0)
+			return s->sec[i];
+	if (!create)
+		return NULL;
+	nl_config **v = realloc(s->sec, (s->n + 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	s->sec = v;
+	nl_config *c = calloc(1, sizeof *c);
+	if (!c || !(c->name = nl_strdup(name))) {
+		free(c);
+		return NULL;
+	}
+	c->file = s->file;
+	s->sec[s->n++] = c;
+	return c;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	rd *r = user;
+	nl_config *c = nl_settings_section(r->s, section, 1);
+	if (!c)
+		return 0;
+	if (!name) {                /* inih >= 51 calls us for a section header */
+		if (!c->line)
+			c->line = r->line;
+		return 1;
+	}
+	if (!c->line)
+		c->line = r->line;
+	/* A continuation line: inih calls the handler again with the same name. */
+	if (r->cont && r->last && r->last_sec == c && strcmp(r->last->key, name) == 0) {
+		size_t a = strlen(r->last->value), b = strlen(value);
+		char *v = realloc(r->last->value, a + b + 2);
+		if (!v)
+			return 0;
+		v[a] = '\n';
+		memcpy(v + a + 1, value, b + 1);
+		r->last->value = v;
+		return 1;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		nl_cfg_entry *e = realloc(c->e, cap * sizeof *e);
+		if (!e)
+			return 0;
+		c->e = e;
+		c->cap = cap;
+	}
+	nl_cfg_entry *e = &c->e[c->n];
+	e->key = nl_strdup(name);
+	e->value = nl_strdup(value);
+	e->line = r->line;
+	if (!e->key || !e->value) {
+		free(e->key);
+		free(e->value);
+		return 0;
+	}
+	c->n++;
+	r->last = e;
+	r->last_sec = c;
+	return 1;
+}
+
+static int parse(nl_settings *s, rd *r)
+{
+	int rc = ini_parse_stream(reader, r, handler, r);
+	const char *name = r->file ? r->file : "(configuration)";
+	if (r->too_long) {
+		nl_diag_error("%s:%d: line too long (more than %d bytes): split the value over "
+		              "indented continuation lines or move the list into a file",
+		              name, r->too_long, INI_MAX_LINE - 2);
+		s->errors++;
+		return NL_ECONFIG;
+	}
+	if (rc > 0) {
+		nl_diag_error("%s:%d: syntax error: expected '[section]', 'key = value' or a "
+		              "'#'/';' comment", name, rc);
+		s->errors++;
+		return NL_ECONFIG;
+	}
+	if (rc < 0) {
+		nl_diag_error("%s: out of memory while reading the configuration", name);
+		return NL_ENOMEM;
+	}
+	return 0;
+}
+
+int nl_settings_load(nl_settings *s, const char *file, const char *origin)
+{
+	rd r = {0};
+	s->file = nl_strdup(file);
+	s->origin = origin;
+	const char *slash = strrchr(file, '/');
+	s->dir = slash ? nl_strndup(file, (size_t)(slash - file + (slash == file))) : nl_strdup(".");
+	r.f = fopen(file, "r");
+	if (!r.f) {
+		nl_diag_error("%s: cannot read the configuration: %s", file, strerror(errno));
+		return NL_EIO;
+	}
+	r.s = s;
+	r.file = s->file;
+	int rc = parse(s, &r);
+	fclose(r.f);
+	return rc;
+}
+
+int nl_settings_load_string(nl_settings *s, const char *name, const char *text)
+{
+	rd r = {0};
+	s->file = name ? nl_strdup(name) : NULL;
+	s->dir = nl_strdup(".");
+	s->origin = "string";
+	r.str = text;
+	r.s = s;
+	r.file = s->file;
+	return parse(s, &r);
+}
+
+void nl_settings_free(nl_settings *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		nl_config *c = s->sec[i];
+		for (size_t j = 0; j < c->n; j++) {
+			free(c->e[j].key);
+			free(c->e[j].value);
+		}
+		free(c->e);
+		free(c->name);
+		free(c);
+	}
+	free(s->sec);
+	free(s->file);
+	free(s->dir);
+	memset(s, 0, sizeof *s);
+}
+
+static int is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *nl_config_discover(const char *dir, const char **origin)
+{
+	char *d = realpath(dir && *dir ? dir : ".", NULL);
+	nl_buf b = {0};
+	while (d) {
+		b.len = 0;
+		nl_buf_printf(&b, "%s%s.newslint.ini", d, strcmp(d, "/") ? "/" : "");
+		if (b.p && is_file(b.p)) {
+			free(d);
+			*origin = ".newslint.ini";
+			return nl_buf_take(&b);
+		}
+		char *slash = strrchr(d, '/');
+		if (!slash || strcmp(d, "/") == 0)
+			break;
+		if (slash == d)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	free(d);
+	b.len = 0;
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		nl_buf_printf(&b, "%s/newslint/config.ini", xdg);
+	else if (home && *home)
+		nl_buf_printf(&b, "%s/.config/newslint/config.ini", home);
+	if (b.p && is_file(b.p)) {
+		*origin = "XDG";
+		return nl_buf_take(&b);
+	}
+	nl_buf_free(&b);
+	return NULL;
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+size_t nl_cfg_count(const nl_config *c) { return c ? c->n : 0; }
+const char *nl_cfg_key(const nl_config *c, size_t i) { return c && i < c->n ? c->e[i].key : NULL; }
+const char *nl_cfg_value(const nl_config *c, size_t i) { return c && i < c->n ? c->e[i].value : NULL; }
+
+const nl_cfg_entry *nl_cfg_entry_of(const nl_config *c, const char *key)
+{
+	if (!c)
+		return NULL;
+	for (size_t i = c->n; i-- > 0;)
+		if (strcmp(c->e[i].key, key) == 0)
+			return &c->e[i];
+	return NULL;
+}
+
+const char *nl_cfg_get(const nl_config *c, const char *key)
+{
+	const nl_cfg_entry *e = nl_cfg_entry_of(c, key);
+	return e ? e->value : NULL;
+}
+
+static void where(nl_buf *b, const nl_config *c, const char *key)
+{
+	const nl_cfg_entry *e = key ? nl_cfg_entry_of(c, key) : NULL;
+	unsigned line = e ? e->line : c->line;
+	if (c->file && line)
+		nl_buf_printf(b, "%s:%u: ", c->file, line);
+	else if (c->file)
+		nl_buf_printf(b, "%s: ", c->file);
+	nl_buf_printf(b, "[%s] ", c->name);
+	if (key)
+		nl_buf_printf(b, "%s: ", key);
+}
+
+static void vreport(const nl_config *c, const char *key, int error, const char *fmt, va_list ap)
+{
+	nl_buf b = {0};
+	where(&b, c, key);
+	nl_buf_puts(&b, error ? "" : "warning: ");
+	nl_buf_vprintf(&b, fmt, ap);
+	if (error) {
+		nl_diag_error("%s", b.p ? b.p : "configuration error");
+		((nl_config *)c)->errors++;
+	} else {
+		nl_diag("%s", b.p ? b.p : "configuration warning");
+	}
+	nl_buf_free(&b);
+}
+
+void nl_cfg_error(const nl_config *c, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(c, key, 1, fmt, ap);
+	va_end(ap);
+}
+
+void nl_cfg_warn(const nl_config *c, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(c, key, 0, fmt, ap);
+	va_end(ap);
+}
+
+int nl_cfg_int(const nl_config *c, const char *key, long dflt, long min, long max, long *out)
+{
+	const char *v = nl_cfg_get(c, key);
+	*out = dflt;
+	if (!v)
+		return 0;
+	char *end;
+	errno = 0;
+	long x = strtol(v, &end, 10);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (!*v || *end || errno || x < min || x > max) {
+		nl_cfg_error(c, key, "expected a whole number from %ld to %ld, got '%s'", min, max, v);
+		return NL_ECONFIG;
+	}
+	*out = x;
+	return 0;
+}
+
+int nl_cfg_double(const nl_config *c, const char *key, double dflt, double min, double max, double *out)
+{
+	const char *v = nl_cfg_get(c, key);
+	*out = dflt;
+	if (!v)
+		return 0;
+	char *end;
+	errno = 0;
+	double x = strtod(v, &end);
+	while (*end == ' ' || *end == '\t' || *end == '%')
+		end++;
+	if (!*v || *end || errno || !(x >= min && x <= max)) {
+		nl_cfg_error(c, key, "expected a number from %g to %g, got '%s'", min, max, v);
+		return NL_ECONFIG;
+	}
+	*out = x;
+	return 0;
+}
+
+int nl_cfg_bool(const nl_config *c, const char *key, int dflt, int *out)
+{
+	const char *v = nl_cfg_get(c, key);
+	*out = dflt;
+	if (!v)
+		return 0;
+	static const char *yes[] = {"true", "yes", "on", "1"}, *no[] = {"false", "no", "off", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	nl_cfg_error(c, key, "expected true or false, got '%s'", v);
+	return NL_ECONFIG;
+}
+
+const char *nl_cfg_path(const nl_config *c, const char *path, char *buf, size_t size)
+{
+	int n;
+	if (path[0] == '/' || !c || !c->file)
+		n = snprintf(buf, size, "%s", path);
+	else {
+		const char *slash = strrchr(c->file, '/');
+		if (!slash)
+			n = snprintf(buf, size, "%s", path);
+		else
+			n = snprintf(buf, size, "%.*s/%s", (int)(slash - c->file), c->file, path);
+	}
+	return n < 0 || (size_t)n >= size ? NULL : buf;
+}
+
+void nl_cfg_check_keys(const nl_config *c, const char *const *known)
+{
+	size_t nk = 0;
+	while (known && known[nk])
+		nk++;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k;
+		for (k = 0; k < nk; k++)
+			if (strcmp(c->e[i].key, known[k]) == 0)
+				break;
+		if (k < nk)
+			continue;
+		/* Only the line of this occurrence: report it directly. */
+		const char *near = nl_nearest(c->e[i].key, known, nk);
+		nl_buf b = {0};
+		if (c->file)
+			nl_buf_printf(&b, "%s:%u: ", c->file, c->e[i].line);
+		nl_buf_printf(&b, "[%s] warning: unknown key '%s'", c->name, c->e[i].key);
+		if (near)
+			nl_buf_printf(&b, " (did you mean '%s'?)", near);
+		else if (nk) {
+			nl_buf_puts(&b, "; known keys:");
+			for (k = 0; k < nk; k++)
+				nl_buf_printf(&b, " %s", known[k]);
+		}
+		nl_diag("%s", b.p ? b.p : "unknown key");
+		nl_buf_free(&b);
+	}
+}
+
+int nl_parse_severity(const char *s, int allow_off)
+{
+	if (!s)
+		return -1;
+	if (strcasecmp(s, "info") == 0 || strcasecmp(s, "suggestion") == 0)
+		return NL_SEV_INFO;
+	if (strcasecmp(s, "warning") == 0 || strcasecmp(s, "warn") == 0)
+		return NL_SEV_WARNING;
+	if (strcasecmp(s, "error") == 0)
+		return NL_SEV_ERROR;
+	if (allow_off && (strcasecmp(s, "off") == 0 || strcasecmp(s, "false") == 0 ||
+	                  strcasecmp(s, "none") == 0))
+		return NL_SEV_OFF;
+	return -1;
+}

@@ -1,0 +1,739 @@
+/* driver.c -- one run of newslint: find the configuration of each file,
+ * load and create the plugins it names (once per configuration), lint the
+ * files (on several threads with -j), and print the reports in input order. */
+#include "driver.h"
+#include "config.h"
+#include "doc.h"
+#include "host.h"
+#include "loader.h"
+#include "report.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static const char *const default_plugins[] = {
+	"keyword-stuffing", "repetition", "spelling", "attribution",
+};
+
+static const char *const newslint_keys[] = {
+	"plugins", "plugin_path", "min_severity", "fail_on", NULL,
+};
+
+int nl_strv_add(nl_strv *s, const char *str)
+{
+	char **v = realloc(s->v, (s->n + 1) * sizeof *v);
+	if (!v)
+		return -1;
+	s->v = v;
+	if (!(s->v[s->n] = nl_strdup(str)))
+		return -1;
+	s->n++;
+	return 0;
+}
+
+void nl_strv_free(nl_strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+/* Split a list value on commas, spaces and newlines. */
+static void split_list(const char *v, nl_strv *out)
+{
+	const char *p = v;
+	while (p && *p) {
+		while (*p == ',' || *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		const char *q = p;
+		while (*q && *q != ',' && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r')
+			q++;
+		if (q > p) {
+			char *w = nl_strndup(p, (size_t)(q - p));
+			if (w) {
+				nl_strv_add(out, w);
+				free(w);
+			}
+		}
+		p = q;
+	}
+}
+
+/* ---- profiles: one configuration and the plugins it created ------------- */
+typedef struct profile {
+	char *file;                /* configuration file, NULL for built-in defaults */
+	nl_settings settings;
+	nl_loaded *loaded;
+	nl_pinst *pinst;
+	size_t n;
+	int min_sev, fail_on;
+	int broken;                /* configuration errors: files using it are not linted */
+	nl_strv dirs;              /* plugin folders, in search order */
+} profile;
+
+typedef struct run {
+	const nl_opts *o;
+	profile **prof;
+	size_t n_prof;
+	char *default_plugin_dir;
+	int status2;               /* something went wrong: exit 2 */
+	pthread_mutex_t lock;
+} run;
+
+static char *self_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return realpath(buf, NULL);
+}
+
+/* The fresh binary in the build tree uses the fresh plugins and rules there;
+ * an installed one uses $(pkglibdir) and $(pkgdatadir)/rules. */
+static void locate_defaults(run *r)
+{
+	char *me = self_dir();
+	char *bd = realpath(NL_BUILD_DIR, NULL);
+	if (me && bd && strcmp(me, bd) == 0) {
+		r->default_plugin_dir = nl_strdup(NL_BUILD_DIR "/plugins/.libs");
+		nl_host_set_rules_dir(NL_SRC_DIR "/rules");
+	} else {
+		r->default_plugin_dir = nl_strdup(NL_PKGLIBDIR);
+		nl_host_set_rules_dir(NL_PKGDATADIR "/rules");
+	}
+	const char *rd = getenv("NEWSLINT_RULES_DIR");
+	if (rd && *rd)
+		nl_host_set_rules_dir(rd);
+	free(me);
+	free(bd);
+}
+
+static void plugin_dirs(run *r, profile *p)
+{
+	for (size_t i = 0; i < r->o->plugin_path.n; i++)
+		nl_strv_add(&p->dirs, r->o->plugin_path.v[i]);
+	const char *env = getenv("NEWSLINT_PLUGIN_PATH");
+	if (env && *env) {
+		char *copy = nl_strdup(env), *save = NULL;
+		for (char *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save))
+			nl_strv_add(&p->dirs, t);
+		free(copy);
+	}
+	nl_config *ns = nl_settings_section(&p->settings, "newslint", 0);
+	const char *pp = nl_cfg_get(ns, "plugin_path");
+	if (pp) {
+		nl_strv v = {0};
+		split_list(pp, &v);
+		for (size_t i = 0; i < v.n; i++) {
+			char buf[PATH_MAX];
+			const char *x = nl_cfg_path(ns, v.v[i], buf, sizeof buf);
+			if (x)
+				nl_strv_add(&p->dirs, x);
+		}
+		nl_strv_free(&v);
+	}
+	nl_strv_add(&p->dirs, r->default_plugin_dir);
+}
+
+static int has(const nl_strv *s, const char *x)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], x) == 0)
+			return 1;
+	return 0;
+}
+
+/* Which plugins, in which order: [newslint] plugins (or the default four),
+ * plus --enable PLUGIN, minus --disable PLUGIN. */
+static void plugin_list(run *r, profile *p, nl_strv *out)
+{
+	nl_config *ns = nl_settings_section(&p->settings, "newslint", 0);
+	const char *v = nl_cfg_get(ns, "plugins");
+	if (v)
+		split_list(v, out);
+	else
+		for (size_t i = 0; i < sizeof default_plugins / sizeof *default_plugins; i++)
+			nl_strv_add(out, default_plugins[i]);
+	for (size_t i = 0; i < r->o->enable.n; i++) {
+		const char *e = r->o->enable.v[i];
+		if (!strchr(e, '.') && !has(out, e))
+			nl_strv_add(out, e);
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		if (has(&r->o->disable, out->v[i]) || has(out, out->v[i]) != 1) {
+			/* disabled, or listed twice (keep the first) */
+			int first = 1;
+			for (size_t k = 0; k < w; k++)
+				first &= strcmp(out->v[k], out->v[i]) != 0;
+			if (has(&r->o->disable, out->v[i]) || !first) {
+				free(out->v[i]);
+				continue;
+			}
+		}
+		out->v[w++] = out->v[i];
+	}
+	out->n = w;
+}
+
+static nl_rule *find_rule(profile *p, const char *id)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < p->pinst[i].n_rules; k++)
+			if (strcmp(p->pinst[i].rules[k].id, id) == 0)
+				return &p->pinst[i].rules[k];
+	return NULL;
+}
+
+static void rule_ids(profile *p, nl_strv *out)
+{
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < p->pinst[i].n_rules; k++)
+			nl_strv_add(out, p->pinst[i].rules[k].id);
+}
+
+/* [rules] and --enable/--disable RULE: severity policy. */
+static int apply_rule_policy(run *r, profile *p)
+{
+	int rc = 0;
+	nl_config *rs = nl_settings_section(&p->settings, "rules", 0);
+	for (size_t i = 0; rs && i < rs->n; i++) {
+		nl_cfg_entry *e = &rs->e[i];
+		nl_rule *rule = find_rule(p, e->key);
+		if (!rule) {
+			nl_strv ids = {0};
+			rule_ids(p, &ids);
+			const char *near = nl_nearest(e->key, (const char *const *)ids.v, ids.n);
+			nl_diag("%s:%u: [rules] warning: unknown rule '%s'%s%s%s", p->file ? p->file : "",
+			        e->line, e->key, near ? " (did you mean '" : "", near ? near : "",
+			        near ? "'?)" : "");
+			nl_strv_free(&ids);
+			continue;
+		}
+		int sev = nl_parse_severity(e->value, 1);
+		if (sev == -1) {
+			nl_cfg_error(rs, e->key, "expected off, info, warning or error, got '%s'", e->value);
+			rc = NL_ECONFIG;
+			continue;
+		}
+		rule->severity = sev;
+		rule->overridden = 1;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		const nl_strv *s = pass ? &r->o->disable : &r->o->enable;
+		for (size_t i = 0; i < s->n; i++) {
+			if (!strchr(s->v[i], '.'))
+				continue;
+			nl_rule *rule = find_rule(p, s->v[i]);
+			if (!rule) {
+				nl_diag("warning: --%s %s: no such rule (see --list-rules)",
+				        pass ? "disable" : "enable", s->v[i]);
+				continue;
+			}
+			if (pass) {
+				rule->severity = NL_SEV_OFF;
+			} else if (rule->severity == NL_SEV_OFF) {
+				rule->severity = rule->info->default_severity;
+				rule->overridden = 0;
+			}
+		}
+	}
+	return rc;
+}
+
+static int severity_key(nl_config *ns, const char *key, int dflt, int allow_never)
+{
+	const char *v = nl_cfg_get(ns, key);
+	if (!v)
+		return dflt;
+	if (allow_never && strcasecmp(v, "never") == 0)
+		return NL_FAIL_NEVER;
+	int s = nl_parse_severity(v, 0);
+	if (s < 0) {
+		nl_cfg_error(ns, key, "expected info, warning or error%s, got '%s'",
+		             allow_never ? " or never" : "", v);
+		return -2;
+	}
+	return s;
+}
+
+static profile *profile_open(run *r, const char *file, const char *origin)
+{
+	for (size_t i = 0; i < r->n_prof; i++) {
+		const char *f = r->prof[i]->file;
+		if ((!f && !file) || (f && file && strcmp(f, file) == 0))
+			return r->prof[i];
+	}
+	profile *p = calloc(1, sizeof *p);
+	profile **v = realloc(r->prof, (r->n_prof + 1) * sizeof *v);
+	if (!p || !v) {
+		free(p);
+		free(v);
+		return NULL;
+	}
+	r->prof = v;
+	r->prof[r->n_prof++] = p;
+	p->file = file ? nl_strdup(file) : NULL;
+	unsigned errs = nl_diag_errors();
+	if (file) {
+		if (nl_settings_load(&p->settings, file, origin) != 0)
+			p->broken = 1;
+	} else {
+		p->settings.origin = "built-in";
+	}
+	/* Unknown sections: a plugin section, [newslint] or [rules]. */
+	nl_config *ns = nl_settings_section(&p->settings, "newslint", 0);
+	if (ns)
+		nl_cfg_check_keys(ns, newslint_keys);
+	p->min_sev = r->o->min_sev >= 0 ? r->o->min_sev : severity_key(ns, "min_severity", NL_SEV_INFO, 0);
+	p->fail_on = r->o->fail_on >= 0 ? r->o->fail_on : severity_key(ns, "fail_on", NL_SEV_WARNING, 1);
+	if (p->min_sev < 0 || p->fail_on < 0)
+		p->broken = 1;
+	plugin_dirs(r, p);
+	nl_strv names = {0};
+	plugin_list(r, p, &names);
+	p->loaded = calloc(names.n + 1, sizeof *p->loaded);
+	p->pinst = calloc(names.n + 1, sizeof *p->pinst);
+	for (size_t i = 0; p->loaded && p->pinst && i < names.n; i++) {
+		nl_loaded l;
+		if (nl_load(names.v[i], (const char *const *)p->dirs.v, p->dirs.n, &l) != 0) {
+			r->status2 = 1;
+			continue;
+		}
+		nl_config *cfg = nl_settings_section(&p->settings, l.desc->name, 0);
+		if (nl_pinst_create(&p->pinst[p->n], l.desc, l.path, cfg) != 0) {
+			nl_pinst_destroy(&p->pinst[p->n]);
+			nl_unload(&l);
+			r->status2 = 1;
+			continue;
+		}
+		p->loaded[p->n] = l;
+		p->n++;
+	}
+	/* Sections nobody claims. */
+	for (size_t i = 0; i < p->settings.n; i++) {
+		nl_config *c = p->settings.sec[i];
+		if (!strcmp(c->name, "newslint") || !strcmp(c->name, "rules"))
+			continue;
+		int known = 0;
+		for (size_t k = 0; k < p->n && !known; k++)
+			known = strcmp(p->pinst[k].desc->name, c->name) == 0;
+		for (size_t k = 0; k < names.n && !known; k++)
+			known = strcmp(names.v[k], c->name) == 0;
+		if (!known) {
+			nl_strv cands = {0};
+			nl_strv_add(&cands, "newslint");
+			nl_strv_add(&cands, "rules");
+			for (size_t k = 0; k < sizeof default_plugins / sizeof *default_plugins; k++)
+				nl_strv_add(&cands, default_plugins[k]);
+			for (size_t k = 0; k < names.n; k++)
+				nl_strv_add(&cands, names.v[k]);
+			const char *near = nl_nearest(c->name, (const char *const *)cands.v, cands.n);
+			nl_diag("%s:%u: warning: section [%s] is not used by any loaded plugin%s%s%s",
+			        p->file ? p->file : "", c->line, c->name, near ? " (did you mean [" : "",
+			        near ? near : "", near ? "]?)" : "");
+			nl_strv_free(&cands);
+		}
+	}
+	nl_strv_free(&names);
+	if (apply_rule_policy(r, p) != 0)
+		p->broken = 1;
+	if (nl_diag_errors() != errs && p->file)
+		p->broken = p->broken || p->settings.errors;
+	return p;
+}
+
+static void profile_free(profile *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		nl_pinst_destroy(&p->pinst[i]);
+		nl_unload(&p->loaded[i]);
+	}
+	free(p->pinst);
+	free(p->loaded);
+	nl_settings_free(&p->settings);
+	nl_strv_free(&p->dirs);
+	free(p->file);
+	free(p);
+}
+
+/* The profile for a file: --config, else discovery from the file's folder. */
+static profile *profile_for(run *r, const char *path)
+{
+	if (r->o->config)
+		return profile_open(r, r->o->config, "--config");
+	char *dir;
+	if (strcmp(path, "-") == 0)
+		path = r->o->stdin_filename ? r->o->stdin_filename : "./-";
+	const char *slash = strrchr(path, '/');
+	dir = slash ? nl_strndup(path, (size_t)(slash - path + (slash == path))) : nl_strdup(".");
+	const char *origin = "built-in";
+	char *file = nl_config_discover(dir, &origin);
+	free(dir);
+	profile *p = profile_open(r, file, origin);
+	free(file);
+	return p;
+}
+
+/* ---- linting files ---------------------------------------------------------- */
+typedef struct job {
+	const char *arg;           /* as given */
+	const char *shown;         /* as shown in reports */
+	profile *prof;
+	nl_buf out;                /* rendered report part */
+	char *error;               /* file-level error message */
+	size_t count[3];           /* findings per severity (after --min-severity) */
+	int fail;                  /* a finding at or above fail_on */
+	int plugin_failed;
+	int done;
+} job;
+
+typedef struct pool {
+	run *r;
+	job *jobs;
+	size_t n, next;
+	const nl_formatter *fmt;
+	nl_report_ctx *ctx;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+} pool;
+
+static int detect_format(const run *r, const char *shown)
+{
+	if (r->o->input_format)
+		return r->o->input_format;
+	const char *dot = strrchr(shown, '.');
+	if (dot && (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown") ||
+	            !strcasecmp(dot, ".mdown") || !strcasecmp(dot, ".mkd")))
+		return NL_FORMAT_MARKDOWN;
+	return NL_FORMAT_TEXT;
+}
+
+static void lint(pool *pl, job *j)
+{
+	run *r = pl->r;
+	char *text = NULL;
+	size_t len = 0;
+	nl_doc *doc = NULL;
+	nl_items items = {0};
+	char err[512];
+	if (j->prof->broken) {
+		j->error = nl_strdup("not linted: its configuration has errors (see above)");
+		return;
+	}
+	int e = nl_read_file(j->arg, &text, &len);
+	if (e) {
+		j->error = nl_strdup(e == -EISDIR ? "is a folder (not supported yet: list its files)"
+		                                   : strerror(-e));
+		return;
+	}
+	if (nl_utf8_check(text, len, err, sizeof err) != 0) {
+		j->error = nl_strdup(err);
+		goto out;
+	}
+	if (nl_doc_build(j->shown, text, len, detect_format(r, j->shown), &doc) != 0) {
+		j->error = nl_strdup("out of memory (or input over 4 GB)");
+		goto out;
+	}
+	profile *p = j->prof;
+	for (size_t i = 0; i < p->n; i++) {
+		int rc = nl_pinst_check(&p->pinst[i], doc, &items);
+		if (rc != 0) {
+			nl_diag_error("%s: plugin %s failed (status %d); the other plugins' findings are kept",
+			              j->shown, p->pinst[i].desc->name, rc);
+			j->plugin_failed = 1;
+		}
+	}
+	nl_items_finish(&items, doc);
+	size_t w = 0;
+	for (size_t i = 0; i < items.n; i++) {
+		nl_item *x = &items.v[i];
+		if (x->severity < p->min_sev) {
+			nl_item_free(x);
+			continue;
+		}
+		j->count[x->severity]++;
+		if (p->fail_on != NL_FAIL_NEVER && x->severity >= p->fail_on)
+			j->fail = 1;
+		items.v[w++] = *x;
+	}
+	items.n = w;
+	nl_file_result fr = {j->shown, text, len, &items, NULL};
+	pl->fmt->file(pl->ctx, &fr, 0, &j->out);
+out:
+	nl_items_free(&items);
+	nl_doc_free(doc);
+	free(text);
+}
+
+static void *worker(void *arg)
+{
+	pool *pl = arg;
+	for (;;) {
+		pthread_mutex_lock(&pl->lock);
+		size_t i = pl->next < pl->n ? pl->next++ : pl->n;
+		pthread_mutex_unlock(&pl->lock);
+		if (i >= pl->n)
+			return NULL;
+		lint(pl, &pl->jobs[i]);
+		pthread_mutex_lock(&pl->lock);
+		pl->jobs[i].done = 1;
+		pthread_cond_broadcast(&pl->cond);
+		pthread_mutex_unlock(&pl->lock);
+	}
+}
+
+/* ---- listing and explaining ----------------------------------------------- */
+static void list_plugin_cb(void *ud, const char *name, const char *path)
+{
+	(void)ud;
+	nl_loaded l;
+	void (*hook)(void *, const char *) = NULL;
+	(void)hook;
+	if (nl_load(name, NULL, 0, &l) != 0 && nl_load(path, NULL, 0, &l) != 0) {
+		printf("%-20s (cannot load: see above)  %s\n", name, path);
+		return;
+	}
+	printf("%-20s %-8s %s\n%-20s %-8s %s\n", l.desc->name, l.desc->version ? l.desc->version : "",
+	       l.desc->summary ? l.desc->summary : "", "", "", l.path);
+	nl_unload(&l);
+}
+
+static int do_list(run *r)
+{
+	const char *first = r->o->files.n ? r->o->files.v[0] : "./-";
+	profile *p = profile_for(r, first);
+	if (!p)
+		return 2;
+	if (r->o->list_plugins) {
+		printf("Plugins found (first folder wins):\n");
+		nl_each_plugin_file((const char *const *)p->dirs.v, p->dirs.n, list_plugin_cb, NULL);
+		printf("\nEnabled for %s: ", p->file ? p->file : "the built-in configuration");
+		for (size_t i = 0; i < p->n; i++)
+			printf("%s%s", i ? ", " : "", p->pinst[i].desc->name);
+		printf("\n");
+	}
+	if (r->o->list_rules) {
+		for (size_t i = 0; i < p->n; i++)
+			for (size_t k = 0; k < p->pinst[i].n_rules; k++) {
+				nl_rule *ru = &p->pinst[i].rules[k];
+				const char *def = nl_severity_name(ru->info->default_severity);
+				const char *now = nl_severity_name(ru->severity);
+				printf("%-40s %-8s%s%s%s %s\n", ru->id, now, strcmp(def, now) ? " (default " : "",
+				       strcmp(def, now) ? def : "", strcmp(def, now) ? ")" : "", ru->info->summary);
+			}
+	}
+	if (r->o->explain) {
+		nl_rule *ru = find_rule(p, r->o->explain);
+		if (!ru) {
+			nl_strv ids = {0};
+			rule_ids(p, &ids);
+			const char *near = nl_nearest(r->o->explain, (const char *const *)ids.v, ids.n);
+			nl_diag_error("--explain: no rule '%s' among the enabled plugins%s%s%s (see --list-rules)",
+			              r->o->explain, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+			nl_strv_free(&ids);
+			return 2;
+		}
+		printf("%s\n  plugin: %s %s (%s)\n  default severity: %s; in this configuration: %s\n\n%s\n",
+		       ru->id, ru->plugin->desc->name, ru->plugin->desc->version ? ru->plugin->desc->version : "",
+		       ru->plugin->path, nl_severity_name(ru->info->default_severity),
+		       nl_severity_name(ru->severity), ru->info->summary);
+		if (ru->info->explanation)
+			printf("\n%s\n", ru->info->explanation);
+		if (ru->info->yields_to)
+			printf("\nNot reported where %s already reports the same text.\n", ru->info->yields_to);
+	}
+	if (r->o->print_config) {
+		printf("# configuration: %s (%s)\n", p->file ? p->file : "built-in defaults",
+		       p->settings.origin ? p->settings.origin : "built-in");
+		printf("# plugin folders:");
+		for (size_t i = 0; i < p->dirs.n; i++)
+			printf(" %s", p->dirs.v[i]);
+		printf("\n# rules folder: %s\n", nl_host_rules_dir());
+		printf("[newslint]\nplugins = ");
+		for (size_t i = 0; i < p->n; i++)
+			printf("%s%s", i ? ", " : "", p->pinst[i].desc->name);
+		printf("\nmin_severity = %s\nfail_on = %s\n", nl_severity_name(p->min_sev),
+		       p->fail_on == NL_FAIL_NEVER ? "never" : nl_severity_name(p->fail_on));
+		printf("\n[rules]\n");
+		for (size_t i = 0; i < p->n; i++)
+			for (size_t k = 0; k < p->pinst[i].n_rules; k++)
+				printf("%s = %s\n", p->pinst[i].rules[k].id,
+				       nl_severity_name(p->pinst[i].rules[k].severity));
+		for (size_t i = 0; i < p->settings.n; i++) {
+			nl_config *c = p->settings.sec[i];
+			if (!strcmp(c->name, "newslint") || !strcmp(c->name, "rules"))
+				continue;
+			printf("\n[%s]\n", c->name);
+			for (size_t k = 0; k < c->n; k++)
+				printf("%s = %s    ; line %u\n", c->e[k].key, c->e[k].value, c->e[k].line);
+		}
+	}
+	return r->status2 || nl_diag_errors() ? 2 : 0;
+}
+
+/* ---- the run ------------------------------------------------------------------- */
+int nl_run(const nl_opts *o)
+{
+	run r = {.o = o};
+	pthread_mutex_init(&r.lock, NULL);
+	locate_defaults(&r);
+	int status = 0;
+	if (o->list_plugins || o->list_rules || o->explain || o->print_config) {
+		status = do_list(&r);
+		goto done;
+	}
+	const nl_formatter *fmt = nl_formatter_find(o->format ? o->format : "text");
+	pool pl = {.r = &r, .fmt = fmt};
+	pthread_mutex_init(&pl.lock, NULL);
+	pthread_cond_init(&pl.cond, NULL);
+	size_t nfiles = o->files.n ? o->files.n : 1;
+	pl.jobs = calloc(nfiles, sizeof *pl.jobs);
+	pl.n = nfiles;
+	if (!pl.jobs) {
+		nl_diag_error("out of memory");
+		status = 2;
+		goto done;
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		job *j = &pl.jobs[i];
+		j->arg = o->files.n ? o->files.v[i] : "-";
+		j->shown = strcmp(j->arg, "-") ? j->arg : (o->stdin_filename ? o->stdin_filename : "-");
+		j->prof = profile_for(&r, j->arg);
+		if (!j->prof) {
+			nl_diag_error("out of memory");
+			status = 2;
+			goto done;
+		}
+	}
+	/* Rules of the run, for formats that describe them (SARIF). */
+	nl_strv seen = {0};
+	const nl_rule **rules = NULL;
+	size_t n_rules = 0;
+	for (size_t i = 0; i < r.n_prof; i++)
+		for (size_t k = 0; k < r.prof[i]->n; k++)
+			for (size_t q = 0; q < r.prof[i]->pinst[k].n_rules; q++) {
+				nl_rule *ru = &r.prof[i]->pinst[k].rules[q];
+				if (has(&seen, ru->id))
+					continue;
+				nl_strv_add(&seen, ru->id);
+				const nl_rule **v = realloc(rules, (n_rules + 1) * sizeof *v);
+				if (v) {
+					rules = v;
+					rules[n_rules++] = ru;
+				}
+			}
+	nl_strv_free(&seen);
+	nl_error_entry *errors = NULL;
+	size_t n_errors = 0;
+	int color = o->color;
+	if (color < 0) {
+		const char *term = getenv("TERM");
+		color = isatty(1) && !getenv("NO_COLOR") && !(term && !strcmp(term, "dumb"));
+	}
+	nl_report_ctx ctx = {.color = color, .quiet = o->quiet, .rules = (const nl_rule *const *)rules,
+	                     .n_rules = n_rules, .tool_version = PACKAGE_VERSION};
+	pl.ctx = &ctx;
+	nl_buf out = {0};
+	fmt->begin(&ctx, &out);
+	fwrite(out.p ? out.p : "", 1, out.len, stdout);
+	out.len = 0;
+	int jobs = o->jobs > 0 ? o->jobs : 1;
+	if ((size_t)jobs > nfiles)
+		jobs = (int)nfiles;
+	pthread_t *th = NULL;
+	int started = 0;
+	if (jobs > 1) {
+		th = calloc((size_t)jobs, sizeof *th);
+		for (int t = 0; th && t < jobs; t++)
+			if (pthread_create(&th[t], NULL, worker, &pl) == 0)
+				started++;
+	}
+	size_t total[3] = {0}, linted = 0;
+	int fail = 0, first = 1;
+	for (size_t i = 0; i < nfiles; i++) {
+		job *j = &pl.jobs[i];
+		if (started) {
+			pthread_mutex_lock(&pl.lock);
+			while (!j->done)
+				pthread_cond_wait(&pl.cond, &pl.lock);
+			pthread_mutex_unlock(&pl.lock);
+		} else {
+			lint(&pl, j);
+		}
+		if (j->error) {
+			nl_diag_error("%s: %s", j->shown, j->error);
+			nl_error_entry *v = realloc(errors, (n_errors + 1) * sizeof *v);
+			if (v) {
+				errors = v;
+				errors[n_errors].path = nl_strdup(j->shown);
+				errors[n_errors].message = nl_strdup(j->error);
+				n_errors++;
+			}
+			status = 2;
+		} else {
+			/* Parts are rendered as if not first; the first drops its separator. */
+			const char *s = j->out.p ? j->out.p : "";
+			size_t n = j->out.len;
+			if (first && n && s[0] == ',')
+				s++, n--;
+			fwrite(s, 1, n, stdout);
+			first = 0;
+			linted++;
+			for (int s2 = 0; s2 < 3; s2++)
+				total[s2] += j->count[s2];
+			fail |= j->fail;
+			if (j->plugin_failed)
+				status = 2;
+		}
+		nl_buf_free(&j->out);
+		free(j->error);
+		j->error = NULL;
+	}
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	free(th);
+	ctx.errors = errors;
+	ctx.n_errors = n_errors;
+	fmt->end(&ctx, &out);
+	fwrite(out.p ? out.p : "", 1, out.len, stdout);
+	nl_buf_free(&out);
+	fflush(stdout);
+	if (!o->quiet && fmt == &nl_format_text)
+		fprintf(stderr, "%zu file%s linted: %zu error%s, %zu warning%s, %zu info\n", linted,
+		        linted == 1 ? "" : "s", total[2], total[2] == 1 ? "" : "s", total[1],
+		        total[1] == 1 ? "" : "s", total[0]);
+	if (r.status2 || nl_diag_errors())
+		status = 2;
+	if (status == 0 && fail)
+		status = 1;
+	for (size_t i = 0; i < n_errors; i++) {
+		free(errors[i].path);
+		free(errors[i].message);
+	}
+	free(errors);
+	free(rules);
+	free(pl.jobs);
+	pthread_mutex_destroy(&pl.lock);
+	pthread_cond_destroy(&pl.cond);
+done:
+	for (size_t i = 0; i < r.n_prof; i++)
+		profile_free(r.prof[i]);
+	free(r.prof);
+	free(r.default_plugin_dir);
+	pthread_mutex_destroy(&r.lock);
+	return status;
+}

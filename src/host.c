@@ -1,0 +1,398 @@
+/* host.c -- the function table handed to plugins, and the findings they
+ * report through it.  Everything a plugin passes in is copied here. */
+#include "host.h"
+#include "doc.h"
+#include "lines.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nl_sink {
+	nl_pinst *pi;
+	const nl_doc *doc;
+	nl_items *items;
+};
+
+static const char *rules_dir = NL_SRC_DIR "/rules";
+
+void nl_host_set_rules_dir(const char *dir) { rules_dir = dir; }
+const char *nl_host_rules_dir(void) { return rules_dir; }
+
+nl_rule *nl_pinst_rule(nl_pinst *pi, const char *id)
+{
+	size_t nlen = strlen(pi->desc->name);
+	int full = strncmp(id, pi->desc->name, nlen) == 0 && id[nlen] == '.';
+	for (size_t i = 0; i < pi->n_rules; i++) {
+		const char *rid = pi->rules[i].id;
+		if (strcmp(rid, id) == 0)
+			return &pi->rules[i];
+		if (!full && strncmp(rid, pi->desc->name, nlen) == 0 && rid[nlen] == '.' &&
+		    strcmp(rid + nlen + 1, id) == 0)
+			return &pi->rules[i];
+	}
+	return NULL;
+}
+
+static int h_report(nl_sink *sink, const nl_finding *f)
+{
+	nl_pinst *pi = sink->pi;
+	nl_rule *r = f && f->rule ? nl_pinst_rule(pi, f->rule) : NULL;
+	if (!r) {
+		nl_diag_error("plugin %s reported the undeclared rule '%s'; declare it in the "
+		              "plugin's rules", pi->desc->name, f && f->rule ? f->rule : "(null)");
+		return NL_EINVAL;
+	}
+	size_t tl = sink->doc->text_len;
+	if ((size_t)f->off + f->len > tl) {
+		nl_diag_error("plugin %s: %s reported a span (%u+%u) outside the text (%zu bytes)",
+		              pi->desc->name, r->id, f->off, f->len, tl);
+		return NL_EINVAL;
+	}
+	if (r->severity == NL_SEV_OFF)
+		return 0;
+	nl_items *it = sink->items;
+	if (it->n == it->cap) {
+		size_t cap = it->cap ? it->cap * 2 : 16;
+		nl_item *v = realloc(it->v, cap * sizeof *v);
+		if (!v)
+			return NL_ENOMEM;
+		it->v = v;
+		it->cap = cap;
+	}
+	nl_item *x = &it->v[it->n];
+	memset(x, 0, sizeof *x);
+	x->rule = r;
+	x->severity = r->severity;
+	if (!r->overridden && f->severity >= NL_SEV_INFO && f->severity <= NL_SEV_ERROR)
+		x->severity = f->severity;
+	x->off = f->off;
+	x->len = f->len;
+	x->message = nl_strdup(f->message ? f->message : r->info->summary);
+	if (!x->message)
+		return NL_ENOMEM;
+	if (f->n_suggestions) {
+		x->sugg = calloc(f->n_suggestions, sizeof *x->sugg);
+		if (!x->sugg)
+			goto oom;
+		for (size_t i = 0; i < f->n_suggestions; i++) {
+			if (!f->suggestions[i])
+				continue;
+			if (!(x->sugg[x->n_sugg] = nl_strdup(f->suggestions[i])))
+				goto oom;
+			x->n_sugg++;
+		}
+	}
+	if (f->n_related) {
+		x->related = malloc(f->n_related * sizeof *x->related);
+		if (!x->related)
+			goto oom;
+		for (size_t i = 0; i < f->n_related; i++) {
+			nl_span s = f->related[i];
+			if ((size_t)s.off + s.len > tl)
+				continue;     /* a bad related span is dropped, the finding kept */
+			x->related[x->n_related++] = s;
+		}
+	}
+	it->n++;
+	return 0;
+oom:
+	for (size_t i = 0; i < x->n_sugg; i++)
+		free(x->sugg[i]);
+	free(x->sugg);
+	free(x->related);
+	free(x->message);
+	return NL_ENOMEM;
+}
+
+static int h_rule_enabled(nl_sink *sink, const char *rule)
+{
+	nl_rule *r = nl_pinst_rule(sink->pi, rule);
+	return r && r->severity != NL_SEV_OFF;
+}
+
+static void h_warn(const char *plugin, const char *fmt, ...)
+{
+	va_list ap;
+	nl_buf b = {0};
+	va_start(ap, fmt);
+	nl_buf_printf(&b, "%s: ", plugin ? plugin : "plugin");
+	nl_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	nl_diag("%s", b.p ? b.p : "(out of memory)");
+	nl_buf_free(&b);
+}
+
+static void h_cfg_error(const nl_config *cfg, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	nl_buf b = {0};
+	va_start(ap, fmt);
+	nl_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	nl_cfg_error(cfg, key, "%s", b.p ? b.p : "(out of memory)");
+	nl_buf_free(&b);
+}
+
+static const char *h_rules_dir(void) { return rules_dir; }
+
+static int h_read_list(const char *path, int (*fn)(void *, const char *, size_t, unsigned), void *ud)
+{
+	char *data;
+	size_t len;
+	int e = nl_read_file(path, &data, &len);
+	if (e) {
+		nl_diag_error("%s: cannot read the word list: %s", path, strerror(-e));
+		return NL_EIO;
+	}
+	int rc = 0;
+	unsigned line = 0;
+	size_t i = 0;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	while (i < len && rc == 0) {
+		size_t j = i;
+		while (j < len && data[j] != '\n')
+			j++;
+		line++;
+		size_t a = i, b = j;
+		for (size_t k = a; k < b; k++)
+			if (data[k] == '#') {
+				b = k;
+				break;
+			}
+		while (a < b && (data[a] == ' ' || data[a] == '\t' || data[a] == '\r'))
+			a++;
+		while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t' || data[b - 1] == '\r'))
+			b--;
+		if (b > a) {
+			char save = data[b];
+			data[b] = '\0';
+			rc = fn(ud, data + a, b - a, line);
+			data[b] = save;
+		}
+		i = j + 1;
+	}
+	free(data);
+	return rc;
+}
+
+static const nl_host host = {
+	.abi_major = NL_ABI_MAJOR,
+	.abi_minor = NL_ABI_MINOR,
+	.struct_size = sizeof(nl_host),
+	.report = h_report,
+	.rule_enabled = h_rule_enabled,
+	.cfg_count = nl_cfg_count,
+	.cfg_key = nl_cfg_key,
+	.cfg_value = nl_cfg_value,
+	.cfg_get = nl_cfg_get,
+	.cfg_int = nl_cfg_int,
+	.cfg_double = nl_cfg_double,
+	.cfg_bool = nl_cfg_bool,
+	.cfg_error = h_cfg_error,
+	.cfg_path = nl_cfg_path,
+	.rules_dir = h_rules_dir,
+	.warn = h_warn,
+	.utf8_next = nl_utf8_next,
+	.fold = nl_fold,
+	.read_list = h_read_list,
+	.lower = nl_lower,
+	.is_alpha = nl_is_alpha,
+	.is_upper = nl_is_upper,
+};
+
+const nl_host *nl_host_table(void) { return &host; }
+
+static int add_rules(nl_pinst *pi, const nl_rule_info *rules, size_t n)
+{
+	if (!n)
+		return 0;
+	nl_rule *v = realloc(pi->rules, (pi->n_rules + n) * sizeof *v);
+	if (!v)
+		return NL_ENOMEM;
+	pi->rules = v;
+	for (size_t i = 0; i < n; i++) {
+		nl_rule *r = &pi->rules[pi->n_rules];
+		memset(r, 0, sizeof *r);
+		nl_buf b = {0};
+		if (strchr(rules[i].id, '.'))
+			nl_buf_puts(&b, rules[i].id);
+		else
+			nl_buf_printf(&b, "%s.%s", pi->desc->name, rules[i].id);
+		if (!(r->id = nl_buf_take(&b)))
+			return NL_ENOMEM;
+		r->info = &rules[i];
+		r->plugin = pi;
+		r->severity = rules[i].default_severity;
+		if (r->severity < NL_SEV_INFO || r->severity > NL_SEV_ERROR)
+			r->severity = NL_SEV_WARNING;
+		pi->n_rules++;
+	}
+	return 0;
+}
+
+int nl_pinst_create(nl_pinst *pi, const nl_plugin *desc, const char *path, nl_config *cfg)
+{
+	nl_config empty = {.name = (char *)desc->name};
+	memset(pi, 0, sizeof *pi);
+	pi->desc = desc;
+	pi->path = nl_strdup(path ? path : "(built-in)");
+	pthread_mutex_init(&pi->lock, NULL);
+	if (!cfg)
+		cfg = &empty;
+	if (desc->config_keys)
+		nl_cfg_check_keys(cfg, desc->config_keys);
+	unsigned before = cfg->errors;
+	int rc = desc->create ? desc->create(&host, cfg, &pi->state) : 0;
+	if (rc == 0 && cfg->errors > before)
+		rc = NL_ECONFIG;   /* an error was reported but create() went on */
+	if (rc != 0) {
+		if (rc > 0 || cfg->errors == before)
+			nl_diag_error("plugin %s (%s) failed to start (status %d)", desc->name, pi->path, rc);
+		if (rc == 0 && desc->destroy)
+			desc->destroy(pi->state);
+		pi->state = NULL;
+		return rc < 0 ? rc : NL_EPLUGIN;
+	}
+	pi->created = 1;
+	rc = add_rules(pi, desc->rules, desc->n_rules);
+	if (rc == 0 && desc->dynamic_rules) {
+		size_t n = 0;
+		const nl_rule_info *dr = desc->dynamic_rules(pi->state, &n);
+		if (dr)
+			rc = add_rules(pi, dr, n);
+	}
+	return rc;
+}
+
+void nl_pinst_destroy(nl_pinst *pi)
+{
+	if (pi->created && pi->desc->destroy)
+		pi->desc->destroy(pi->state);
+	for (size_t i = 0; i < pi->n_rules; i++)
+		free(pi->rules[i].id);
+	free(pi->rules);
+	free(pi->path);
+	pthread_mutex_destroy(&pi->lock);
+	memset(pi, 0, sizeof *pi);
+}
+
+int nl_pinst_check(nl_pinst *pi, const nl_doc *doc, nl_items *items)
+{
+	if (!pi->created || !pi->desc->check)
+		return 0;
+	int any = 0;
+	for (size_t i = 0; i < pi->n_rules; i++)
+		any |= pi->rules[i].severity != NL_SEV_OFF;
+	if (!any)
+		return 0;
+	nl_sink sink = {pi, doc, items};
+	int ts = pi->desc->flags & NL_PLUGIN_THREADSAFE;
+	if (!ts)
+		pthread_mutex_lock(&pi->lock);
+	int rc = pi->desc->check(pi->state, doc, &sink);
+	if (!ts)
+		pthread_mutex_unlock(&pi->lock);
+	return rc;
+}
+
+void nl_item_free(nl_item *x)
+{
+	free(x->message);
+	for (size_t i = 0; i < x->n_sugg; i++)
+		free(x->sugg[i]);
+	free(x->sugg);
+	free(x->related);
+	free(x->rel_line);
+	free(x->rel_col);
+}
+
+void nl_items_free(nl_items *items)
+{
+	for (size_t i = 0; i < items->n; i++)
+		nl_item_free(&items->v[i]);
+	free(items->v);
+	memset(items, 0, sizeof *items);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const nl_item *x = a, *y = b;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	int c = strcmp(x->rule->id, y->rule->id);
+	if (c)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return strcmp(x->message, y->message);
+}
+
+static int inside(uint32_t off, uint32_t len, uint32_t so, uint32_t sl)
+{
+	return off >= so && (uint64_t)off + len <= (uint64_t)so + sl;
+}
+
+/* Drop findings of a rule whose yields_to rule covers their span. */
+static void apply_yields(nl_items *items)
+{
+	int any = 0;
+	for (size_t i = 0; i < items->n && !any; i++)
+		any = items->v[i].rule->info->yields_to != NULL;
+	if (!any)
+		return;
+	size_t w = 0;
+	for (size_t i = 0; i < items->n; i++) {
+		nl_item *x = &items->v[i];
+		const char *to = x->rule->info->yields_to;
+		int drop = 0;
+		for (size_t j = 0; to && j < items->n && !drop; j++) {
+			nl_item *y = &items->v[j];
+			if (j == i || strcmp(y->rule->id, to) != 0)
+				continue;
+			drop = inside(x->off, x->len, y->off, y->len);
+			for (size_t k = 0; k < y->n_related && !drop; k++)
+				drop = inside(x->off, x->len, y->related[k].off, y->related[k].len);
+		}
+		if (drop)
+			nl_item_free(x);
+		else
+			items->v[w++] = *x;
+	}
+	items->n = w;
+}
+
+void nl_items_finish(nl_items *items, const nl_doc *doc)
+{
+	apply_yields(items);
+	if (items->n > 1)
+		qsort(items->v, items->n, sizeof *items->v, cmp_item);
+	if (!items->n)
+		return;
+	nl_lines li;
+	if (nl_lines_init(&li, doc->text, doc->text_len) != 0) {
+		nl_lines_free(&li);
+		return;
+	}
+	for (size_t i = 0; i < items->n; i++) {
+		nl_item *x = &items->v[i];
+		nl_lines_pos(&li, x->off, &x->line, &x->col);
+		nl_lines_pos(&li, x->off + x->len, &x->end_line, &x->end_col);
+		if (x->n_related) {
+			x->rel_line = malloc(x->n_related * sizeof *x->rel_line);
+			x->rel_col = malloc(x->n_related * sizeof *x->rel_col);
+			if (!x->rel_line || !x->rel_col) {
+				free(x->rel_line);
+				free(x->rel_col);
+				x->rel_line = x->rel_col = NULL;
+				continue;
+			}
+			for (size_t k = 0; k < x->n_related; k++)
+				nl_lines_pos(&li, x->related[k].off, &x->rel_line[k], &x->rel_col[k]);
+		}
+	}
+	nl_lines_free(&li);
+}

@@ -1,0 +1,82 @@
+/* lines.c -- line index and code-point columns. */
+#include "lines.h"
+#include <stdlib.h>
+#include <string.h>
+
+int nl_lines_init(nl_lines *l, const char *text, size_t len)
+{
+	size_t cap = 64;
+	l->text = text;
+	l->len = len;
+	l->n = 1;
+	l->start = malloc(cap * sizeof *l->start);
+	if (!l->start)
+		return -1;
+	l->start[0] = 0;
+	/* Skip a UTF-8 BOM: it is not a column. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		l->start[0] = 3;
+	const char *p = text, *end = text + len;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
+		if (l->n == cap) {
+			cap *= 2;
+			uint32_t *s = realloc(l->start, cap * sizeof *s);
+			if (!s)
+				return -1;
+			l->start = s;
+		}
+		l->start[l->n++] = (uint32_t)(p - text);
+	}
+	return 0;
+}
+
+void nl_lines_free(nl_lines *l)
+{
+	free(l->start);
+	l->start = NULL;
+}
+
+static size_t line_of(const nl_lines *l, uint32_t off)
+{
+	size_t lo = 0, hi = l->n;   /* last line whose start <= off */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l->start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void nl_lines_pos(const nl_lines *l, uint32_t off, unsigned *line, unsigned *col)
+{
+	if (off > l->len)
+		off = (uint32_t)l->len;
+	size_t i = line_of(l, off);
+	unsigned c = 1;
+	for (uint32_t b = l->start[i]; b < off && b < l->len; b++) {
+		unsigned char ch = (unsigned char)l->text[b];
+		if ((ch & 0xC0) != 0x80 && !(ch == '\r' && b + 1 < l->len && l->text[b + 1] == '\n'))
+			c++;
+	}
+	*line = (unsigned)i + 1;
+	*col = c;
+}
+
+void nl_lines_range(const nl_lines *l, unsigned line, uint32_t *begin, uint32_t *end)
+{
+	if (line < 1)
+		line = 1;
+	if (line > l->n)
+		line = (unsigned)l->n;
+	uint32_t b = l->start[line - 1];
+	uint32_t e = line < l->n ? l->start[line] : (uint32_t)l->len;
+	if (e > b && l->text[e - 1] == '\n')
+		e--;
+	if (e > b && l->text[e - 1] == '\r')
+		e--;
+	*begin = b;
+	*end = e < b ? b : e;
+}

@@ -1,0 +1,123 @@
+/* report_text.c -- the default, human-readable report:
+ *   path:line:column: severity: message [rule-id]
+ * then the line with the span underlined (a window of it when the line is
+ * long: paragraphs are often one long line), suggestions and related places. */
+#include "report.h"
+#include "doc.h"
+#include "lines.h"
+#include <string.h>
+
+#define WINDOW 100     /* code points of context shown around a span */
+
+static const char *sev_color(int sev)
+{
+	return sev == NL_SEV_ERROR ? "\033[1;31m" : sev == NL_SEV_WARNING ? "\033[1;35m" : "\033[1;36m";
+}
+
+static size_t cp_count(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/* Move back/forward by k code points from byte i, staying within [lo, hi). */
+static size_t back_cp(const char *s, size_t i, size_t lo, size_t k)
+{
+	while (i > lo && k > 0) {
+		i--;
+		while (i > lo && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i--;
+		k--;
+	}
+	return i;
+}
+
+static size_t fwd_cp(const char *s, size_t i, size_t hi, size_t k)
+{
+	while (i < hi && k > 0) {
+		i++;
+		while (i < hi && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		k--;
+	}
+	return i;
+}
+
+static void excerpt(const nl_report_ctx *ctx, const nl_file_result *fr, const nl_lines *li,
+                    const nl_item *x, nl_buf *out)
+{
+	uint32_t lb, le;
+	nl_lines_range(li, x->line, &lb, &le);
+	size_t s = x->off, e = (size_t)x->off + x->len;
+	if (e > le)
+		e = le;   /* a span over several lines: underline its first line */
+	if (s > le)
+		return;
+	size_t span_cp = cp_count(fr->text + s, e - s);
+	size_t side = span_cp >= WINDOW ? 10 : (WINDOW - span_cp) / 2;
+	size_t a = back_cp(fr->text, s, lb, side), b = fwd_cp(fr->text, e, le, side);
+	if (span_cp >= WINDOW)
+		e = fwd_cp(fr->text, s, le, WINDOW), b = e;
+	nl_buf_printf(out, "%6u | ", x->line);
+	if (a > lb)
+		nl_buf_puts(out, "…");
+	for (size_t i = a; i < b; i++)   /* tabs as single spaces keep the caret aligned */
+		nl_buf_putc(out, fr->text[i] == '\t' ? ' ' : fr->text[i]);
+	if (b < le)
+		nl_buf_puts(out, "…");
+	nl_buf_puts(out, "\n       | ");
+	size_t pad = cp_count(fr->text + a, s - a) + (a > lb);
+	for (size_t i = 0; i < pad; i++)
+		nl_buf_putc(out, ' ');
+	if (ctx->color)
+		nl_buf_puts(out, sev_color(x->severity));
+	size_t n = cp_count(fr->text + s, e - s);
+	nl_buf_putc(out, '^');
+	for (size_t i = 1; i < n; i++)
+		nl_buf_putc(out, '~');
+	if (ctx->color)
+		nl_buf_puts(out, "\033[0m");
+	nl_buf_putc(out, '\n');
+}
+
+static void begin(const nl_report_ctx *ctx, nl_buf *out) { (void)ctx; (void)out; }
+
+static void file(const nl_report_ctx *ctx, const nl_file_result *fr, int first, nl_buf *out)
+{
+	(void)first;
+	if (fr->error || !fr->items || !fr->items->n)
+		return;
+	nl_lines li;
+	int have_lines = fr->text && nl_lines_init(&li, fr->text, fr->len) == 0;
+	for (size_t i = 0; i < fr->items->n; i++) {
+		const nl_item *x = &fr->items->v[i];
+		if (ctx->color)
+			nl_buf_printf(out, "\033[1m%s:%u:%u:\033[0m %s%s:\033[0m %s \033[2m[%s]\033[0m\n",
+			              fr->path, x->line, x->col, sev_color(x->severity),
+			              nl_severity_name(x->severity), x->message, x->rule->id);
+		else
+			nl_buf_printf(out, "%s:%u:%u: %s: %s [%s]\n", fr->path, x->line, x->col,
+			              nl_severity_name(x->severity), x->message, x->rule->id);
+		if (have_lines)
+			excerpt(ctx, fr, &li, x, out);
+		if (x->n_sugg) {
+			nl_buf_puts(out, "       = suggestion: ");
+			for (size_t k = 0; k < x->n_sugg; k++)
+				nl_buf_printf(out, "%s%s", k ? ", " : "", x->sugg[k]);
+			nl_buf_putc(out, '\n');
+		}
+		size_t shown = x->n_related < 3 ? x->n_related : 3;
+		for (size_t k = 0; k < shown && x->rel_line; k++)
+			nl_buf_printf(out, "%s:%u:%u: note: also here\n", fr->path, x->rel_line[k], x->rel_col[k]);
+		if (x->n_related > shown)
+			nl_buf_printf(out, "       = note: and %zu more\n", x->n_related - shown);
+	}
+	if (have_lines)
+		nl_lines_free(&li);
+}
+
+static void end(const nl_report_ctx *ctx, nl_buf *out) { (void)ctx; (void)out; }
+
+const nl_formatter nl_format_text = {"text", begin, file, end};

@@ -1,0 +1,39 @@
+/* util.h -- small helpers shared by the core: strings, growable buffers,
+ * diagnostics on standard error. */
+#ifndef NL_UTIL_H
+#define NL_UTIL_H
+#include <stdarg.h>
+#include <stddef.h>
+
+char *nl_strdup(const char *s);
+char *nl_strndup(const char *s, size_t n);
+
+/* Growable byte buffer; always NUL-terminated when non-empty. */
+typedef struct nl_buf { char *p; size_t len, cap; int oom; } nl_buf;
+void nl_buf_add(nl_buf *b, const char *s, size_t n);
+void nl_buf_puts(nl_buf *b, const char *s);
+void nl_buf_putc(nl_buf *b, char c);
+void nl_buf_printf(nl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nl_buf_vprintf(nl_buf *b, const char *fmt, va_list ap);
+void nl_buf_free(nl_buf *b);
+/* Take the buffer's memory (never NULL unless out of memory). */
+char *nl_buf_take(nl_buf *b);
+
+/* Diagnostics: "newslint: <message>" on standard error, one line at a time
+ * (thread-safe).  A hook lets the test harness capture them. */
+void nl_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nl_vdiag(const char *fmt, va_list ap);
+void nl_diag_set_hook(void (*hook)(void *ud, const char *line), void *ud);
+/* Number of diagnostics that were errors (counted by nl_diag_error). */
+void nl_diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+unsigned nl_diag_errors(void);
+
+/* Edit distance (Levenshtein, bytes) capped at max+1: for "did you mean". */
+unsigned nl_edit_distance(const char *a, const char *b, unsigned max);
+/* The candidate nearest to word (distance <= max(2, len/3)), or NULL. */
+const char *nl_nearest(const char *word, const char *const *cands, size_t n);
+
+/* Read a whole file (or stdin for "-") into memory.  Returns 0, or -errno. */
+int nl_read_file(const char *path, char **data, size_t *len);
+
+#endif
