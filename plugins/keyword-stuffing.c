@@ -1,0 +1,962 @@
+/* keyword-stuffing.c -- find the 2-4-word phrase an article over-uses
+ * (in every paragraph, the title and every subheading) without being told
+ * which phrase it is; optionally give Yoast-compatible numbers for a
+ * declared keyphrase.  Detector and defaults: docs/keyword-stuffing.md.
+ *
+ * Cost is linear in the text: words are interned to ids, n-grams are 64-bit
+ * hashes of word ids, a byte sketch counts every n-gram approximately and
+ * only those the sketch has seen >= min_count times get an exact entry. */
+#include "newslint/plugin.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KS_MAXN 4          /* longest phrase, in words */
+#define KS_MAXKP 16        /* content words in a declared keyphrase */
+#define KS_WORDBUF 256     /* folded word buffer */
+#define KS_NONE UINT32_MAX
+#define KS_RELATED_MAX 4096 /* related spans kept per finding */
+
+/* ---- hashing -------------------------------------------------------------- */
+static uint64_t mix64(uint64_t x)
+{
+	/* splitmix64 finaliser */
+	x += 0x9E3779B97F4A7C15ull;
+	x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+	x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+	return x ^ (x >> 31);
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, then mixed */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	return mix64(h);
+}
+
+static uint64_t gram_start(uint32_t id) { return mix64((uint64_t)id + 1); }
+static uint64_t gram_next(uint64_t h, uint32_t id)
+{
+	return mix64(h * 0x9E3779B97F4A7C15ull + (uint64_t)id + 0x632BE59BD9B4E019ull);
+}
+
+static size_t pow2_at_least(size_t n)
+{
+	size_t p = 16;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* ---- a set of strings (function words) and the per-check vocabulary ------ */
+typedef struct strtab {
+	uint64_t *hash;     /* 0 = empty slot */
+	uint32_t *id;       /* slot -> id */
+	size_t cap, n;
+	char *arena; size_t arena_len, arena_cap;
+	uint32_t *off;      /* id -> offset into arena */
+	uint16_t *len;      /* id -> length */
+	uint8_t *func;      /* id -> is a function word */
+	size_t ids_cap;
+} strtab;
+
+static void strtab_free(strtab *t)
+{
+	free(t->hash); free(t->id); free(t->arena); free(t->off); free(t->len); free(t->func);
+	memset(t, 0, sizeof *t);
+}
+
+static int strtab_grow(strtab *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	uint64_t *h = calloc(cap, sizeof *h);
+	uint32_t *id = malloc(cap * sizeof *id);
+	if (!h || !id) {
+		free(h); free(id);
+		return NL_ENOMEM;
+	}
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->hash[i])
+			continue;
+		size_t j = t->hash[i] & (cap - 1);
+		while (h[j])
+			j = (j + 1) & (cap - 1);
+		h[j] = t->hash[i];
+		id[j] = t->id[i];
+	}
+	free(t->hash); free(t->id);
+	t->hash = h; t->id = id; t->cap = cap;
+	return 0;
+}
+
+/* Find s; with add, insert it.  Returns the id, KS_NONE when absent, or
+ * KS_NONE - 1 when out of memory. */
+static uint32_t strtab_get(strtab *t, const char *s, size_t n, int add)
+{
+	if (n > 0xFFFF)
+		n = 0xFFFF;
+	uint64_t h = hash_bytes(s, n) | 1; /* never 0 */
+	if (t->cap) {
+		size_t j = h & (t->cap - 1);
+		while (t->hash[j]) {
+			if (t->hash[j] == h) {
+				uint32_t id = t->id[j];
+				if (t->len[id] == n && memcmp(t->arena + t->off[id], s, n) == 0)
+					return id;
+			}
+			j = (j + 1) & (t->cap - 1);
+		}
+	}
+	if (!add)
+		return KS_NONE;
+	if ((t->n + 1) * 10 > t->cap * 7 && strtab_grow(t) < 0)
+		return KS_NONE - 1;
+	if (t->n == t->ids_cap) {
+		size_t c = t->ids_cap ? t->ids_cap * 2 : 1024;
+		uint32_t *off = realloc(t->off, c * sizeof *off);
+		if (off) t->off = off;
+		uint16_t *len = realloc(t->len, c * sizeof *len);
+		if (len) t->len = len;
+		uint8_t *func = realloc(t->func, c);
+		if (func) t->func = func;
+		if (!off || !len || !func)
+			return KS_NONE - 1;
+		t->ids_cap = c;
+	}
+	if (t->arena_len + n + 1 > t->arena_cap) {
+		size_t c = t->arena_cap ? t->arena_cap * 2 : 8192;
+		while (c < t->arena_len + n + 1)
+			c *= 2;
+		char *a = realloc(t->arena, c);
+		if (!a)
+			return KS_NONE - 1;
+		t->arena = a; t->arena_cap = c;
+	}
+	uint32_t id = (uint32_t)t->n++;
+	memcpy(t->arena + t->arena_len, s, n);
+	t->arena[t->arena_len + n] = '\0';
+	t->off[id] = (uint32_t)t->arena_len;
+	t->len[id] = (uint16_t)n;
+	t->func[id] = 0;
+	t->arena_len += n + 1;
+	size_t j = h & (t->cap - 1);
+	while (t->hash[j])
+		j = (j + 1) & (t->cap - 1);
+	t->hash[j] = h;
+	t->id[j] = id;
+	return id;
+}
+
+static const char *strtab_str(const strtab *t, uint32_t id) { return t->arena + t->off[id]; }
+
+/* ---- configuration ---------------------------------------------------------- */
+typedef struct ks_params {
+	long min_words, min_count, heading_min_subheadings, heading_count;
+	long error_count, warning_count, bolted_count, heading_error_count;
+	long name_count, keyphrase_min_words;
+	double absorb_share, error_coverage, warning_coverage, bolted_coverage, bolted_share;
+	double heading_share, heading_error_coverage;
+	double name_share, name_coverage, name_heading_coverage;
+} ks_params;
+
+typedef struct ks_state {
+	const nl_host *host;
+	ks_params p;
+	strtab func;                 /* function words */
+	char *kp_text;               /* declared keyphrase as written, or NULL */
+	char *kp_words[KS_MAXKP];    /* its folded content words */
+	size_t kp_n;
+} ks_state;
+
+/* Fold a word the way every rule here compares words: host fold (lower case,
+ * ' for U+2019), then strip a possessive 's (Ukraine's -> ukraine) or a
+ * plural possessive's lone apostrophe (voters' -> voters). */
+static size_t ks_fold(const nl_host *host, const char *s, size_t n, char *out)
+{
+	size_t m = host->fold(s, n, out, KS_WORDBUF);
+	if (m > KS_WORDBUF - 1)
+		m = KS_WORDBUF - 1;
+	if (m > 2 && out[m - 2] == '\'' && out[m - 1] == 's')
+		m -= 2;
+	else if (m > 1 && out[m - 1] == '\'')
+		m -= 1;
+	out[m] = '\0';
+	return m;
+}
+
+static int add_func_word(void *ud, const char *entry, size_t len, unsigned line)
+{
+	(void)line;
+	ks_state *st = ud;
+	char buf[KS_WORDBUF];
+	size_t m = ks_fold(st->host, entry, len, buf);
+	if (!m)
+		return 0;
+	uint32_t id = strtab_get(&st->func, buf, m, 1);
+	return id >= KS_NONE - 1 ? NL_ENOMEM : 0;
+}
+
+static const char *const ks_keys[] = {
+	"function_words", "min_words", "min_count", "absorb_share",
+	"error_coverage", "error_count", "warning_coverage", "warning_count",
+	"bolted_coverage", "bolted_count", "bolted_share",
+	"heading_share", "heading_min_subheadings", "heading_count",
+	"heading_error_coverage", "heading_error_count",
+	"name_share", "name_coverage", "name_count", "name_heading_coverage",
+	"keyphrase", "keyphrase_min_words", NULL
+};
+
+static void ks_destroy(void *state)
+{
+	ks_state *st = state;
+	if (!st)
+		return;
+	strtab_free(&st->func);
+	free(st->kp_text);
+	for (size_t i = 0; i < st->kp_n; i++)
+		free(st->kp_words[i]);
+	free(st);
+}
+
+static int ks_create(const nl_host *host, const nl_config *cfg, void **state)
+{
+	ks_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return NL_ENOMEM;
+	st->host = host;
+	ks_params *p = &st->p;
+	int rc = 0;
+#define GETI(k, d, lo, hi) if (!rc) rc = host->cfg_int(cfg, #k, d, lo, hi, &p->k)
+#define GETD(k, d, lo, hi) if (!rc) rc = host->cfg_double(cfg, #k, d, lo, hi, &p->k)
+	GETI(min_words, 100, 0, 100000000);
+	GETI(min_count, 3, 2, 1000000);
+	GETD(absorb_share, 0.8, 0.0, 1.0);
+	GETD(error_coverage, 6.0, 0.0, 100.0);
+	GETI(error_count, 8, 1, 1000000);
+	GETD(warning_coverage, 4.0, 0.0, 100.0);
+	GETI(warning_count, 6, 1, 1000000);
+	GETD(bolted_coverage, 3.5, 0.0, 100.0);
+	GETI(bolted_count, 3, 1, 1000000);
+	GETD(bolted_share, 0.5, 0.0, 1.0);
+	GETD(heading_share, 0.75, 0.0, 1.0);
+	GETI(heading_min_subheadings, 2, 1, 1000000);
+	GETI(heading_count, 4, 1, 1000000);
+	GETD(heading_error_coverage, 3.5, 0.0, 100.0);
+	GETI(heading_error_count, 6, 1, 1000000);
+	GETD(name_share, 0.8, 0.0, 1.0);
+	GETD(name_coverage, 8.0, 0.0, 100.0);
+	GETI(name_count, 8, 1, 1000000);
+	GETD(name_heading_coverage, 4.0, 0.0, 100.0);
+	GETI(keyphrase_min_words, 100, 0, 100000000);
+#undef GETI
+#undef GETD
+	if (rc)
+		goto fail;
+
+	/* function words */
+	char path[4096];
+	const char *fw = host->cfg_get(cfg, "function_words");
+	if (fw) {
+		if (!host->cfg_path(cfg, fw, path, sizeof path)) {
+			host->cfg_error(cfg, "function_words", "path too long");
+			rc = NL_ECONFIG;
+			goto fail;
+		}
+	} else if ((size_t)snprintf(path, sizeof path, "%s/keyword-stuffing/function-words.txt",
+	                            host->rules_dir()) >= sizeof path) {
+		host->warn("keyword-stuffing", "rules folder path too long");
+		rc = NL_EIO;
+		goto fail;
+	}
+	rc = host->read_list(path, add_func_word, st);
+	if (rc)
+		goto fail;
+
+	/* declared keyphrase: split on anything but letters, digits, ' - . */
+	const char *kp = host->cfg_get(cfg, "keyphrase");
+	if (kp) {
+		st->kp_text = strdup(kp);
+		if (!st->kp_text) {
+			rc = NL_ENOMEM;
+			goto fail;
+		}
+		size_t n = strlen(kp), i = 0;
+		while (i < n) {
+			size_t j = i;
+			while (j < n) {
+				uint32_t cp;
+				size_t k = host->utf8_next(kp + j, n - j, &cp);
+				if (!(host->is_alpha(cp) || (cp >= '0' && cp <= '9') || cp == '\'' ||
+				      cp == 0x2019 || cp == '-' || cp == '.'))
+					break;
+				j += k;
+			}
+			if (j > i) {
+				char buf[KS_WORDBUF];
+				size_t m = ks_fold(host, kp + i, j - i, buf);
+				while (m && buf[m - 1] == '.') /* "talks." */
+					buf[--m] = '\0';
+				if (m && strtab_get(&st->func, buf, m, 0) == KS_NONE) {
+					if (st->kp_n == KS_MAXKP) {
+						host->cfg_error(cfg, "keyphrase", "more than %d content words", KS_MAXKP);
+						rc = NL_ECONFIG;
+						goto fail;
+					}
+					st->kp_words[st->kp_n] = strdup(buf);
+					if (!st->kp_words[st->kp_n]) {
+						rc = NL_ENOMEM;
+						goto fail;
+					}
+					st->kp_n++;
+				}
+				i = j;
+			} else {
+				uint32_t cp;
+				i += host->utf8_next(kp + i, n - i, &cp);
+			}
+		}
+		if (!st->kp_n) {
+			host->cfg_error(cfg, "keyphrase", "'%s' has no content word (only function words)", kp);
+			rc = NL_ECONFIG;
+			goto fail;
+		}
+	}
+	*state = st;
+	return 0;
+fail:
+	ks_destroy(st);
+	return rc < 0 ? rc : NL_ECONFIG;
+}
+
+/* ---- per-check scratch ------------------------------------------------------ */
+typedef struct entry {
+	uint64_t h;          /* 0 = empty */
+	uint32_t count;
+	uint32_t last_end;   /* token after the last counted occurrence (no overlap) */
+	uint32_t first_tok;  /* first token of the first occurrence */
+	uint32_t cand;       /* candidate index, or KS_NONE */
+} entry;
+
+typedef struct cand {
+	uint64_t h;
+	uint32_t first_tok, n;
+	uint32_t c, body, cap, fin;
+	uint32_t subheads, paras, last_para, last_head, last_end;
+	uint8_t title, absorbed, name, verdict;  /* verdict: 0, or rule index + 1 */
+	nl_severity sev;
+	nl_span *occ; size_t n_occ, cap_occ;
+} cand;
+
+enum { MODE_SKETCH, MODE_COUNT, MODE_STATS, MODE_COLLECT };
+
+typedef struct ks_run {
+	const ks_state *st;
+	const nl_doc *doc;
+	strtab vocab;
+	uint32_t *wid;        /* token -> word id, KS_NONE for a non-word */
+	uint8_t *sketch; size_t sketch_mask;
+	entry *tab; size_t tab_cap, tab_n;
+	cand *cands; size_t n_cands;
+	size_t words, subheadings, body_paras;
+	int oom;
+} ks_run;
+
+static entry *tab_find(ks_run *r, uint64_t h)
+{
+	if (!r->tab_cap)
+		return NULL;
+	size_t j = h & (r->tab_cap - 1);
+	while (r->tab[j].h) {
+		if (r->tab[j].h == h)
+			return &r->tab[j];
+		j = (j + 1) & (r->tab_cap - 1);
+	}
+	return NULL;
+}
+
+static entry *tab_add(ks_run *r, uint64_t h)
+{
+	if ((r->tab_n + 1) * 10 > r->tab_cap * 7) {
+		size_t cap = r->tab_cap ? r->tab_cap * 2 : 4096;
+		entry *t = calloc(cap, sizeof *t);
+		if (!t) {
+			r->oom = 1;
+			return NULL;
+		}
+		for (size_t i = 0; i < r->tab_cap; i++) {
+			if (!r->tab[i].h)
+				continue;
+			size_t j = r->tab[i].h & (cap - 1);
+			while (t[j].h)
+				j = (j + 1) & (cap - 1);
+			t[j] = r->tab[i];
+		}
+		free(r->tab);
+		r->tab = t;
+		r->tab_cap = cap;
+	}
+	size_t j = h & (r->tab_cap - 1);
+	while (r->tab[j].h) {
+		if (r->tab[j].h == h)
+			return &r->tab[j];
+		j = (j + 1) & (r->tab_cap - 1);
+	}
+	r->tab[j].h = h;
+	r->tab[j].cand = KS_NONE;
+	r->tab_n++;
+	return &r->tab[j];
+}
+
+static int is_capitalised(const nl_token *t)
+{
+	if (t->flags & NL_TF_ALLCAPS)
+		return 1;
+	return (t->flags & NL_TF_CAPITALIZED) && !(t->flags & NL_TF_SENT_START);
+}
+
+/* One occurrence of the n-gram tokens [i, i+n) with hash h, in paragraph pi,
+ * ending its sentence (fin) or not. */
+static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint32_t pi, int fin)
+{
+	const ks_params *p = &r->st->p;
+	if (mode == MODE_SKETCH) {
+		uint8_t *c = &r->sketch[h & r->sketch_mask];
+		if (*c < 255)
+			(*c)++;
+		return;
+	}
+	if (mode == MODE_COUNT) {
+		if (r->sketch[h & r->sketch_mask] < p->min_count)
+			return;
+		entry *e = tab_add(r, h);
+		if (!e || i < e->last_end)
+			return;
+		if (!e->count)
+			e->first_tok = i;
+		e->count++;
+		e->last_end = i + n;
+		return;
+	}
+	entry *e = tab_find(r, h);
+	if (!e || e->cand == KS_NONE)
+		return;
+	cand *c = &r->cands[e->cand];
+	if (i < c->last_end)
+		return;
+	c->last_end = i + n;
+	const nl_paragraph *para = &r->doc->paragraphs[pi];
+	if (mode == MODE_COLLECT) {
+		if (!c->verdict)
+			return;
+		if (c->n_occ == c->cap_occ) {
+			size_t cap = c->cap_occ ? c->cap_occ * 2 : 16;
+			nl_span *v = realloc(c->occ, cap * sizeof *v);
+			if (!v) {
+				r->oom = 1;
+				return;
+			}
+			c->occ = v;
+			c->cap_occ = cap;
+		}
+		const nl_token *a = &r->doc->tokens[i], *b = &r->doc->tokens[i + n - 1];
+		c->occ[c->n_occ].off = a->off;
+		c->occ[c->n_occ].len = b->off + b->len - a->off;
+		c->n_occ++;
+		return;
+	}
+	/* MODE_STATS */
+	c->c++;
+	if (c->last_para != pi + 1) {
+		c->last_para = pi + 1;
+		if (para->flags & NL_PF_TITLE)
+			c->title = 1;
+		else if (para->flags & NL_PF_HEADING)
+			c->subheads++;
+		else
+			c->paras++;
+	}
+	if (para->flags & (NL_PF_TITLE | NL_PF_HEADING))
+		return;
+	c->body++;
+	c->fin += fin != 0;
+	unsigned content = 0, caps = 0;
+	for (uint32_t k = i; k < i + n; k++) {
+		if (r->vocab.func[r->wid[k]])
+			continue;
+		content++;
+		caps += is_capitalised(&r->doc->tokens[k]);
+	}
+	if (2 * caps >= content)
+		c->cap++;
+}
+
+/* Walk every 2..4-word n-gram inside one sentence whose first and last words
+ * are not function words; runs of words break at any non-word token. */
+static void scan(ks_run *r, int mode)
+{
+	const nl_doc *d = r->doc;
+	const uint8_t *func = r->vocab.func;
+	for (size_t pi = 0; pi < d->n_paragraphs && !r->oom; pi++) {
+		const nl_paragraph *para = &d->paragraphs[pi];
+		size_t ns = para->n_sentences ? para->n_sentences : 1;
+		for (size_t si = 0; si < ns; si++) {
+			uint32_t a, b;
+			if (para->n_sentences) {
+				const nl_sentence *s = &d->sentences[para->first_sentence + si];
+				a = s->first_token;
+				b = s->first_token + s->n_tokens;
+			} else {
+				a = para->first_token;
+				b = para->first_token + para->n_tokens;
+			}
+			if (b > d->n_tokens)
+				b = (uint32_t)d->n_tokens;
+			/* the last word of the sentence: only punctuation after it */
+			uint32_t lastw = b;
+			while (lastw > a && d->tokens[lastw - 1].kind == NL_TOK_PUNCT)
+				lastw--;
+			lastw = lastw > a ? lastw - 1 : KS_NONE;
+			for (uint32_t i = a; i < b; i++) {
+				uint32_t w = r->wid[i];
+				if (w == KS_NONE || func[w])
+					continue;
+				uint64_t h = gram_start(w);
+				for (uint32_t n = 2; n <= KS_MAXN && i + n <= b; n++) {
+					uint32_t j = i + n - 1, wj = r->wid[j];
+					if (wj == KS_NONE)
+						break;
+					h = gram_next(h, wj);
+					if (func[wj])
+						continue;
+					visit(r, mode, h, i, n, (uint32_t)pi, j == lastw);
+				}
+			}
+		}
+	}
+}
+
+static uint64_t window_hash(const ks_run *r, uint32_t i, uint32_t n)
+{
+	uint64_t h = gram_start(r->wid[i]);
+	for (uint32_t k = 1; k < n; k++)
+		h = gram_next(h, r->wid[i + k]);
+	return h;
+}
+
+/* The phrase of candidate c as folded words joined by spaces. */
+static void phrase_text(const ks_run *r, const cand *c, char *out, size_t size)
+{
+	size_t o = 0;
+	out[0] = '\0';
+	for (uint32_t k = 0; k < c->n; k++) {
+		const char *w = strtab_str(&r->vocab, r->wid[c->first_tok + k]);
+		int m = snprintf(out + o, size - o, "%s%s", k ? " " : "", w);
+		if (m < 0 || (size_t)m >= size - o)
+			break;
+		o += (size_t)m;
+	}
+}
+
+enum { R_OVERUSED, R_HEADING, R_KEYPHRASE };
+
+static int report_phrase(const ks_run *r, nl_sink *sink, const cand *c)
+{
+	const nl_host *host = r->st->host;
+	char phrase[512], msg[1400];
+	phrase_text(r, c, phrase, sizeof phrase);
+	double cov = 100.0 * c->c * c->n / (double)r->words;
+	double per1000 = 1000.0 * c->c / (double)r->words;
+	char heads[64];
+	snprintf(heads, sizeof heads, "%u of %zu subheading%s", c->subheads, r->subheadings,
+	         r->subheadings == 1 ? "" : "s");
+	if (c->verdict == R_OVERUSED + 1)
+		snprintf(msg, sizeof msg,
+		         "\"%s\" reads as keyword-stuffed: %u times in %zu words (%.1f per 1000 words, "
+		         "%.1f %% of the text), %s the title, in %s, in %u of %zu paragraphs%s",
+		         phrase, c->c, r->words, per1000, cov, c->title ? "in" : "not in", heads,
+		         c->paras, r->body_paras, c->name ? " (name-like: higher thresholds)" : "");
+	else
+		snprintf(msg, sizeof msg,
+		         "\"%s\" reads as keyword-stuffed in the headings: in the title and in %s "
+		         "(%u times in %zu words, %.1f %% of the text, in %u of %zu paragraphs)",
+		         phrase, heads, c->c, r->words, cov, c->paras, r->body_paras);
+	if (!c->n_occ)
+		return 0;
+	size_t n_rel = c->n_occ - 1;
+	if (n_rel > KS_RELATED_MAX)
+		n_rel = KS_RELATED_MAX;
+	nl_finding f = {
+		.rule = c->verdict == R_OVERUSED + 1 ? "overused-phrase" : "heading-stuffing",
+		.off = c->occ[0].off, .len = c->occ[0].len, .message = msg,
+		.related = n_rel ? c->occ + 1 : NULL, .n_related = n_rel,
+		.severity = c->sev,
+	};
+	return host->report(sink, &f);
+}
+
+/* Decide what candidate c deserves (0: nothing). */
+static int judge(const ks_run *r, cand *c)
+{
+	const ks_params *p = &r->st->p;
+	double cov = 100.0 * c->c * c->n / (double)r->words;
+	int heading_heavy = c->title && r->subheadings >= (size_t)p->heading_min_subheadings &&
+	                    c->subheads > p->heading_share * (double)r->subheadings;
+	int heading_many = c->title && c->subheads >= (uint32_t)p->heading_count;
+	c->name = c->body > 0 && c->cap >= p->name_share * c->body;
+	if (c->name) {
+		if ((cov >= p->name_coverage && c->c >= (uint32_t)p->name_count) ||
+		    ((heading_heavy || heading_many) && cov >= p->name_heading_coverage)) {
+			c->sev = NL_SEV_WARNING;
+			return R_OVERUSED + 1;
+		}
+		return 0;
+	}
+	if ((cov >= p->error_coverage && c->c >= (uint32_t)p->error_count) ||
+	    (heading_heavy && cov >= p->heading_error_coverage && c->c >= (uint32_t)p->heading_error_count)) {
+		c->sev = NL_SEV_ERROR;
+		return R_OVERUSED + 1;
+	}
+	if ((cov >= p->warning_coverage && c->c >= (uint32_t)p->warning_count) ||
+	    (cov >= p->bolted_coverage && c->body >= (uint32_t)p->bolted_count &&
+	     c->fin >= p->bolted_share * c->body)) {
+		c->sev = NL_SEV_WARNING;
+		return R_OVERUSED + 1;
+	}
+	if (heading_heavy || heading_many) {
+		c->sev = NL_SEV_WARNING;
+		return R_HEADING + 1;
+	}
+	return 0;
+}
+
+/* Yoast-compatible numbers for the declared keyphrase. */
+static int check_keyphrase(ks_run *r, nl_sink *sink)
+{
+	const ks_state *st = r->st;
+	const ks_params *p = &st->p;
+	const nl_doc *d = r->doc;
+	const nl_host *host = st->host;
+	if (r->words < (size_t)p->keyphrase_min_words || !host->rule_enabled(sink, "keyphrase-density"))
+		return 0;
+	uint32_t kid[KS_MAXKP];
+	for (size_t k = 0; k < st->kp_n; k++)
+		kid[k] = strtab_get(&r->vocab, st->kp_words[k], strlen(st->kp_words[k]), 0);
+	size_t count = 0, heads_with = 0, heads = 0;
+	uint32_t first_off = KS_NONE, first_len = 0;
+	for (size_t pi = 0; pi < d->n_paragraphs; pi++) {
+		const nl_paragraph *para = &d->paragraphs[pi];
+		if ((para->flags & NL_PF_HEADING) && !(para->flags & NL_PF_TITLE)) {
+			/* subheading: > 50 % of the content words present */
+			unsigned seen = 0;
+			for (size_t k = 0; k < st->kp_n; k++) {
+				if (kid[k] == KS_NONE)
+					continue;
+				for (uint32_t t = para->first_token; t < para->first_token + para->n_tokens; t++)
+					if (r->wid[t] == kid[k]) {
+						seen++;
+						break;
+					}
+			}
+			heads++;
+			heads_with += 2 * seen > st->kp_n;
+		}
+		size_t ns = para->n_sentences;
+		for (size_t si = 0; si < ns; si++) {
+			const nl_sentence *s = &d->sentences[para->first_sentence + si];
+			size_t occ = SIZE_MAX;
+			uint32_t at = KS_NONE, at_len = 0;
+			for (size_t k = 0; k < st->kp_n && occ; k++) {
+				size_t m = 0;
+				if (kid[k] != KS_NONE)
+					for (uint32_t t = s->first_token; t < s->first_token + s->n_tokens; t++)
+						if (r->wid[t] == kid[k]) {
+							if (!m && at == KS_NONE) {
+								at = d->tokens[t].off;
+								at_len = d->tokens[t].len;
+							}
+							m++;
+						}
+				if (m < occ)
+					occ = m;
+			}
+			if (occ && occ != SIZE_MAX) {
+				count += occ;
+				if (first_off == KS_NONE) {
+					first_off = at;
+					first_len = at_len;
+				}
+			}
+		}
+	}
+	double factor = 0.7 + st->kp_n / 3.0;
+	double density = 100.0 * count / (double)r->words;
+	double weighted = density * factor;
+	long lo = (long)ceil(0.5 * r->words / (100.0 * factor));
+	long hi = (long)floor(3.0 * r->words / (100.0 * factor));
+	if (lo < 1)
+		lo = 1;
+	char msg[1024];
+	int rc = 0;
+	uint32_t off = first_off != KS_NONE ? first_off : 0;
+	uint32_t len = first_off != KS_NONE ? first_len : 0;
+	if (first_off == KS_NONE && d->n_paragraphs) {
+		off = d->paragraphs[0].off;
+		len = 0;
+	}
+	const char *verdict = NULL;
+	if (weighted > 4.0)
+		verdict = "far over the recommended maximum; reads as keyword-stuffed";
+	else if (weighted > 3.0)
+		verdict = "over the recommended maximum";
+	else if (weighted < 0.5)
+		verdict = "under the recommended minimum";
+	if (verdict) {
+		snprintf(msg, sizeof msg,
+		         "keyphrase \"%s\" occurs %zu times in %zu words: density %.2f %% (weighted %.2f), "
+		         "%s; recommended %ld to %ld times",
+		         st->kp_text, count, r->words, density, weighted, verdict, lo, hi);
+		nl_finding f = { .rule = "keyphrase-density", .off = off, .len = len, .message = msg,
+		                 .severity = NL_SEV_DEFAULT };
+		rc = host->report(sink, &f);
+		if (rc)
+			return rc;
+	}
+	if (heads > 1 && heads_with * 4 > heads * 3) {
+		snprintf(msg, sizeof msg,
+		         "keyphrase \"%s\" is in %zu of %zu subheadings (over 75 %%): over-optimised, "
+		         "reads as keyword-stuffed; recommended 30 %% to 75 %% of subheadings",
+		         st->kp_text, heads_with, heads);
+		nl_finding f = { .rule = "keyphrase-density", .off = off, .len = len, .message = msg,
+		                 .severity = NL_SEV_DEFAULT };
+		rc = host->report(sink, &f);
+	} else if (heads > 1 && heads_with * 10 < heads * 3) {
+		snprintf(msg, sizeof msg,
+		         "keyphrase \"%s\" is in %zu of %zu subheadings: recommended 30 %% to 75 %% of subheadings",
+		         st->kp_text, heads_with, heads);
+		nl_finding f = { .rule = "keyphrase-density", .off = off, .len = len, .message = msg,
+		                 .severity = NL_SEV_DEFAULT };
+		rc = host->report(sink, &f);
+	}
+	return rc;
+}
+
+static void run_free(ks_run *r)
+{
+	strtab_free(&r->vocab);
+	free(r->wid);
+	free(r->sketch);
+	free(r->tab);
+	for (size_t i = 0; i < r->n_cands; i++)
+		free(r->cands[i].occ);
+	free(r->cands);
+}
+
+static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
+{
+	const ks_state *st = state;
+	const nl_host *host = st->host;
+	const ks_params *p = &st->p;
+	int want_phrase = host->rule_enabled(sink, "overused-phrase") ||
+	                  host->rule_enabled(sink, "heading-stuffing");
+	int want_kp = st->kp_n && host->rule_enabled(sink, "keyphrase-density");
+	if (!want_phrase && !want_kp)
+		return 0;
+	if (d->n_tokens >= KS_NONE - 2)
+		return 0; /* 4 G tokens: beyond what 32-bit spans can hold anyway */
+
+	ks_run run = { .st = st, .doc = d };
+	ks_run *r = &run;
+	int rc = 0;
+	r->wid = malloc((d->n_tokens ? d->n_tokens : 1) * sizeof *r->wid);
+	if (!r->wid)
+		goto oom;
+
+	/* intern words; function words keep their flag */
+	char buf[KS_WORDBUF];
+	for (size_t pi = 0; pi < d->n_paragraphs; pi++) {
+		const nl_paragraph *para = &d->paragraphs[pi];
+		if ((para->flags & NL_PF_HEADING) && !(para->flags & NL_PF_TITLE))
+			r->subheadings++;
+		else if (!(para->flags & NL_PF_HEADING))
+			r->body_paras++;
+	}
+	for (size_t t = 0; t < d->n_tokens; t++) {
+		const nl_token *tok = &d->tokens[t];
+		r->wid[t] = KS_NONE;
+		if (tok->kind != NL_TOK_WORD)
+			continue;
+		size_t m = ks_fold(host, d->text + tok->off, tok->len, buf);
+		if (!m)
+			continue;
+		uint32_t id = strtab_get(&r->vocab, buf, m, 1);
+		if (id >= KS_NONE - 1)
+			goto oom;
+		if (id + 1 == r->vocab.n) /* new word */
+			r->vocab.func[id] = strtab_get((strtab *)&st->func, buf, m, 0) != KS_NONE;
+		r->wid[t] = id;
+		r->words++;
+	}
+	if (!r->words)
+		goto done;
+
+	if (want_kp) {
+		rc = check_keyphrase(r, sink);
+		if (rc)
+			goto done;
+	}
+	if (!want_phrase || r->words < (size_t)p->min_words)
+		goto done;
+
+	/* 1: approximate counts of every n-gram in a byte sketch */
+	size_t sk = pow2_at_least(2 * r->words);
+	r->sketch = calloc(sk, 1);
+	if (!r->sketch)
+		goto oom;
+	r->sketch_mask = sk - 1;
+	scan(r, MODE_SKETCH);
+	/* 2: exact counts for the n-grams the sketch saw often enough */
+	scan(r, MODE_COUNT);
+	if (r->oom)
+		goto oom;
+	free(r->sketch);
+	r->sketch = NULL;
+	size_t nc = 0;
+	for (size_t i = 0; i < r->tab_cap; i++)
+		if (r->tab[i].h && r->tab[i].count >= (uint32_t)p->min_count)
+			nc++;
+	if (!nc)
+		goto done;
+	r->cands = calloc(nc, sizeof *r->cands);
+	if (!r->cands)
+		goto oom;
+	for (size_t i = 0; i < r->tab_cap; i++) {
+		entry *e = &r->tab[i];
+		if (!e->h || e->count < (uint32_t)p->min_count)
+			continue;
+		cand *c = &r->cands[r->n_cands];
+		c->h = e->h;
+		c->first_tok = e->first_tok;
+		for (c->n = 2; c->n < KS_MAXN && window_hash(r, e->first_tok, c->n) != e->h; c->n++)
+			;
+		e->cand = (uint32_t)r->n_cands++;
+	}
+	/* 3: per candidate: title, subheadings, paragraphs, capitals, sentence ends */
+	scan(r, MODE_STATS);
+
+	/* a longer phrase absorbs a shorter one it covers (>= absorb_share of
+	   its occurrences), unless only the shorter one is in the title */
+	for (size_t ci = 0; ci < r->n_cands; ci++) {
+		cand *L = &r->cands[ci];
+		for (uint32_t m = 2; m < L->n; m++)
+			for (uint32_t o = 0; o + m <= L->n; o++) {
+				uint32_t a = L->first_tok + o;
+				if (r->vocab.func[r->wid[a]] || r->vocab.func[r->wid[a + m - 1]])
+					continue;
+				entry *e = tab_find(r, window_hash(r, a, m));
+				if (!e || e->cand == KS_NONE)
+					continue;
+				cand *S = &r->cands[e->cand];
+				if (L->c >= p->absorb_share * S->c && (!S->title || L->title))
+					S->absorbed = 1;
+			}
+	}
+	size_t n_report = 0;
+	for (size_t ci = 0; ci < r->n_cands; ci++) {
+		cand *c = &r->cands[ci];
+		c->last_end = 0;
+		if (c->absorbed)
+			continue;
+		int v = judge(r, c);
+		if (v == R_OVERUSED + 1 && !host->rule_enabled(sink, "overused-phrase"))
+			v = 0;
+		if (v == R_HEADING + 1 && !host->rule_enabled(sink, "heading-stuffing"))
+			v = 0;
+		c->verdict = (uint8_t)v;
+		n_report += v != 0;
+	}
+	if (!n_report)
+		goto done;
+	/* 4: the occurrences of the phrases reported */
+	scan(r, MODE_COLLECT);
+	if (r->oom)
+		goto oom;
+	for (size_t ci = 0; ci < r->n_cands && !rc; ci++)
+		if (r->cands[ci].verdict)
+			rc = report_phrase(r, sink, &r->cands[ci]);
+done:
+	run_free(r);
+	return rc;
+oom:
+	run_free(r);
+	return NL_ENOMEM;
+}
+
+/* ---- descriptor ------------------------------------------------------------- */
+static const nl_rule_info ks_rules[] = {
+	{ "overused-phrase", NL_SEV_WARNING,
+	  "a 2-4-word phrase takes far more of the text than real news shows",
+	  "A phrase found automatically (no keyphrase needed): a contiguous 2-4-word\n"
+	  "n-gram inside one sentence, first and last word not function words\n"
+	  "(rules/keyword-stuffing/function-words.txt), words folded to lower case\n"
+	  "with a possessive 's stripped, counted without overlap; a longer phrase\n"
+	  "absorbs a shorter one when it covers >= absorb_share (0.8) of its\n"
+	  "occurrences.  coverage = 100 * count * words-in-phrase / words-in-text.\n"
+	  "Only texts of >= min_words (100) words; phrases seen >= min_count (3) times.\n"
+	  "error:   coverage >= error_coverage (6) and count >= error_count (8); or\n"
+	  "         coverage >= heading_error_coverage (3.5), count >= heading_error_count (6),\n"
+	  "         in the title and in > heading_share (0.75) of >= heading_min_subheadings (2)\n"
+	  "         subheadings.\n"
+	  "warning: coverage >= warning_coverage (4) and count >= warning_count (6); or\n"
+	  "         bolted on: coverage >= bolted_coverage (3.5), >= bolted_count (3) body\n"
+	  "         occurrences and >= bolted_share (0.5) of them ending their sentence.\n"
+	  "Name-like phrases (>= name_share (0.8) of body occurrences with at least half\n"
+	  "their content words capitalised mid-sentence) recur legitimately: only a\n"
+	  "warning at coverage >= name_coverage (8) and count >= name_count (8), or in the\n"
+	  "title and the subheadings (as above) with coverage >= name_heading_coverage (4).\n"
+	  "The finding sits on the first occurrence; all others are related locations.\n"
+	  "Fix: use the phrase where it carries meaning, vary or drop the rest.",
+	  NULL },
+	{ "heading-stuffing", NL_SEV_WARNING,
+	  "the same phrase in the title and in (nearly) every subheading",
+	  "A found phrase (see overused-phrase) that is in the title and in more than\n"
+	  "heading_share (0.75) of the subheadings when there are at least\n"
+	  "heading_min_subheadings (2), or in the title and in >= heading_count (4)\n"
+	  "subheadings, while its share of the body is not high enough for\n"
+	  "overused-phrase.  Name-like phrases are judged by overused-phrase only.\n"
+	  "Fix: let subheadings say what the section adds.",
+	  NULL },
+	{ "keyphrase-density", NL_SEV_WARNING,
+	  "the declared keyphrase is used too often or too rarely (Yoast-compatible)",
+	  "Only with `keyphrase = ...` in [keyword-stuffing] and texts of >=\n"
+	  "keyphrase_min_words (100) words.  As Yoast SEO: function words of the\n"
+	  "keyphrase are dropped; an occurrence is all its n content words in one\n"
+	  "sentence, in any order; density = occurrences / words * 100, weighted by\n"
+	  "0.7 + n/3: < 0.5 too few, > 3 too many, > 4 far too many.  The message gives\n"
+	  "the recommended count range.  Subheadings: 30-75 % of them should hold more\n"
+	  "than half of the content words; over 75 % (with > 1 subheading) is\n"
+	  "over-optimised.",
+	  NULL },
+};
+
+#ifndef NL_PLUGIN_EXPORT
+#define NL_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+
+NL_PLUGIN_EXPORT const nl_plugin nl_plugin_keyword_stuffing = {
+	NL_PLUGIN_ABI,
+	.flags = NL_PLUGIN_THREADSAFE,
+	.name = "keyword-stuffing",
+	.version = "1.0.0",
+	.summary = "finds the phrase an article repeats to rank (keyword stuffing), no keyphrase needed",
+	.rules = ks_rules,
+	.n_rules = sizeof ks_rules / sizeof ks_rules[0],
+	.config_keys = ks_keys,
+	.create = ks_create,
+	.check = ks_check,
+	.destroy = ks_destroy,
+	.dynamic_rules = NULL,
+};
