@@ -1,0 +1,153 @@
+/* test_report.c -- the text and JSON formats on hand-made findings. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static nl_rule_info info = {"repeated-word", NL_SEV_WARNING, "Repeated word", NULL, NULL};
+static nl_rule rule = {.id = "repetition.repeated-word", .info = &info, .severity = NL_SEV_WARNING};
+
+static nl_item item(uint32_t off, uint32_t len, unsigned line, unsigned col, const char *msg)
+{
+	nl_item x;
+	memset(&x, 0, sizeof x);
+	x.rule = &rule;
+	x.severity = NL_SEV_WARNING;
+	x.off = off;
+	x.len = len;
+	x.line = line;
+	x.col = col;
+	x.end_line = line;
+	x.end_col = col + len;
+	x.message = (char *)msg;
+	return x;
+}
+
+static void test_json_escapes(void **st)
+{
+	(void)st;
+	nl_buf b = {0};
+	const char *s = "say \"hi\"\\\n\t\x01 “ok”";
+	nl_json_str(&b, s, strlen(s));
+	assert_string_equal(b.p, "\"say \\\"hi\\\"\\\\\\n\\t\\u0001 “ok”\"");
+	nl_buf_free(&b);
+}
+
+static void test_json_shape(void **st)
+{
+	(void)st;
+	const char *text = "the the cat\n";
+	nl_item v[1] = {item(0, 7, 1, 1, "Repeated word 'the'")};
+	char *sg[] = {"the"};
+	nl_span rel[] = {{4, 3}};
+	unsigned rl[] = {1}, rc[] = {5};
+	v[0].sugg = sg;
+	v[0].n_sugg = 1;
+	v[0].related = rel;
+	v[0].n_related = 1;
+	v[0].rel_line = rl;
+	v[0].rel_col = rc;
+	nl_items items = {v, 1, 1};
+	nl_file_result fr = {"a.txt", text, strlen(text), &items, NULL};
+	nl_error_entry errs[] = {{"missing.txt", "No such file or directory"}};
+	nl_report_ctx ctx = {.errors = errs, .n_errors = 1};
+	nl_buf b = {0};
+	nl_format_json.begin(&ctx, &b);
+	nl_format_json.file(&ctx, &fr, 1, &b);
+	nl_format_json.end(&ctx, &b);
+	assert_string_equal(b.p,
+		"{\"version\": 1,\n \"files\": [\n  {\"path\": \"a.txt\", \"findings\": [\n"
+		"    {\"rule\": \"repetition.repeated-word\", \"severity\": \"warning\", \"line\": 1, "
+		"\"column\": 1, \"end_line\": 1, \"end_column\": 8, \"offset\": 0, \"length\": 7, "
+		"\"message\": \"Repeated word 'the'\", \"suggestions\": [\"the\"], \"related\": "
+		"[{\"line\": 1, \"column\": 5, \"offset\": 4, \"length\": 3}]}\n  ]}\n ],\n"
+		" \"errors\": [\n  {\"path\": \"missing.txt\", \"message\": \"No such file or directory\"}\n ]}\n");
+	nl_buf_free(&b);
+}
+
+static void test_text_line_and_caret(void **st)
+{
+	(void)st;
+	const char *text = "He said the the cat\n";
+	nl_item v[1] = {item(8, 7, 1, 9, "Repeated word 'the'")};
+	nl_items items = {v, 1, 1};
+	nl_file_result fr = {"a.txt", text, strlen(text), &items, NULL};
+	nl_report_ctx ctx = {0};
+	nl_buf b = {0};
+	nl_format_text.file(&ctx, &fr, 1, &b);
+	assert_string_equal(b.p,
+		"a.txt:1:9: warning: Repeated word 'the' [repetition.repeated-word]\n"
+		"     1 | He said the the cat\n"
+		"       |         ^~~~~~~\n");
+	nl_buf_free(&b);
+}
+
+static void test_text_long_line_is_windowed(void **st)
+{
+	(void)st;
+	char text[2100];
+	memset(text, 'x', 2000);
+	memcpy(text + 1000, " the the ", 9);
+	text[2000] = '\0';
+	nl_item v[1] = {item(1001, 7, 1, 1002, "Repeated word 'the'")};
+	nl_items items = {v, 1, 1};
+	nl_file_result fr = {"a.txt", text, 2000, &items, NULL};
+	nl_report_ctx ctx = {0};
+	nl_buf b = {0};
+	nl_format_text.file(&ctx, &fr, 1, &b);
+	/* the excerpt is a window: cut marks on both sides, under 130 columns */
+	char *l2 = strchr(b.p, '\n') + 1;
+	char *l3 = strchr(l2, '\n');
+	assert_true(l3 - l2 < 130 + 6);
+	assert_non_null(strstr(l2, "…xxx"));
+	assert_non_null(strstr(l2, "the the"));
+	char *caret = strchr(l3, '^');
+	char *same = strstr(l2, "the the");
+	/* the caret sits under the span (… is 3 bytes but one column) */
+	assert_int_equal((caret - (l3 + 1)), (same - l2) - 2);
+	nl_buf_free(&b);
+}
+
+static void test_color_codes_only_when_asked(void **st)
+{
+	(void)st;
+	const char *text = "the the\n";
+	nl_item v[1] = {item(0, 7, 1, 1, "Repeated word 'the'")};
+	nl_items items = {v, 1, 1};
+	nl_file_result fr = {"a.txt", text, strlen(text), &items, NULL};
+	nl_report_ctx ctx = {.color = 1};
+	nl_buf b = {0};
+	nl_format_text.file(&ctx, &fr, 1, &b);
+	assert_non_null(strstr(b.p, "\033["));
+	nl_buf_free(&b);
+	ctx.color = 0;
+	nl_format_text.file(&ctx, &fr, 1, &b);
+	assert_null(strstr(b.p, "\033["));
+	nl_buf_free(&b);
+}
+
+static void test_formatter_lookup(void **st)
+{
+	(void)st;
+	assert_ptr_equal(nl_formatter_find("json"), &nl_format_json);
+	assert_ptr_equal(nl_formatter_find("text"), &nl_format_text);
+	assert_null(nl_formatter_find("yaml"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_escapes),
+		cmocka_unit_test(test_json_shape),
+		cmocka_unit_test(test_text_line_and_caret),
+		cmocka_unit_test(test_text_long_line_is_windowed),
+		cmocka_unit_test(test_color_codes_only_when_asked),
+		cmocka_unit_test(test_formatter_lookup),
+	};
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
