@@ -1,0 +1,1578 @@
+/* spelling.c -- the spelling plugin: Hunspell with news-aware handling of
+ * names, and a check that one article spells a name one way.
+ *
+ * Rules (ids fixed by issue 4):
+ *   spelling.unknown-word      lower-case (or sentence-initial) unknown word,
+ *                              up to 3 suggestions
+ *   spelling.unknown-name      capitalised unknown word inside a sentence
+ *   spelling.inconsistent-name one name spelled two ways in one article
+ *
+ * Speed (issue 9): the dictionary loads once in create(); every distinct word
+ * form gets its verdict once per run from a cache shared by all threads
+ * (sharded, one mutex per shard, so two threads rarely meet); suggestions are
+ * edit-distance-1 candidates checked against the speller (~0.5 ms a word),
+ * computed only for reported words, once per distinct word, and Hunspell's own
+ * suggest (6-31 ms) runs only when no candidate at distance 1 exists.
+ * Hunspell objects are not thread-safe: every call goes through hs_lock.
+ */
+#include "newslint/plugin.h"
+
+#include <hunspell.h>
+
+#include <errno.h>
+#include <iconv.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* ---- rules ---------------------------------------------------------------- */
+
+enum { R_WORD, R_NAME, R_INCONS };
+
+static const nl_rule_info sp_rules[] = {
+	{ "unknown-word", NL_SEV_WARNING,
+	  "a lower-case (or sentence-initial) word the dictionary does not know",
+	  "A word that is neither in the Hunspell dictionary nor in an accept list.\n"
+	  "Lower-case words, and capitalised words at the start of a sentence or in a\n"
+	  "heading that look like a misspelt common word, are reported here with up to\n"
+	  "`max_suggestions` (default 3) replacements: words one edit away (swapped,\n"
+	  "dropped, doubled or replaced letter) that the dictionary knows, ranked by\n"
+	  "the kind of slip; Hunspell's own suggest only when none exists.\n"
+	  "Not checked: URLs, e-mail addresses, @handles, #hashtags, numbers and words\n"
+	  "with digits, ALL-CAPS words (check_acronyms = false), Markdown code.\n"
+	  "Fix: correct the word, or add it to a word list (wordlist = FILE ...) or a\n"
+	  "Hunspell personal dictionary (personal_dic = FILE.dic).\n"
+	  "Keys: dictionary = en_US, dictionary_path, aff, dic, wordlist, personal_dic,\n"
+	  "news_words = true (the bundled list of news words en_US lacks),\n"
+	  "check_acronyms = false, max_suggestions = 3, hunspell_suggest = true.",
+	  NULL },
+	{ "unknown-name", NL_SEV_INFO,
+	  "a capitalised word inside a sentence that the dictionary does not know (probably a name)",
+	  "Capitalised words inside a sentence that the dictionary does not know are\n"
+	  "nearly always names of people and places. They are shown once per article\n"
+	  "(the other occurrences as related spans) at severity info, so an editor can\n"
+	  "check them without failing CI. No suggestions: a speller's guesses for a\n"
+	  "name are noise.\n"
+	  "Fix: check the spelling against a reliable source, then add the name to the\n"
+	  "newsroom's word list (wordlist = names.txt next to .newslint.ini).",
+	  "spelling.inconsistent-name" },
+	{ "inconsistent-name", NL_SEV_WARNING,
+	  "the same name spelled two ways in one article (Zelenskyy / Zelensky)",
+	  "Two capitalised forms in one article within a small edit distance, with the\n"
+	  "same first letter, where one form is much more frequent than the other or\n"
+	  "known to the dictionary while the other is not. Reported on each occurrence\n"
+	  "of the rarer, unknown form; the other form's occurrences are related spans\n"
+	  "and the frequent form is the suggestion. Plural, possessive and demonym forms\n"
+	  "(Obama/Obamas, Clinton's, Kenya/Kenyan) are not taken for misspellings.\n"
+	  "Keys: name_distance = 2 (maximum edit distance; names shorter than 6 letters\n"
+	  "allow 1), name_min_length = 4, name_ratio = 2 (how many times more frequent\n"
+	  "the other form must be when neither is in the dictionary), name_max_rare = 2\n"
+	  "(a form used more often than this is taken as deliberate).",
+	  NULL },
+};
+
+static const char *const sp_keys[] = {
+	"dictionary", "dictionary_path", "aff", "dic", "wordlist", "personal_dic",
+	"news_words", "check_acronyms", "max_suggestions", "hunspell_suggest",
+	"name_distance", "name_min_length", "name_ratio", "name_max_rare",
+	NULL
+};
+
+/* ---- state ----------------------------------------------------------------- */
+
+#define NSHARDS 64
+#define CACHE_MAX 2000000   /* distinct forms kept; past this, verdicts are recomputed */
+#define MAX_WORD 128        /* bytes; longer "words" are not checked */
+#define MAX_SUGG 10
+
+typedef struct sp_entry {
+	struct sp_entry *next;
+	uint64_t hash;
+	unsigned char known;      /* 1: dictionary knows it */
+	unsigned char sugg_done;  /* suggestions computed */
+	unsigned char n_sugg;
+	unsigned char near_common;/* a lower-case word 1 edit away exists (set with sugg) */
+	char **sugg;
+	uint32_t len;
+	char word[];
+} sp_entry;
+
+typedef struct sp_shard {
+	pthread_mutex_t lock;
+	sp_entry **b;
+	size_t nb, n;
+} sp_shard;
+
+enum { SC_LATIN = 1, SC_GREEK = 2, SC_CYRILLIC = 4, SC_OTHER = 8 };
+
+typedef struct sp_state {
+	const nl_host *host;
+	Hunhandle *hs;
+	pthread_mutex_t hs_lock;
+	iconv_t to_dic, from_dic;     /* (iconv_t)-1 when the dictionary is UTF-8 */
+	int check_acronyms, hunspell_suggest;
+	long max_sugg, name_distance, name_min_len, name_max_rare;
+	double name_ratio;
+	unsigned scripts;             /* scripts of the dictionary's TRY letters */
+	uint32_t letters[96];         /* lower-case letters tried for edits */
+	size_t n_letters;
+	sp_shard shard[NSHARDS];
+	size_t cache_n;               /* under any shard lock: approximate */
+} sp_state;
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h ^ (h >> 29);
+}
+
+static unsigned script_of(uint32_t cp)
+{
+	if (cp < 0x250 || (cp >= 0x1E00 && cp <= 0x1EFF))
+		return SC_LATIN;
+	if ((cp >= 0x370 && cp <= 0x3FF) || (cp >= 0x1F00 && cp <= 0x1FFF))
+		return SC_GREEK;
+	if (cp >= 0x400 && cp <= 0x52F)
+		return SC_CYRILLIC;
+	return SC_OTHER;
+}
+
+static size_t utf8_put(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* Upper case of a lower-case letter, for re-capitalising suggestions:
+ * ASCII, Latin-1, Greek and basic Cyrillic (the host offers lower() only). */
+static uint32_t upper_cp(uint32_t cp)
+{
+	if (cp >= 'a' && cp <= 'z')
+		return cp - 32;
+	if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)
+		return cp - 32;
+	if (cp >= 0x3B1 && cp <= 0x3C9 && cp != 0x3C2)
+		return cp - 32;
+	if (cp >= 0x430 && cp <= 0x44F)
+		return cp - 32;
+	if (cp >= 0x450 && cp <= 0x45F)
+		return cp - 80;
+	return cp;
+}
+
+/* Decode UTF-8 into code points; returns the count (at most max). */
+static size_t decode(const nl_host *h, const char *s, size_t n, uint32_t *cp, size_t max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < max;) {
+		uint32_t c;
+		i += h->utf8_next(s + i, n - i, &c);
+		cp[k++] = c;
+	}
+	return k;
+}
+
+static size_t encode(const uint32_t *cp, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++)
+		o += utf8_put(out + o, cp[i]);
+	out[o] = 0;
+	return o;
+}
+
+/* ---- the speller (call with hs_lock held) ----------------------------------- */
+
+/* Convert UTF-8 into the dictionary's encoding; 0 on success. */
+static int to_dic(sp_state *st, const char *w, size_t n, char *out, size_t size)
+{
+	if (st->to_dic == (iconv_t)-1) {
+		if (n + 1 > size)
+			return -1;
+		memcpy(out, w, n);
+		out[n] = 0;
+		return 0;
+	}
+	char *in = (char *)w, *o = out;
+	size_t inl = n, outl = size - 1;
+	iconv(st->to_dic, NULL, NULL, NULL, NULL);
+	if (iconv(st->to_dic, &in, &inl, &o, &outl) == (size_t)-1)
+		return -1;
+	*o = 0;
+	return 0;
+}
+
+/* 1 known, 0 unknown, -1 cannot be represented in the dictionary's encoding. */
+static int spell_locked(sp_state *st, const char *w, size_t n)
+{
+	char buf[MAX_WORD * 4 + 8];
+	if (to_dic(st, w, n, buf, sizeof buf) != 0)
+		return -1;
+	return Hunspell_spell(st->hs, buf) != 0;
+}
+
+static int add_word_locked(sp_state *st, const char *w, size_t n)
+{
+	char buf[MAX_WORD * 4 + 8];
+	if (n == 0 || n > MAX_WORD || to_dic(st, w, n, buf, sizeof buf) != 0)
+		return -1;
+	return Hunspell_add(st->hs, buf);
+}
+
+/* ---- the verdict cache -------------------------------------------------------- */
+
+static sp_entry *cache_find(sp_shard *sh, uint64_t h, const char *w, size_t n)
+{
+	if (!sh->nb)
+		return NULL;
+	for (sp_entry *e = sh->b[(h >> 6) & (sh->nb - 1)]; e; e = e->next)
+		if (e->hash == h && e->len == n && memcmp(e->word, w, n) == 0)
+			return e;
+	return NULL;
+}
+
+static void cache_grow(sp_shard *sh)
+{
+	size_t nb = sh->nb ? sh->nb * 2 : 256;
+	sp_entry **b = calloc(nb, sizeof *b);
+	if (!b)
+		return;
+	for (size_t i = 0; i < sh->nb; i++) {
+		for (sp_entry *e = sh->b[i], *nx; e; e = nx) {
+			nx = e->next;
+			size_t k = (e->hash >> 6) & (nb - 1);
+			e->next = b[k];
+			b[k] = e;
+		}
+	}
+	free(sh->b);
+	sh->b = b;
+	sh->nb = nb;
+}
+
+/* The cached entry of word w (exact form), creating it with its verdict.
+ * Returns NULL only when memory is short or the cache is full; *known is
+ * always set (1 when the word cannot be checked in this dictionary). */
+static sp_entry *lookup(sp_state *st, const char *w, size_t n, int *known)
+{
+	uint64_t h = hash_bytes(w, n);
+	sp_shard *sh = &st->shard[h & (NSHARDS - 1)];
+	pthread_mutex_lock(&sh->lock);
+	sp_entry *e = cache_find(sh, h, w, n);
+	pthread_mutex_unlock(&sh->lock);
+	if (e) {
+		*known = e->known;
+		return e;
+	}
+	pthread_mutex_lock(&st->hs_lock);
+	int v = spell_locked(st, w, n);
+	pthread_mutex_unlock(&st->hs_lock);
+	*known = v != 0;
+	if (__atomic_load_n(&st->cache_n, __ATOMIC_RELAXED) >= CACHE_MAX)
+		return NULL;
+	sp_entry *ne = calloc(1, sizeof *ne + n + 1);
+	if (!ne)
+		return NULL;
+	ne->hash = h;
+	ne->len = (uint32_t)n;
+	ne->known = (unsigned char)*known;
+	memcpy(ne->word, w, n);
+	pthread_mutex_lock(&sh->lock);
+	e = cache_find(sh, h, w, n);
+	if (e) {                           /* another thread was quicker */
+		free(ne);
+	} else {
+		if (sh->n >= sh->nb * 2)
+			cache_grow(sh);
+		if (!sh->nb) {
+			pthread_mutex_unlock(&sh->lock);
+			free(ne);
+			return NULL;
+		}
+		size_t k = (h >> 6) & (sh->nb - 1);
+		ne->next = sh->b[k];
+		sh->b[k] = ne;
+		sh->n++;
+		__atomic_add_fetch(&st->cache_n, 1, __ATOMIC_RELAXED);
+		e = ne;
+	}
+	pthread_mutex_unlock(&sh->lock);
+	return e;
+}
+
+/* ---- suggestions ---------------------------------------------------------------- */
+
+/* QWERTY neighbours: a replaced letter next to the intended one is the
+ * commonest slip after a swap or a doubled letter. */
+static const char *const kbd[26] = {
+	"qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb",
+	"ujko", "huikmn", "jiolm", "kop", "njk", "bhjm", "iklp", "ol",
+	"wa", "edft", "awedxz", "rfgy", "yhji", "cfgb", "qase", "zsdc",
+	"tghu", "asx"
+};
+
+static int is_vowel(uint32_t c)
+{
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+static int kbd_adjacent(uint32_t a, uint32_t b)
+{
+	if (a < 'a' || a > 'z' || b < 'a' || b > 'z')
+		return 0;
+	return strchr(kbd[a - 'a'], (int)b) != NULL;
+}
+
+/* Same letter but for an accent (e/é): a cheap "replacement". */
+static int accent_pair(uint32_t a, uint32_t b)
+{
+	static const char *const base = "aaaaeeeeiiiioooouuuunc";
+	static const uint32_t acc[] = { 0xE0, 0xE1, 0xE2, 0xE4, 0xE8, 0xE9, 0xEA, 0xEB,
+		0xEC, 0xED, 0xEE, 0xEF, 0xF2, 0xF3, 0xF4, 0xF6, 0xF9, 0xFA, 0xFB, 0xFC, 0xF1, 0xE7 };
+	for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++)
+		if ((a == acc[i] && b == (uint32_t)base[i]) || (b == acc[i] && a == (uint32_t)base[i]))
+			return 1;
+	return 0;
+}
+
+typedef struct cand {
+	char *w;
+	double score;   /* lower is better */
+} cand;
+
+typedef struct cands {
+	cand *v;
+	size_t n, cap;
+} cands;
+
+static void cands_add(cands *c, const char *w, double score)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].w, w) == 0) {
+			if (score < c->v[i].score)
+				c->v[i].score = score;
+			return;
+		}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		cand *v = realloc(c->v, cap * sizeof *v);
+		if (!v)
+			return;
+		c->v = v;
+		c->cap = cap;
+	}
+	char *d = strdup(w);
+	if (!d)
+		return;
+	c->v[c->n].w = d;
+	c->v[c->n].score = score;
+	c->n++;
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const cand *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return strcmp(x->w, y->w);
+}
+
+/* Try one candidate (code points, lower case).  cap: re-capitalise. */
+static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int cap,
+		     double score, int *any_common)
+{
+	if (n == 0)
+		return;
+	char buf[MAX_WORD * 4 + 8];
+	uint32_t tmp[MAX_WORD + 2];
+	encode(cp, n, buf);
+	int v = spell_locked(st, buf, strlen(buf));
+	if (v != 1)
+		return;
+	if (any_common)
+		*any_common = 1;
+	if (cap) {
+		memcpy(tmp, cp, n * sizeof *cp);
+		tmp[0] = upper_cp(tmp[0]);
+		encode(tmp, n, buf);
+	}
+	cands_add(c, buf, score);
+}
+
+/* Edit-distance-1 candidates of w (lower-cased if cap), scored by the kind
+ * of slip.  Call with hs_lock held. */
+static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, cands *c, int *any)
+{
+	uint32_t t[MAX_WORD + 2];
+	const double first = 1.5;   /* slips in the first letter are rarer */
+	/* swaps */
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (w[i] == w[i + 1])
+			continue;
+		memcpy(t, w, n * sizeof *w);
+		t[i] = w[i + 1];
+		t[i + 1] = w[i];
+		try_cand(st, c, t, n, cap, 1.0 + (i == 0 ? first : 0), any);
+	}
+	/* deletions: the typo has an extra letter */
+	for (size_t i = 0; i < n && n > 1; i++) {
+		if (i > 0 && w[i] == w[i - 1])
+			continue;     /* same string as deleting i-1 */
+		size_t k = 0;
+		for (size_t j = 0; j < n; j++)
+			if (j != i)
+				t[k++] = w[j];
+		int doubled = (i + 1 < n && w[i] == w[i + 1]);
+		double s = doubled ? 1.2 : 2.0;
+		if (!doubled && i > 0 && i + 1 < n && (kbd_adjacent(w[i], w[i - 1]) || kbd_adjacent(w[i], w[i + 1])))
+			s = 1.8;
+		try_cand(st, c, t, n - 1, cap, s + (i == 0 ? first : 0), any);
+	}
+	/* insertions: the typo dropped a letter */
+	if (n + 1 <= MAX_WORD) {
+		for (size_t i = 0; i <= n; i++) {
+			for (size_t L = 0; L < st->n_letters; L++) {
+				uint32_t ch = st->letters[L];
+				if (i > 0 && w[i - 1] == ch)
+					continue;  /* same as inserting after: counted once */
+				memcpy(t, w, i * sizeof *w);
+				t[i] = ch;
+				memcpy(t + i + 1, w + i, (n - i) * sizeof *w);
+				int doubled = (i < n && w[i] == ch);
+				double s = doubled ? 1.2 : 2.0;
+				if (ch == '\'')
+					s = 1.6;
+				try_cand(st, c, t, n + 1, cap, s + (i == 0 ? first : 0), any);
+			}
+		}
+	}
+	/* replacements */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t L = 0; L < st->n_letters; L++) {
+			uint32_t ch = st->letters[L];
+			if (ch == w[i] || ch == '\'')
+				continue;
+			memcpy(t, w, n * sizeof *w);
+			t[i] = ch;
+			double s = 2.5;
+			if (accent_pair(ch, w[i]))
+				s = 1.0;
+			else if (kbd_adjacent(ch, w[i]))
+				s = 1.6;
+			else if (is_vowel(ch) && is_vowel(w[i]))
+				s = 1.7;
+			try_cand(st, c, t, n, cap, s + (i == 0 ? first : 0), any);
+		}
+	}
+	/* a missing space: "alot" -> "a lot" (both halves real words) */
+	for (size_t i = 2; i + 2 <= n; i++) {
+		char a[MAX_WORD * 4 + 8], b[MAX_WORD * 4 + 8];
+		encode(w, i, a);
+		encode(w + i, n - i, b);
+		if (spell_locked(st, a, strlen(a)) == 1 && spell_locked(st, b, strlen(b)) == 1) {
+			char both[MAX_WORD * 8 + 16];
+			memcpy(t, w, n * sizeof *w);
+			if (cap)
+				t[0] = upper_cp(t[0]);
+			encode(t, i, a);
+			snprintf(both, sizeof both, "%s %s", a, b);
+			cands_add(c, both, 3.0);
+		}
+	}
+}
+
+/* Compute (once) the suggestions of an unknown word and store them in e. */
+static void suggest(sp_state *st, sp_entry *e, const char *w, size_t n, int cap,
+		    char ***out, size_t *n_out, int *near_common)
+{
+	if (e) {
+		uint64_t h = e->hash;
+		sp_shard *sh = &st->shard[h & (NSHARDS - 1)];
+		pthread_mutex_lock(&sh->lock);
+		int done = e->sugg_done;
+		pthread_mutex_unlock(&sh->lock);
+		if (done) {
+			*out = e->sugg;
+			*n_out = e->n_sugg;
+			if (near_common)
+				*near_common = e->near_common;
+			return;
+		}
+	}
+	uint32_t cp[MAX_WORD + 2];
+	size_t k = decode(st->host, w, n, cp, MAX_WORD);
+	for (size_t i = 0; i < k; i++)
+		cp[i] = st->host->lower(cp[i]);
+	cands c = { 0 };
+	int any = 0;
+	pthread_mutex_lock(&st->hs_lock);
+	edits1(st, cp, k, cap, &c, &any);
+	if (c.n == 0 && st->hunspell_suggest && st->max_sugg > 0) {
+		char buf[MAX_WORD * 4 + 8];
+		char **list = NULL;
+		if (to_dic(st, w, n, buf, sizeof buf) == 0) {
+			int m = Hunspell_suggest(st->hs, &list, buf);
+			for (int i = 0; i < m; i++) {
+				char conv[MAX_WORD * 8 + 16];
+				const char *s = list[i];
+				if (st->from_dic != (iconv_t)-1) {
+					char *in = list[i], *o = conv;
+					size_t inl = strlen(list[i]), outl = sizeof conv - 1;
+					iconv(st->from_dic, NULL, NULL, NULL, NULL);
+					if (iconv(st->from_dic, &in, &inl, &o, &outl) == (size_t)-1)
+						continue;
+					*o = 0;
+					s = conv;
+				}
+				cands_add(&c, s, 10.0 + i);
+			}
+			if (list)
+				Hunspell_free_list(st->hs, &list, m);
+		}
+	}
+	pthread_mutex_unlock(&st->hs_lock);
+	qsort(c.v, c.n, sizeof *c.v, cand_cmp);
+	size_t keep = c.n < (size_t)st->max_sugg ? c.n : (size_t)st->max_sugg;
+	char **s = keep ? calloc(keep, sizeof *s) : NULL;
+	if (!s)
+		keep = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		if (i < keep)
+			s[i] = c.v[i].w;
+		else
+			free(c.v[i].w);
+	}
+	free(c.v);
+	if (near_common)
+		*near_common = any;
+	if (e) {
+		sp_shard *sh = &st->shard[e->hash & (NSHARDS - 1)];
+		pthread_mutex_lock(&sh->lock);
+		if (!e->sugg_done) {
+			e->sugg = s;
+			e->n_sugg = (unsigned char)keep;
+			e->near_common = (unsigned char)any;
+			e->sugg_done = 1;
+			s = NULL;
+		}
+		*out = e->sugg;
+		*n_out = e->n_sugg;
+		pthread_mutex_unlock(&sh->lock);
+		if (s) {
+			for (size_t i = 0; i < keep; i++)
+				free(s[i]);
+			free(s);
+		}
+		return;
+	}
+	/* not cached: the caller frees */
+	*out = s;
+	*n_out = keep;
+}
+
+/* ---- create / destroy ------------------------------------------------------------ */
+
+static int file_readable(const char *p)
+{
+	return access(p, R_OK) == 0;
+}
+
+typedef struct add_ctx {
+	sp_state *st;
+	const char *path;
+	size_t added;
+} add_ctx;
+
+static int add_entry(void *ud, const char *entry, size_t len, unsigned line)
+{
+	add_ctx *a = ud;
+	(void)line;
+	/* one word per line; a "/flags" part (a .dic habit) is ignored here */
+	const char *slash = memchr(entry, '/', len);
+	if (slash)
+		len = (size_t)(slash - entry);
+	while (len && (entry[len - 1] == ' ' || entry[len - 1] == '\t'))
+		len--;
+	if (!len || len > MAX_WORD)
+		return 0;
+	char w[MAX_WORD + 1];
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		/* ’ and ‘ are stored as ' like the text is checked */
+		if (i + 2 < len + 0 && (unsigned char)entry[i] == 0xE2 && (unsigned char)entry[i + 1] == 0x80 &&
+		    ((unsigned char)entry[i + 2] == 0x99 || (unsigned char)entry[i + 2] == 0x98)) {
+			w[o++] = '\'';
+			i += 2;
+		} else {
+			w[o++] = entry[i];
+		}
+	}
+	if (add_word_locked(a->st, w, o) == 0)
+		a->added++;
+	return 0;
+}
+
+static void sp_destroy(void *state)
+{
+	sp_state *st = state;
+	if (!st)
+		return;
+	for (int i = 0; i < NSHARDS; i++) {
+		sp_shard *sh = &st->shard[i];
+		for (size_t k = 0; k < sh->nb; k++) {
+			for (sp_entry *e = sh->b[k], *nx; e; e = nx) {
+				nx = e->next;
+				for (size_t j = 0; j < e->n_sugg; j++)
+					free(e->sugg[j]);
+				free(e->sugg);
+				free(e);
+			}
+		}
+		free(sh->b);
+		pthread_mutex_destroy(&sh->lock);
+	}
+	if (st->hs)
+		Hunspell_destroy(st->hs);
+	if (st->to_dic != (iconv_t)-1)
+		iconv_close(st->to_dic);
+	if (st->from_dic != (iconv_t)-1)
+		iconv_close(st->from_dic);
+	pthread_mutex_destroy(&st->hs_lock);
+	free(st);
+}
+
+/* The Debian package that ships a dictionary: en_US -> hunspell-en-us. */
+static void package_of(const char *name, char *out, size_t size)
+{
+	size_t o = (size_t)snprintf(out, size, "hunspell-");
+	for (const char *p = name; *p && o + 1 < size; p++)
+		out[o++] = *p == '_' ? '-' : (char)((*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
+	out[o] = 0;
+}
+
+/* Look for NAME.aff/NAME.dic; fills aff/dic and returns 0, or reports the
+ * folders searched and returns NL_ECONFIG. */
+static int find_dictionary(const nl_host *h, const nl_config *cfg, const char *name,
+			   char *aff, char *dic, size_t size)
+{
+	char dirs[16][1024];
+	size_t nd = 0;
+	const char *env = getenv("DICPATH");
+	if (env && *env) {
+		const char *p = env;
+		while (*p && nd < 8) {
+			const char *colon = strchr(p, ':');
+			size_t n = colon ? (size_t)(colon - p) : strlen(p);
+			if (n && n < sizeof dirs[0]) {
+				memcpy(dirs[nd], p, n);
+				dirs[nd++][n] = 0;
+			}
+			p += n + (colon ? 1 : 0);
+		}
+	}
+	const char *cp = h->cfg_get(cfg, "dictionary_path");
+	if (cp && *cp) {
+		if (!h->cfg_path(cfg, cp, dirs[nd], sizeof dirs[0])) {
+			h->cfg_error(cfg, "dictionary_path", "path too long");
+			return NL_ECONFIG;
+		}
+		nd++;
+	}
+	static const char *const sys[] = { "/usr/share/hunspell", "/usr/share/myspell/dicts",
+		"/usr/share/myspell", "/usr/local/share/hunspell" };
+	for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++)
+		snprintf(dirs[nd++], sizeof dirs[0], "%s", sys[i]);
+	/* en-US is taken for en_US */
+	char nm[256];
+	snprintf(nm, sizeof nm, "%s", name);
+	for (char *q = nm; *q; q++)
+		if (*q == '-')
+			*q = '_';
+	for (size_t i = 0; i < nd; i++) {
+		if (snprintf(aff, size, "%s/%s.aff", dirs[i], nm) >= (int)size ||
+		    snprintf(dic, size, "%s/%s.dic", dirs[i], nm) >= (int)size)
+			continue;
+		if (file_readable(aff) && file_readable(dic))
+			return 0;
+	}
+	char list[8192];
+	size_t o = 0;
+	list[0] = 0;
+	for (size_t i = 0; i < nd && o < sizeof list; i++)
+		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", dirs[i]);
+	char pkg[300];
+	package_of(nm, pkg, sizeof pkg);
+	h->cfg_error(cfg, h->cfg_get(cfg, "dictionary") ? "dictionary" : NULL,
+		     "Hunspell dictionary '%s' not found (looked for %s.aff and %s.dic in %s); "
+		     "install it (Debian/Ubuntu: apt-get install %s), or set dictionary_path = FOLDER, "
+		     "or aff = FILE and dic = FILE", nm, nm, nm, list, pkg);
+	return NL_ECONFIG;
+}
+
+/* Letters for edits and the scripts the dictionary covers, from its TRY line. */
+static void read_try(sp_state *st, const char *aff_path, const char *enc)
+{
+	for (uint32_t c = 'a'; c <= 'z'; c++)
+		st->letters[st->n_letters++] = c;
+	st->letters[st->n_letters++] = '\'';
+	st->scripts = SC_LATIN;
+	FILE *f = fopen(aff_path, "rb");
+	if (!f)
+		return;
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, "TRY", 3) != 0 || (line[3] != ' ' && line[3] != '\t'))
+			continue;
+		char *s = line + 4;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		size_t n = strcspn(s, " \t\r\n");
+		char u8[8192];
+		const char *src = s;
+		size_t srclen = n;
+		if (st->from_dic != (iconv_t)-1) {
+			char *in = s, *o = u8;
+			size_t inl = n, outl = sizeof u8 - 1;
+			if (iconv(st->from_dic, &in, &inl, &o, &outl) == (size_t)-1)
+				break;
+			*o = 0;
+			src = u8;
+			srclen = (size_t)(o - u8);
+		}
+		(void)enc;
+		unsigned scripts = 0;
+		for (size_t i = 0; i < srclen;) {
+			uint32_t c;
+			i += st->host->utf8_next(src + i, srclen - i, &c);
+			if (!st->host->is_alpha(c))
+				continue;
+			scripts |= script_of(c);
+			c = st->host->lower(c);
+			size_t k;
+			for (k = 0; k < st->n_letters; k++)
+				if (st->letters[k] == c)
+					break;
+			if (k == st->n_letters && st->n_letters < sizeof st->letters / sizeof st->letters[0])
+				st->letters[st->n_letters++] = c;
+		}
+		if (scripts)
+			st->scripts = scripts;
+		/* a dictionary for another script: a-z are no use for its edits */
+		if (!(scripts & SC_LATIN) && scripts) {
+			size_t k = 0;
+			for (size_t i = 0; i < st->n_letters; i++)
+				if (st->letters[i] > 0x7F || st->letters[i] == '\'')
+					st->letters[k++] = st->letters[i];
+			st->n_letters = k;
+		}
+		break;
+	}
+	fclose(f);
+}
+
+/* Calls fn for every whitespace-separated path in every value of key. */
+static int each_path(const nl_host *h, const nl_config *cfg, const char *key,
+		     int (*fn)(sp_state *, const nl_config *, const char *key, const char *path), sp_state *st)
+{
+	size_t n = h->cfg_count(cfg);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(h->cfg_key(cfg, i), key) != 0)
+			continue;
+		const char *v = h->cfg_value(cfg, i);
+		while (v && *v) {
+			while (*v == ' ' || *v == '\t' || *v == ',')
+				v++;
+			size_t len = strcspn(v, " \t,");
+			if (!len)
+				break;
+			char rel[4096], abs[4096];
+			if (len >= sizeof rel || !h->cfg_path(cfg, (snprintf(rel, sizeof rel, "%.*s", (int)len, v), rel),
+							   abs, sizeof abs)) {
+				h->cfg_error(cfg, key, "path too long");
+				return NL_ECONFIG;
+			}
+			int rc = fn(st, cfg, key, abs);
+			if (rc)
+				return rc;
+			v += len;
+		}
+	}
+	return 0;
+}
+
+static int load_wordlist(sp_state *st, const nl_config *cfg, const char *key, const char *path)
+{
+	if (!file_readable(path)) {
+		st->host->cfg_error(cfg, key, "cannot read word list '%s': %s", path, strerror(errno));
+		return NL_ECONFIG;
+	}
+	add_ctx a = { st, path, 0 };
+	int rc = st->host->read_list(path, add_entry, &a);
+	return rc < 0 ? NL_ECONFIG : 0;
+}
+
+static int load_personal(sp_state *st, const nl_config *cfg, const char *key, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		st->host->cfg_error(cfg, key, "cannot read personal dictionary '%s': %s", path, strerror(errno));
+		return NL_ECONFIG;
+	}
+	char line[256];
+	int ok = fgets(line, sizeof line, f) != NULL;
+	fclose(f);
+	char *end = NULL;
+	if (ok) {
+		long cnt = strtol(line, &end, 10);
+		ok = end != line && cnt >= 0;
+		while (ok && (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
+			end++;
+		ok = ok && *end == 0;
+	}
+	if (!ok) {
+		st->host->cfg_error(cfg, key, "'%s' is not a Hunspell .dic file: its first line must be "
+				    "the number of words (use wordlist = for a plain list)", path);
+		return NL_ECONFIG;
+	}
+	if (Hunspell_add_dic(st->hs, path) != 0) {
+		st->host->cfg_error(cfg, key, "Hunspell could not load personal dictionary '%s'", path);
+		return NL_ECONFIG;
+	}
+	return 0;
+}
+
+static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
+{
+	sp_state *st = calloc(1, sizeof *st);
+	if (!st)
+		return NL_ENOMEM;
+	st->host = h;
+	st->to_dic = st->from_dic = (iconv_t)-1;
+	pthread_mutex_init(&st->hs_lock, NULL);
+	for (int i = 0; i < NSHARDS; i++)
+		pthread_mutex_init(&st->shard[i].lock, NULL);
+	int rc = NL_ECONFIG, news = 1;
+	if (h->cfg_bool(cfg, "check_acronyms", 0, &st->check_acronyms) ||
+	    h->cfg_bool(cfg, "hunspell_suggest", 1, &st->hunspell_suggest) ||
+	    h->cfg_bool(cfg, "news_words", 1, &news) ||
+	    h->cfg_int(cfg, "max_suggestions", 3, 0, MAX_SUGG, &st->max_sugg) ||
+	    h->cfg_int(cfg, "name_distance", 2, 0, 3, &st->name_distance) ||
+	    h->cfg_int(cfg, "name_min_length", 4, 2, 40, &st->name_min_len) ||
+	    h->cfg_int(cfg, "name_max_rare", 2, 1, 1000, &st->name_max_rare) ||
+	    h->cfg_double(cfg, "name_ratio", 2.0, 1.0, 1000.0, &st->name_ratio))
+		goto fail;
+
+	char aff[4096], dic[4096];
+	const char *a = h->cfg_get(cfg, "aff"), *d = h->cfg_get(cfg, "dic");
+	if ((a && *a) || (d && *d)) {
+		if (!d || !*d) {
+			h->cfg_error(cfg, "aff", "aff is set but dic is not: give both, or dictionary = NAME");
+			goto fail;
+		}
+		if (!h->cfg_path(cfg, d, dic, sizeof dic)) {
+			h->cfg_error(cfg, "dic", "path too long");
+			goto fail;
+		}
+		if (a && *a) {
+			if (!h->cfg_path(cfg, a, aff, sizeof aff)) {
+				h->cfg_error(cfg, "aff", "path too long");
+				goto fail;
+			}
+		} else {          /* x.dic -> x.aff */
+			size_t n = strlen(dic);
+			snprintf(aff, sizeof aff, "%.*s.aff", (int)(n > 4 && strcmp(dic + n - 4, ".dic") == 0 ? n - 4 : n), dic);
+		}
+		if (!file_readable(aff) || !file_readable(dic)) {
+			int bad_aff = !file_readable(aff);
+			h->cfg_error(cfg, bad_aff ? (a && *a ? "aff" : "dic") : "dic",
+				     "cannot read Hunspell %s file '%s': %s", bad_aff ? "affix" : "dictionary",
+				     bad_aff ? aff : dic, strerror(errno));
+			goto fail;
+		}
+	} else {
+		const char *name = h->cfg_get(cfg, "dictionary");
+		if (!name || !*name)
+			name = "en_US";
+		if (strchr(name, '/')) {
+			h->cfg_error(cfg, "dictionary", "'%s' is a path: use aff = and dic = for files, "
+				     "dictionary = NAME (en_US, en_GB, ...) for installed dictionaries", name);
+			goto fail;
+		}
+		if (find_dictionary(h, cfg, name, aff, dic, sizeof aff) != 0)
+			goto fail;
+	}
+	st->hs = Hunspell_create(aff, dic);
+	if (!st->hs) {
+		h->cfg_error(cfg, NULL, "Hunspell could not load %s", dic);
+		goto fail;
+	}
+	const char *enc = Hunspell_get_dic_encoding(st->hs);
+	if (enc && *enc && strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
+		st->to_dic = iconv_open(enc, "UTF-8");
+		st->from_dic = iconv_open("UTF-8", enc);
+		if (st->to_dic == (iconv_t)-1 || st->from_dic == (iconv_t)-1) {
+			h->cfg_error(cfg, NULL, "dictionary %s is in encoding %s, which iconv cannot convert", dic, enc);
+			goto fail;
+		}
+	}
+	read_try(st, aff, enc);
+
+	if (news) {
+		char p[4096];
+		snprintf(p, sizeof p, "%s/spelling/news-words.txt", h->rules_dir());
+		if (file_readable(p)) {
+			add_ctx ac = { st, p, 0 };
+			if (h->read_list(p, add_entry, &ac) < 0)
+				goto fail;
+		} else {
+			h->warn("spelling", "bundled word list %s not found: news words are not accepted", p);
+		}
+	}
+	if ((rc = each_path(h, cfg, "wordlist", load_wordlist, st)) != 0 ||
+	    (rc = each_path(h, cfg, "personal_dic", load_personal, st)) != 0)
+		goto fail;
+	*out = st;
+	return 0;
+fail:
+	sp_destroy(st);
+	return rc ? rc : NL_ECONFIG;
+}
+
+/* ---- per-document work ------------------------------------------------------------ */
+
+enum { CL_LOWER = 1, CL_CAP, CL_MIXED };
+
+typedef struct sp_item {
+	uint32_t off, len;       /* span of the checked part (possessive excluded) */
+	sp_entry *e;
+	int form;                /* index into forms, or -1 */
+	unsigned char cls;
+	unsigned char known;
+	unsigned char ambiguous; /* sentence start or heading: capital says nothing */
+	unsigned char report;    /* 0 none, else R_* + 1 */
+} sp_item;
+
+typedef struct sp_form {
+	uint32_t item0;          /* first item of the form */
+	uint32_t count, count_inner;
+	uint32_t ncp;            /* length in code points */
+	uint64_t hash;
+	char *s;                 /* normalised form (' for ’), NUL-terminated */
+	uint32_t n;
+	unsigned char known;
+	unsigned char cls;
+	int incons;              /* reported as a misspelling of form incons-1 */
+	uint32_t *items;
+	size_t n_items, cap_items;
+} sp_form;
+
+typedef struct sp_doc {
+	sp_state *st;
+	const nl_doc *doc;
+	nl_sink *sink;
+	sp_item *it;
+	size_t n_it, cap_it;
+	sp_form *f;
+	size_t n_f, cap_f;
+	int32_t *fh;             /* open addressing: form index + 1 */
+	size_t fh_cap;
+	int want_word, want_name, want_incons;
+	int failed;
+} sp_doc;
+
+static int push_item(sp_doc *D, const sp_item *x)
+{
+	if (D->n_it == D->cap_it) {
+		size_t cap = D->cap_it ? D->cap_it * 2 : 256;
+		sp_item *v = realloc(D->it, cap * sizeof *v);
+		if (!v)
+			return -1;
+		D->it = v;
+		D->cap_it = cap;
+	}
+	D->it[D->n_it++] = *x;
+	return 0;
+}
+
+static int form_index(sp_doc *D, const char *w, size_t n)
+{
+	if (D->n_f * 2 >= D->fh_cap) {
+		size_t cap = D->fh_cap ? D->fh_cap * 2 : 256;
+		int32_t *t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < D->n_f; i++) {
+			size_t k = D->f[i].hash & (cap - 1);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = (int32_t)i + 1;
+		}
+		free(D->fh);
+		D->fh = t;
+		D->fh_cap = cap;
+	}
+	uint64_t h = hash_bytes(w, n);
+	size_t k = h & (D->fh_cap - 1);
+	while (D->fh[k]) {
+		sp_form *f = &D->f[D->fh[k] - 1];
+		if (f->hash == h && f->n == n && memcmp(f->s, w, n) == 0)
+			return D->fh[k] - 1;
+		k = (k + 1) & (D->fh_cap - 1);
+	}
+	if (D->n_f == D->cap_f) {
+		size_t cap = D->cap_f ? D->cap_f * 2 : 64;
+		sp_form *v = realloc(D->f, cap * sizeof *v);
+		if (!v)
+			return -1;
+		D->f = v;
+		D->cap_f = cap;
+	}
+	sp_form *f = &D->f[D->n_f];
+	memset(f, 0, sizeof *f);
+	f->s = malloc(n + 1);
+	if (!f->s)
+		return -1;
+	memcpy(f->s, w, n);
+	f->s[n] = 0;
+	f->n = (uint32_t)n;
+	f->hash = h;
+	f->item0 = (uint32_t)(D->n_it - 1);   /* the item being added */
+	D->fh[k] = (int32_t)D->n_f + 1;
+	return (int)D->n_f++;
+}
+
+static int form_add_item(sp_form *f, uint32_t i)
+{
+	if (f->n_items == f->cap_items) {
+		size_t cap = f->cap_items ? f->cap_items * 2 : 4;
+		uint32_t *v = realloc(f->items, cap * sizeof *v);
+		if (!v)
+			return -1;
+		f->items = v;
+		f->cap_items = cap;
+	}
+	f->items[f->n_items++] = i;
+	return 0;
+}
+
+/* Common hyphen prefixes that the dictionary does not know alone. */
+static int is_prefix_part(const char *w, size_t n)
+{
+	static const char *const pre[] = { "re", "co", "pre", "non", "ex", "anti", "mid", "post",
+		"multi", "pro", "semi", "sub", "self", "cross", "counter", "inter", "ultra", "vice",
+		"quasi", "neo", "bi", "tri", "un", "de", "mis", "geo", "socio", "euro", "trans",
+		"mega", "micro", "macro", "mini", "pan", "pseudo", "intra", "hyper", "cyber", "e",
+		"x", "t", "u", "uber", "über", "nano", "o", NULL };
+	char low[16];
+	if (n >= sizeof low)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)((w[i] >= 'A' && w[i] <= 'Z') ? w[i] + 32 : w[i]);
+	low[n] = 0;
+	for (int i = 0; pre[i]; i++)
+		if (strcmp(pre[i], low) == 0)
+			return 1;
+	return 0;
+}
+
+/* Check one part of a word token.  w/n: the part, normalised (' for ’);
+ * off/len: its span in the text; map: normalised byte -> text offset. */
+static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, size_t p0,
+		      int ambiguous, int whole_known)
+{
+	sp_state *st = D->st;
+	const nl_host *h = st->host;
+	/* possessive: check and report the base */
+	size_t bn = n;
+	if (n > 2 && w[n - 2] == '\'' && (w[n - 1] == 's' || w[n - 1] == 'S'))
+		bn = n - 2;
+	else if (n > 2 && w[n - 1] == '\'' && (w[n - 2] == 's' || w[n - 2] == 'S'))
+		bn = n - 1;
+	/* letters, scripts, case */
+	uint32_t cp[MAX_WORD + 2];
+	size_t k = decode(h, w, bn, cp, MAX_WORD);
+	size_t letters = 0, uppers = 0;
+	int first_upper = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (h->is_alpha(cp[i])) {
+			if (!(script_of(cp[i]) & st->scripts))
+				return 0;       /* a script this dictionary does not cover */
+			letters++;
+			if (h->is_upper(cp[i])) {
+				uppers++;
+				if (letters == 1)
+					first_upper = 1;
+			}
+		}
+	}
+	if (letters < 2)
+		return 0;                       /* initials, single letters */
+	if (uppers == letters && !st->check_acronyms)
+		return 0;                       /* NATO, part of CIA-backed */
+	int cls = !uppers ? CL_LOWER : (first_upper && uppers == 1) ? CL_CAP :
+		  (uppers == letters) ? CL_CAP : CL_MIXED;
+	if (cls == CL_LOWER && !(D->want_word))
+		return 0;
+	if (cls != CL_LOWER && !D->want_name && !D->want_incons && !(ambiguous && D->want_word))
+		return 0;
+	sp_item x = { 0 };
+	x.off = map[p0];
+	x.len = map[p0 + bn] - map[p0];
+	x.cls = (unsigned char)cls;
+	x.ambiguous = (unsigned char)ambiguous;
+	x.form = -1;
+	if (memchr(w, '.', bn)) {
+		/* abbreviations and initials (e.g., Ph.D): known or not reported */
+		return 0;
+	}
+	int known = 1;
+	if (whole_known) {
+		known = 1;
+	} else {
+		x.e = lookup(st, w, bn, &known);
+		if (!known && bn != n) {        /* Hunspell may know the whole (its affixes) */
+			int k2;
+			lookup(st, w, n, &k2);
+			known = k2;
+		}
+	}
+	x.known = (unsigned char)known;
+	if (known && cls == CL_LOWER)
+		return 0;
+	if (known && !D->want_incons)
+		return 0;
+	if (push_item(D, &x) < 0)
+		return -1;
+	if (cls != CL_LOWER) {
+		int fi = form_index(D, w, bn);
+		if (fi < 0)
+			return -1;
+		sp_form *f = &D->f[fi];
+		D->it[D->n_it - 1].form = fi;
+		if (!f->count) {
+			f->known = (unsigned char)known;
+			f->cls = (unsigned char)cls;
+			uint32_t tmp[MAX_WORD + 2];
+			f->ncp = (uint32_t)decode(h, w, bn, tmp, MAX_WORD);
+		}
+		f->count++;
+		if (!ambiguous)
+			f->count_inner++;
+		if (form_add_item(f, (uint32_t)(D->n_it - 1)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_token(sp_doc *D, const nl_token *t)
+{
+	sp_state *st = D->st;
+	const char *s = D->doc->text + t->off;
+	if (t->len > MAX_WORD)
+		return 0;
+	if (t->flags & NL_TF_HAS_DIGIT)
+		return 0;
+	if ((t->flags & NL_TF_ALLCAPS) && !st->check_acronyms)
+		return 0;
+	/* normalise ’ ‘ to ', keeping a map back to text offsets */
+	char w[MAX_WORD + 1];
+	uint32_t map[MAX_WORD + 2];
+	size_t n = 0;
+	for (size_t i = 0; i < t->len;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == 0xE2 && i + 2 < t->len + 0 && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0x99 || (unsigned char)s[i + 2] == 0x98)) {
+			map[n] = t->off + (uint32_t)i;
+			w[n++] = '\'';
+			i += 3;
+		} else {
+			map[n] = t->off + (uint32_t)i;
+			w[n++] = (char)c;
+			i++;
+		}
+	}
+	map[n] = t->off + t->len;
+	w[n] = 0;
+	/* a trailing period belongs to an abbreviation (Mr.) or to the sentence */
+	size_t end = n;
+	while (end && w[end - 1] == '.')
+		end--;
+	int ambiguous = (t->flags & (NL_TF_SENT_START | NL_TF_IN_HEADING)) != 0;
+	if (!memchr(w, '-', end)) {
+		if (end != n) {
+			/* "Mr." / "etc.": Hunspell knows the dotted form, try it first */
+			int known;
+			lookup(st, w, n, &known);
+			if (known)
+				return 0;
+		}
+		return check_part(D, w, end, map, 0, ambiguous, 0);
+	}
+	/* a hyphenated compound: the whole first (Hunspell knows well-known),
+	 * then part by part */
+	int whole;
+	lookup(st, w, end, &whole);
+	size_t p = 0;
+	int idx = 0;
+	while (p <= end) {
+		size_t q = p;
+		while (q < end && w[q] != '-')
+			q++;
+		if (q > p && !(whole == 0 && q < end && is_prefix_part(w + p, q - p))) {
+			char part[MAX_WORD + 1];
+			memcpy(part, w + p, q - p);
+			part[q - p] = 0;
+			if (check_part(D, part, q - p, map, p, ambiguous && idx == 0, whole) < 0)
+				return -1;
+		}
+		idx++;
+		p = q + 1;
+	}
+	return 0;
+}
+
+/* ---- reporting ----------------------------------------------------------------- */
+
+static void quote_word(const char *s, size_t n, char *out, size_t size)
+{
+	snprintf(out, size, "\xE2\x80\x98%.*s\xE2\x80\x99", (int)n, s);
+}
+
+static void report(sp_doc *D, int rule, uint32_t off, uint32_t len, const char *msg,
+		   char **sugg, size_t n_sugg, const nl_span *rel, size_t n_rel)
+{
+	nl_finding f = { 0 };
+	f.rule = sp_rules[rule].id;
+	f.off = off;
+	f.len = len;
+	f.message = msg;
+	f.suggestions = (const char *const *)sugg;
+	f.n_suggestions = n_sugg;
+	f.related = rel;
+	f.n_related = n_rel;
+	f.severity = NL_SEV_DEFAULT;
+	D->st->host->report(D->sink, &f);
+}
+
+/* Optimal string alignment distance of code points, or max+1 when larger. */
+static int osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int max)
+{
+	if ((n > m ? n - m : m - n) > (size_t)max)
+		return max + 1;
+	int d[MAX_WORD + 2][MAX_WORD + 2];
+	if (n > MAX_WORD || m > MAX_WORD)
+		return max + 1;
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= n; i++) {
+		int best = max + 1;
+		for (size_t j = 1; j <= m; j++) {
+			int c = a[i - 1] == b[j - 1] ? 0 : 1;
+			int v = d[i - 1][j - 1] + c;
+			if (d[i - 1][j] + 1 < v)
+				v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+	}
+	return d[n][m];
+}
+
+/* Is the longer form the shorter plus a plural or derivation ending? */
+static int derived(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+	if (n > m) {
+		const uint32_t *t = a;
+		a = b;
+		b = t;
+		size_t k = n;
+		n = m;
+		m = k;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	static const char *const suf[] = { "s", "es", "n", "an", "ian", "i", "ese", "a", "ns", "ans",
+		"is", "ite", "ites", "ic", NULL };
+	for (int s = 0; suf[s]; s++) {
+		size_t L = strlen(suf[s]);
+		if (m - n != L)
+			continue;
+		size_t i;
+		for (i = 0; i < L; i++)
+			if (b[n + i] != (uint32_t)suf[s][i])
+				break;
+		if (i == L)
+			return 1;
+	}
+	return 0;
+}
+
+static void name_consistency(sp_doc *D)
+{
+	sp_state *st = D->st;
+	const nl_host *h = st->host;
+	const char *text = D->doc->text;
+	/* rare unknown forms (B) against more frequent or known forms (A) with
+	 * the same first letter; forms are few per article */
+	for (size_t bi = 0; bi < D->n_f; bi++) {
+		sp_form *B = &D->f[bi];
+		if (B->known || B->count > (uint32_t)st->name_max_rare || B->ncp < (uint32_t)st->name_min_len)
+			continue;
+		uint32_t bcp[MAX_WORD + 2];
+		size_t bn = decode(h, B->s, B->n, bcp, MAX_WORD);
+		int best = -1;
+		double best_score = 0;
+		for (size_t ai = 0; ai < D->n_f; ai++) {
+			sp_form *A = &D->f[ai];
+			if (ai == bi || A->ncp < (uint32_t)st->name_min_len)
+				continue;
+			if (A->ncp + 2 < B->ncp || B->ncp + 2 < A->ncp)
+				continue;
+			if (A->s[0] != B->s[0])
+				continue;
+			int frequent = A->count >= st->name_ratio * B->count;
+			int known = A->known && A->count_inner >= 1 && A->count >= B->count;
+			if (!frequent && !known)
+				continue;
+			if (A->known && !A->count_inner)
+				continue;   /* a known word only ever at sentence starts */
+			uint32_t acp[MAX_WORD + 2];
+			size_t an = decode(h, A->s, A->n, acp, MAX_WORD);
+			if (h->lower(acp[0]) != h->lower(bcp[0]))
+				continue;
+			size_t minlen = an < bn ? an : bn;
+			int maxd = minlen >= 6 ? (int)st->name_distance : (st->name_distance ? 1 : 0);
+			if (maxd == 0)
+				continue;
+			int dist = osa(acp, an, bcp, bn, maxd);
+			if (dist > maxd || dist == 0)
+				continue;
+			if (derived(acp, an, bcp, bn))
+				continue;
+			double score = A->count * 4.0 + (A->known ? 2 : 0) - dist;
+			if (best < 0 || score > best_score) {
+				best = (int)ai;
+				best_score = score;
+			}
+		}
+		if (best >= 0)
+			B->incons = best + 1;
+	}
+	for (size_t bi = 0; bi < D->n_f; bi++) {
+		sp_form *B = &D->f[bi];
+		if (!B->incons)
+			continue;
+		sp_form *A = &D->f[B->incons - 1];
+		const sp_item *ax = &D->it[A->item0];
+		const sp_item *bx = &D->it[B->item0];
+		size_t nrel = A->n_items < 32 ? A->n_items : 32;
+		nl_span rel[32];
+		for (size_t i = 0; i < nrel; i++) {
+			rel[i].off = D->it[A->items[i]].off;
+			rel[i].len = D->it[A->items[i]].len;
+		}
+		char qa[300], qb[300], msg[800];
+		quote_word(text + ax->off, ax->len, qa, sizeof qa);
+		quote_word(text + bx->off, bx->len, qb, sizeof qb);
+		if (A->known && A->count < st->name_ratio * B->count)
+			snprintf(msg, sizeof msg, "%s is spelled %s elsewhere in this article, "
+				 "and only %s is in the dictionary", qb, qa, qa);
+		else
+			snprintf(msg, sizeof msg, "%s is spelled %s elsewhere in this article (%u time%s)",
+				 qb, qa, A->count, A->count == 1 ? "" : "s");
+		char sug[MAX_WORD + 1];
+		snprintf(sug, sizeof sug, "%.*s", (int)ax->len, text + ax->off);
+		char *sv[1] = { sug };
+		for (size_t i = 0; i < B->n_items; i++) {
+			const sp_item *x = &D->it[B->items[i]];
+			report(D, R_INCONS, x->off, x->len, msg, sv, 1, rel, nrel);
+		}
+	}
+}
+
+static void report_words_and_names(sp_doc *D)
+{
+	sp_state *st = D->st;
+	const char *text = D->doc->text;
+	/* names: once per form, at its first occurrence */
+	if (D->want_name) {
+		for (size_t fi = 0; fi < D->n_f; fi++) {
+			sp_form *F = &D->f[fi];
+			if (F->known)
+				continue;
+			/* a form never seen inside a sentence may be a misspelt common
+			 * word: decided below, per occurrence */
+			if (!F->count_inner)
+				continue;
+			const sp_item *x0 = &D->it[F->items[0]];
+			size_t nrel = F->n_items - 1 < 32 ? F->n_items - 1 : 32;
+			nl_span rel[32];
+			for (size_t i = 0; i < nrel; i++) {
+				rel[i].off = D->it[F->items[i + 1]].off;
+				rel[i].len = D->it[F->items[i + 1]].len;
+			}
+			char q[300], msg[600];
+			quote_word(text + x0->off, x0->len, q, sizeof q);
+			if (F->n_items > 1)
+				snprintf(msg, sizeof msg, "%s is not in the dictionary (a name? %zu times in this "
+					 "article; add it to a word list if it is right)", q, F->n_items);
+			else
+				snprintf(msg, sizeof msg, "%s is not in the dictionary (a name? add it to a "
+					 "word list if it is right)", q);
+			report(D, R_NAME, x0->off, x0->len, msg, NULL, 0, rel, nrel);
+		}
+	}
+	for (size_t i = 0; i < D->n_it; i++) {
+		sp_item *x = &D->it[i];
+		if (x->known)
+			continue;
+		const char *w = text + x->off;
+		/* the span is in text form (’); the cache is keyed by the normalised
+		 * form, held by the entry */
+		const char *key = x->e ? x->e->word : w;
+		size_t keyn = x->e ? x->e->len : x->len;
+		if (x->cls == CL_LOWER) {
+			if (!D->want_word)
+				continue;
+			char **s = NULL;
+			size_t ns = 0;
+			if (st->max_sugg > 0)
+				suggest(st, x->e, key, keyn, 0, &s, &ns, NULL);
+			char q[300], msg[600];
+			quote_word(w, x->len, q, sizeof q);
+			snprintf(msg, sizeof msg, "%s is not in the dictionary", q);
+			report(D, R_WORD, x->off, x->len, msg, s, ns, NULL, 0);
+			if (!x->e && s) {
+				for (size_t k = 0; k < ns; k++)
+					free(s[k]);
+				free(s);
+			}
+			continue;
+		}
+		/* a capitalised unknown form seen only at sentence starts or in
+		 * headings: a misspelt common word if one is an edit away */
+		if (x->form < 0)
+			continue;
+		sp_form *F = &D->f[x->form];
+		if (F->count_inner || F->known)
+			continue;
+		if (x->cls != CL_CAP) {
+			continue;
+		}
+		char **s = NULL;
+		size_t ns = 0;
+		int common = 0;
+		if (D->want_word)
+			suggest(st, x->e, key, keyn, 1, &s, &ns, &common);
+		char q[300], msg[600];
+		quote_word(w, x->len, q, sizeof q);
+		if (common && D->want_word && !F->incons) {
+			snprintf(msg, sizeof msg, "%s is not in the dictionary", q);
+			report(D, R_WORD, x->off, x->len, msg, s, ns, NULL, 0);
+		} else if (D->want_name && F->items[0] == i) {
+			size_t nrel = F->n_items - 1 < 32 ? F->n_items - 1 : 32;
+			nl_span rel[32];
+			for (size_t k = 0; k < nrel; k++) {
+				rel[k].off = D->it[F->items[k + 1]].off;
+				rel[k].len = D->it[F->items[k + 1]].len;
+			}
+			snprintf(msg, sizeof msg, "%s is not in the dictionary (a name? add it to a "
+				 "word list if it is right)", q);
+			report(D, R_NAME, x->off, x->len, msg, NULL, 0, rel, nrel);
+		}
+		if (!x->e && s) {
+			for (size_t k = 0; k < ns; k++)
+				free(s[k]);
+			free(s);
+		}
+	}
+}
+
+static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
+{
+	sp_state *st = state;
+	const nl_host *h = st->host;
+	sp_doc D = { 0 };
+	D.st = st;
+	D.doc = doc;
+	D.sink = sink;
+	D.want_word = h->rule_enabled(sink, sp_rules[R_WORD].id) > 0;
+	D.want_name = h->rule_enabled(sink, sp_rules[R_NAME].id) > 0;
+	D.want_incons = h->rule_enabled(sink, sp_rules[R_INCONS].id) > 0;
+	int rc = 0;
+	if (!D.want_word && !D.want_name && !D.want_incons)
+		return 0;
+	for (size_t i = 0; i < doc->n_tokens; i++) {
+		const nl_token *t = &doc->tokens[i];
+		if (t->kind != NL_TOK_WORD)
+			continue;
+		if (check_token(&D, t) < 0) {
+			rc = NL_ENOMEM;
+			goto out;
+		}
+	}
+	if (D.want_incons)
+		name_consistency(&D);
+	report_words_and_names(&D);
+out:
+	for (size_t i = 0; i < D.n_f; i++) {
+		free(D.f[i].items);
+		free(D.f[i].s);
+	}
+	free(D.f);
+	free(D.fh);
+	free(D.it);
+	return rc;
+}
+
+const nl_plugin nl_plugin_spelling = {
+	NL_PLUGIN_ABI,
+	.flags = NL_PLUGIN_THREADSAFE,
+	.name = "spelling",
+	.version = "1.0.0",
+	.summary = "Hunspell spelling with news-aware names and a name-consistency check",
+	.rules = sp_rules,
+	.n_rules = sizeof sp_rules / sizeof sp_rules[0],
+	.config_keys = sp_keys,
+	.create = sp_create,
+	.check = sp_check,
+	.destroy = sp_destroy,
+};

@@ -1,0 +1,600 @@
+/* test_spelling.c -- unit tests of the spelling plugin (cmocka + harness).
+ * Most tests use the small dictionary in tests/data/spelling (tiny.aff/.dic)
+ * so that they do not depend on an installed one; the en_US tests are
+ * skipped when hunspell-en-us is not installed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+extern const nl_plugin nl_plugin_spelling;
+
+static char data_dir[4096];
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("NEWSLINT_TEST_SRCDIR");
+	return s ? s : ".";
+}
+
+/* INI section using the tiny test dictionary, plus extra lines. */
+static const char *tiny(const char *extra)
+{
+	static char buf[8192];
+	snprintf(buf, sizeof buf, "aff = %s/tiny.aff\ndic = %s/tiny.dic\nnews_words = false\n%s",
+		 data_dir, data_dir, extra ? extra : "");
+	return buf;
+}
+
+static nlt_result *run_tiny(const char *extra, const char *text)
+{
+	nlt_result *r = nlt_run(&nl_plugin_spelling, tiny(extra), text, NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(r->check_status, 0);
+	return r;
+}
+
+static int has_suggestion(const nlt_finding *f, const char *s)
+{
+	for (size_t i = 0; i < f->n_suggestions; i++)
+		if (strcmp(f->suggestions[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int have_en_us(void)
+{
+	return access("/usr/share/hunspell/en_US.dic", R_OK) == 0 ||
+	       access("/usr/share/myspell/dicts/en_US.dic", R_OK) == 0 ||
+	       access("/usr/share/myspell/en_US.dic", R_OK) == 0;
+}
+
+/* ---- basic verdicts ---------------------------------------------------------- */
+
+static void test_known_text_is_clean(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The minister said the plan was ready.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_typo_reported_with_suggestion(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The minister said the plan was raedy.\n");
+	assert_int_equal(nlt_count(r, "spelling.unknown-word"), 1);
+	const nlt_finding *f = nlt_get(r, "unknown-word", 0);
+	assert_string_equal(f->text, "raedy");
+	assert_int_equal(f->severity, NL_SEV_WARNING);
+	assert_true(f->n_suggestions >= 1 && f->n_suggestions <= 3);
+	assert_string_equal(f->suggestions[0], "ready");
+	nlt_free(r);
+}
+
+static void test_suggestion_kinds(void **s)
+{
+	(void)s;
+	/* dropped, doubled and replaced letters */
+	nlt_result *r = run_tiny(NULL, "The minster said the plann was reday for the presidnt.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 4);
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 0), "minister"));
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 1), "plan"));
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 2), "ready"));
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 3), "president"));
+	nlt_free(r);
+}
+
+static void test_max_suggestions_zero(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny("max_suggestions = 0\n", "The plan was raedy.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	assert_int_equal(nlt_get(r, "unknown-word", 0)->n_suggestions, 0);
+	nlt_free(r);
+}
+
+static void test_repeated_typo_every_occurrence(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The plan was raedy. The office was raedy.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 2);
+	assert_string_equal(nlt_get(r, "unknown-word", 1)->suggestions[0], "ready");
+	nlt_free(r);
+}
+
+/* ---- tokenisation edge cases ---------------------------------------------------- */
+
+static void test_curly_quotes_next_to_words(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "She called it \xE2\x80\x9Cpainful\xE2\x80\x9D and "
+				 "\xE2\x80\x98" "awful\xE2\x80\x99 today.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_curly_quote_typo_span_excludes_mark(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "She called it \xE2\x80\x98" "awfull\xE2\x80\x99 today.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	assert_string_equal(nlt_get(r, "unknown-word", 0)->text, "awfull");
+	nlt_free(r);
+}
+
+static void test_possessives(void **s)
+{
+	(void)s;
+	/* ’s and 's on a known word; s' on a plural */
+	nlt_result *r = run_tiny(NULL, "The minister\xE2\x80\x99s plan and the president's plan "
+				 "and the leaders' vote.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_possessive_typo_span_is_base(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The plan is the minsiter\xE2\x80\x99s plan.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	const nlt_finding *f = nlt_get(r, "unknown-word", 0);
+	assert_string_equal(f->text, "minsiter");
+	assert_true(has_suggestion(f, "minister"));
+	nlt_free(r);
+}
+
+static void test_hyphen_parts(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "It is a well-known plan and a well-knwon plan.\n");
+	assert_int_equal(r->n, 1);
+	const nlt_finding *f = nlt_get(r, "unknown-word", 0);
+	assert_non_null(f);
+	assert_string_equal(f->text, "knwon");
+	assert_true(has_suggestion(f, "known"));
+	nlt_free(r);
+}
+
+static void test_hyphen_prefix_part(void **s)
+{
+	(void)s;
+	/* "re" and "co" are not words of the tiny dictionary: prefixes are skipped */
+	nlt_result *r = run_tiny(NULL, "The minister will re-visit the co-leader today.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_urls_emails_handles_hashtags(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "See https://example.com/raedy and mail info@exmaple.org "
+				 "or @raedyy and #raedy today.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	assert_int_equal(nlt_count(r, "unknown-name"), 0);
+	nlt_free(r);
+}
+
+static void test_numbers_and_digits_skipped(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The plan has 42 votes and a b52 and 3rd vote.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_acronyms_skipped_by_default(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The minister said the XQZW plan was ready.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_acronyms_checked_when_asked(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny("check_acronyms = true\n", "The minister said the XQZW plan was ready.\n");
+	assert_int_equal(r->n, 1);
+	assert_string_equal(r->findings[0].text, "XQZW");
+	nlt_free(r);
+}
+
+static void test_markdown_code_skipped(void **s)
+{
+	(void)s;
+	nlt_result *r = nlt_run(&nl_plugin_spelling, tiny(NULL),
+				"The plan was ready with `raedy` and\n\n```\nxqzzy plann\n```\n", NL_FORMAT_MARKDOWN);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	nlt_free(r);
+}
+
+static void test_non_latin_script_skipped(void **s)
+{
+	(void)s;
+	/* a Cyrillic word is not judged by a Latin-script dictionary */
+	nlt_result *r = run_tiny(NULL, "The minister said \xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 today.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+/* ---- names ----------------------------------------------------------------------- */
+
+static void test_name_inside_sentence_is_info(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The minister met Zelenskyy in the city.\n");
+	assert_int_equal(r->n, 1);
+	const nlt_finding *f = nlt_get(r, "spelling.unknown-name", 0);
+	assert_non_null(f);
+	assert_string_equal(f->text, "Zelenskyy");
+	assert_int_equal(f->severity, NL_SEV_INFO);
+	assert_int_equal(f->n_suggestions, 0);
+	nlt_free(r);
+}
+
+static void test_name_reported_once_per_article(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The minister met Witkoff in the city. She told Witkoff about "
+				 "the plan. Witkoff said the plan was ready.\n");
+	assert_int_equal(nlt_count(r, "unknown-name"), 1);
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	assert_int_equal(nlt_get(r, "unknown-name", 0)->n_related, 2);
+	nlt_free(r);
+}
+
+static void test_sentence_initial_name_is_not_a_typo(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "Witkoff said the plan was ready.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	assert_int_equal(nlt_count(r, "unknown-name"), 1);
+	nlt_free(r);
+}
+
+static void test_sentence_initial_typo_is_a_word(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The plan was ready. Teh minister said so.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	const nlt_finding *f = nlt_get(r, "unknown-word", 0);
+	assert_string_equal(f->text, "Teh");
+	assert_true(has_suggestion(f, "The"));
+	nlt_free(r);
+}
+
+static void test_mixed_case_name(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The minister met McQuorn in the city.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	assert_int_equal(nlt_count(r, "unknown-name"), 1);
+	nlt_free(r);
+}
+
+/* ---- accept lists ------------------------------------------------------------------ */
+
+static void test_wordlist_accepts_names(void **s)
+{
+	(void)s;
+	char extra[4200];
+	snprintf(extra, sizeof extra, "wordlist = %s/names.txt\n", data_dir);
+	nlt_result *r = run_tiny(extra, "The minister met Zelenskyy in Kyiv\xE2\x80\x99s office.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_several_wordlists(void **s)
+{
+	(void)s;
+	char extra[8400];
+	snprintf(extra, sizeof extra, "wordlist = %s/names.txt %s/personal.dic\n", data_dir, data_dir);
+	/* personal.dic read as a plain list: its count line is harmless, /S dropped */
+	nlt_result *r = run_tiny(extra, "The minister met Zelenskyy and Witkoff.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_missing_wordlist_is_config_error(void **s)
+{
+	(void)s;
+	nlt_result *r = nlt_run(&nl_plugin_spelling, tiny("wordlist = /nonexistent/names.txt\n"),
+				"The plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	assert_non_null(strstr(r->errors, "/nonexistent/names.txt"));
+	nlt_free(r);
+}
+
+static void test_personal_dic_with_flags(void **s)
+{
+	(void)s;
+	char extra[4200];
+	snprintf(extra, sizeof extra, "personal_dic = %s/personal.dic\n", data_dir);
+	/* blorp/S: the affix flag of the main dictionary gives "blorps" too */
+	nlt_result *r = run_tiny(extra, "The minister met Witkoff with the blorp and two blorps.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_personal_dic_not_a_dic(void **s)
+{
+	(void)s;
+	char extra[4200];
+	snprintf(extra, sizeof extra, "personal_dic = %s/notdic.dic\n", data_dir);
+	nlt_result *r = nlt_run(&nl_plugin_spelling, tiny(extra), "The plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	assert_non_null(strstr(r->errors, "first line"));
+	nlt_free(r);
+}
+
+/* ---- dictionary selection and errors --------------------------------------------------- */
+
+static void test_dictionary_by_name_in_configured_path(void **s)
+{
+	(void)s;
+	char ini[4200];
+	snprintf(ini, sizeof ini, "dictionary = tiny\ndictionary_path = %s\nnews_words = false\n", data_dir);
+	nlt_result *r = nlt_run(&nl_plugin_spelling, ini, "The plan was raedy.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	nlt_free(r);
+}
+
+static void test_dictionary_from_dicpath(void **s)
+{
+	(void)s;
+	setenv("DICPATH", data_dir, 1);
+	nlt_result *r = nlt_run(&nl_plugin_spelling, "dictionary = tiny\nnews_words = false\n",
+				"The plan was ready.\n", NL_FORMAT_TEXT);
+	unsetenv("DICPATH");
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_missing_dictionary_names_folders_and_package(void **s)
+{
+	(void)s;
+	nlt_result *r = nlt_run(&nl_plugin_spelling, "dictionary = xx_YY\ndictionary_path = /nowhere\n",
+				"The plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	assert_non_null(strstr(r->errors, "xx_YY"));
+	assert_non_null(strstr(r->errors, "/nowhere"));
+	assert_non_null(strstr(r->errors, "/usr/share/hunspell"));
+	assert_non_null(strstr(r->errors, "/usr/share/myspell"));
+	assert_non_null(strstr(r->errors, "hunspell-xx-yy"));
+	nlt_free(r);
+}
+
+static void test_dic_without_aff_derives_aff(void **s)
+{
+	(void)s;
+	char ini[4200];
+	snprintf(ini, sizeof ini, "dic = %s/tiny.dic\nnews_words = false\n", data_dir);
+	nlt_result *r = nlt_run(&nl_plugin_spelling, ini, "The plan was ready.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_unreadable_dic_is_config_error(void **s)
+{
+	(void)s;
+	char ini[4200];
+	snprintf(ini, sizeof ini, "aff = %s/tiny.aff\ndic = %s/nothere.dic\n", data_dir, data_dir);
+	nlt_result *r = nlt_run(&nl_plugin_spelling, ini, "The plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	assert_non_null(strstr(r->errors, "nothere.dic"));
+	nlt_free(r);
+}
+
+static void test_path_as_dictionary_name_is_error(void **s)
+{
+	(void)s;
+	nlt_result *r = nlt_run(&nl_plugin_spelling, "dictionary = /tmp/en_US\n", "The plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	assert_non_null(strstr(r->errors, "aff ="));
+	nlt_free(r);
+}
+
+static void test_latin1_dictionary_converted(void **s)
+{
+	(void)s;
+	char ini[4200];
+	snprintf(ini, sizeof ini, "aff = %s/latin1.aff\ndic = %s/latin1.dic\nnews_words = false\n",
+		 data_dir, data_dir);
+	nlt_result *r = nlt_run(&nl_plugin_spelling, ini, "the caf\xC3\xA9 the na\xC3\xAFve the cafe\n",
+				NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	const nlt_finding *f = nlt_get(r, "unknown-word", 0);
+	assert_string_equal(f->text, "cafe");
+	assert_true(has_suggestion(f, "caf\xC3\xA9"));
+	nlt_free(r);
+}
+
+static void test_bad_key_values(void **s)
+{
+	(void)s;
+	nlt_result *r = nlt_run(&nl_plugin_spelling, tiny("max_suggestions = lots\n"), "The plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	nlt_free(r);
+}
+
+/* ---- name consistency ----------------------------------------------------------------- */
+
+static void test_inconsistent_name(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL,
+		"The minister met Zelenskyy in the city. She told Zelenskyy about the plan. "
+		"Later Zelenskyy spoke again. The leaders said Zelensky was ready.\n");
+	assert_int_equal(nlt_count(r, "spelling.inconsistent-name"), 1);
+	const nlt_finding *f = nlt_get(r, "inconsistent-name", 0);
+	assert_string_equal(f->text, "Zelensky");
+	assert_int_equal(f->severity, NL_SEV_WARNING);
+	assert_int_equal(f->n_suggestions, 1);
+	assert_string_equal(f->suggestions[0], "Zelenskyy");
+	assert_int_equal(f->n_related, 3);
+	/* the names themselves are covered by that finding */
+	assert_int_equal(nlt_count(r, "unknown-name"), 0);
+	nlt_free(r);
+}
+
+static void test_inconsistent_name_possessive(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL,
+		"The minister met Kushner in the city. Kushner spoke. Kushner\xE2\x80\x99s plan was new. "
+		"The office said Kushnir\xE2\x80\x99s trip was ready.\n");
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 1);
+	const nlt_finding *f = nlt_get(r, "inconsistent-name", 0);
+	assert_string_equal(f->text, "Kushnir");
+	assert_string_equal(f->suggestions[0], "Kushner");
+	nlt_free(r);
+}
+
+static void test_plural_and_possessive_not_inconsistent(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL,
+		"The minister met Obama in the city. Obama spoke. Obama said the plan was ready. "
+		"The Obamas visited the house and Obama\xE2\x80\x99s family.\n");
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 0);
+	nlt_free(r);
+}
+
+static void test_equal_frequency_not_inconsistent(void **s)
+{
+	(void)s;
+	/* two different people, each named once: no evidence of a misspelling */
+	nlt_result *r = run_tiny(NULL, "The minister met Ivanka and Ivana in the city.\n");
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 0);
+	nlt_free(r);
+}
+
+static void test_different_first_letter_not_inconsistent(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The minister met Varkov. Varkov spoke. Varkov left. "
+				 "The office met Markov later.\n");
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 0);
+	nlt_free(r);
+}
+
+static void test_short_names_need_distance_one(void **s)
+{
+	(void)s;
+	/* Olan/Oban: 1 edit, flagged; Olan/Olbun: 2 edits on a short name, not */
+	nlt_result *r = run_tiny(NULL, "The minister met Olanx. Olanx spoke. Olanx left. Then Obanx spoke.\n");
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 1);
+	nlt_free(r);
+	r = run_tiny(NULL, "The minister met Olanx. Olanx spoke. Olanx left. Then Obunx spoke.\n");
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 0);
+	nlt_free(r);
+}
+
+static void test_name_ratio_key(void **s)
+{
+	(void)s;
+	const char *t = "The minister met Zelenskyy in the city. Zelenskyy spoke. Zelensky left.\n";
+	nlt_result *r = run_tiny(NULL, t);
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 1);
+	nlt_free(r);
+	r = run_tiny("name_ratio = 3\n", t);
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 0);
+	nlt_free(r);
+}
+
+/* ---- the installed en_US dictionary ------------------------------------------------------ */
+
+static void test_en_us_default_and_news_words(void **s)
+{
+	(void)s;
+	if (!have_en_us())
+		skip();
+	nlt_result *r = nlt_run(&nl_plugin_spelling, NULL,
+		"The maximalist demands of the lawmakers were reported in a livestream. "
+		"The goverment said it was redy.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(nlt_count(r, "unknown-word"), 2);
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 0), "government"));
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 1), "ready"));
+	nlt_free(r);
+	r = nlt_run(&nl_plugin_spelling, "news_words = false\n", "The maximalist demands.\n", NL_FORMAT_TEXT);
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	nlt_free(r);
+}
+
+static void test_en_us_hunspell_fallback(void **s)
+{
+	(void)s;
+	if (!have_en_us())
+		skip();
+	/* two edits away: no distance-1 candidate, Hunspell's suggest answers */
+	nlt_result *r = nlt_run(&nl_plugin_spelling, NULL, "The plan was definatly ready.\n", NL_FORMAT_TEXT);
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 0), "definitely"));
+	nlt_free(r);
+}
+
+int main(void)
+{
+	snprintf(data_dir, sizeof data_dir, "%s/tests/data/spelling", srcdir());
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_known_text_is_clean),
+		cmocka_unit_test(test_typo_reported_with_suggestion),
+		cmocka_unit_test(test_suggestion_kinds),
+		cmocka_unit_test(test_max_suggestions_zero),
+		cmocka_unit_test(test_repeated_typo_every_occurrence),
+		cmocka_unit_test(test_curly_quotes_next_to_words),
+		cmocka_unit_test(test_curly_quote_typo_span_excludes_mark),
+		cmocka_unit_test(test_possessives),
+		cmocka_unit_test(test_possessive_typo_span_is_base),
+		cmocka_unit_test(test_hyphen_parts),
+		cmocka_unit_test(test_hyphen_prefix_part),
+		cmocka_unit_test(test_urls_emails_handles_hashtags),
+		cmocka_unit_test(test_numbers_and_digits_skipped),
+		cmocka_unit_test(test_acronyms_skipped_by_default),
+		cmocka_unit_test(test_acronyms_checked_when_asked),
+		cmocka_unit_test(test_markdown_code_skipped),
+		cmocka_unit_test(test_non_latin_script_skipped),
+		cmocka_unit_test(test_name_inside_sentence_is_info),
+		cmocka_unit_test(test_name_reported_once_per_article),
+		cmocka_unit_test(test_sentence_initial_name_is_not_a_typo),
+		cmocka_unit_test(test_sentence_initial_typo_is_a_word),
+		cmocka_unit_test(test_mixed_case_name),
+		cmocka_unit_test(test_wordlist_accepts_names),
+		cmocka_unit_test(test_several_wordlists),
+		cmocka_unit_test(test_missing_wordlist_is_config_error),
+		cmocka_unit_test(test_personal_dic_with_flags),
+		cmocka_unit_test(test_personal_dic_not_a_dic),
+		cmocka_unit_test(test_dictionary_by_name_in_configured_path),
+		cmocka_unit_test(test_dictionary_from_dicpath),
+		cmocka_unit_test(test_missing_dictionary_names_folders_and_package),
+		cmocka_unit_test(test_dic_without_aff_derives_aff),
+		cmocka_unit_test(test_unreadable_dic_is_config_error),
+		cmocka_unit_test(test_path_as_dictionary_name_is_error),
+		cmocka_unit_test(test_latin1_dictionary_converted),
+		cmocka_unit_test(test_bad_key_values),
+		cmocka_unit_test(test_inconsistent_name),
+		cmocka_unit_test(test_inconsistent_name_possessive),
+		cmocka_unit_test(test_plural_and_possessive_not_inconsistent),
+		cmocka_unit_test(test_equal_frequency_not_inconsistent),
+		cmocka_unit_test(test_different_first_letter_not_inconsistent),
+		cmocka_unit_test(test_short_names_need_distance_one),
+		cmocka_unit_test(test_name_ratio_key),
+		cmocka_unit_test(test_en_us_default_and_news_words),
+		cmocka_unit_test(test_en_us_hunspell_fallback),
+	};
+	return cmocka_run_group_tests_name("spelling", tests, NULL, NULL);
+}
