@@ -1,0 +1,1871 @@
+/* doc.c -- the document model: text -> tokens, sentences, paragraphs
+ * (headings and the title included) and quotations, all as byte spans into
+ * the unmodified input buffer.  One tokenizer for every plugin.
+ *
+ * How it works, in order:
+ *  1. Blocks.  Plain text: lines are split with memchr; if the document has
+ *     a blank line between two non-blank lines, blank lines separate
+ *     paragraphs and single newlines are soft wraps (except inside a block
+ *     whose lines are too long to be hard-wrapped (> 150 bytes), and at list
+ *     bullets, which start a list-item paragraph); otherwise every line is a
+ *     paragraph (unless the text looks hard-wrapped: then newlines are soft
+ *     and indented lines start paragraphs).  Markdown: md4c's callbacks give
+ *     the prose runs of each block (code, HTML, link URLs, image alt text
+ *     and markup are never tokenized).
+ *  2. Tokens of one paragraph (a single pass over its bytes, ASCII fast path).
+ *  3. Headings: Markdown from md4c; plain text by shape (see plain_heading()).
+ *  4. Quotations (a stack per paragraph; an unclosed quotation is settled
+ *     when the next paragraph is seen: re-opened there -> CONTINUES/
+ *     CONTINUED, otherwise UNCLOSED).
+ *  5. Sentences (terminal punctuation + space + capital/quote, abbreviation
+ *     and initial aware; never across paragraphs).
+ *
+ * Decisions worth knowing (plugins rely on them):
+ *  - A word starts with a letter and may contain digits ("COVID-19", "G7"),
+ *    inner apostrophes ' ’ (and a misused ‘) between letters, inner hyphens
+ *    followed by a letter or digit, and dotted abbreviations of 1-2 letter
+ *    segments keep their periods, the final one included ("U.S.", "a.m.",
+ *    "Ph.D.", "U.S.-led").  "Mr." is the word "Mr" plus a "." token.
+ *  - A number starts with a digit, or with a currency sign directly before a
+ *    digit ("$5", "€3.5m" are ONE number token); it keeps inner . , : / between
+ *    digits, letter suffixes ("2nd", "1990s"), a final '%', inner hyphens
+ *    ("10-year-old", "2015-16") and apostrophes ("1990's").
+ *  - Punctuation is one character per token, except "..." / ". . ." / "…"
+ *    (ellipsis), "--" runs and "—" runs (dash).
+ *  - URLs: http(s)://, ftp://, www., and bare domains with a common TLD
+ *    written in lower case ("breitbart.com"); trailing .,;:!?' and unbalanced
+ *    ) ] are not part of a URL.  E-mail addresses, @handles, #hashtags (need
+ *    a letter: "#2" is '#' + number).
+ *  - A CONTINUES quotation is not UNCLOSED (re-opening the next paragraph is
+ *    the AP convention, not an error); UNCLOSED means really unclosed.
+ *  - Paragraphs without any token (a Markdown paragraph holding only code)
+ *    are dropped; a paragraph's span runs from its first to its last token.
+ *  - Every token belongs to exactly one sentence; a sentence never ends
+ *    before it holds a word ("1." of a numbered line does not end one).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <md4c.h>
+#include "doc.h"
+
+/* ---- growable arrays ------------------------------------------------- */
+
+static int grow(void **p, size_t *cap, size_t need, size_t elsz)
+{
+	size_t nc;
+	void *np;
+	if (need <= *cap)
+		return 0;
+	nc = *cap ? *cap : 16;
+	while (nc < need)
+		nc *= 2;
+	np = realloc(*p, nc * elsz);
+	if (!np)
+		return NL_ENOMEM;
+	*p = np;
+	*cap = nc;
+	return 0;
+}
+
+typedef struct doc_impl {
+	nl_doc pub;                 /* first: nl_doc_free casts back */
+	char *path_copy;
+	nl_token *tok;     size_t ntok, captok;
+	nl_sentence *sent; size_t nsent, capsent;
+	nl_paragraph *par; size_t npar, cappar;
+	nl_quote *q;       size_t nq, capq;
+} doc_impl;
+
+#define RUN_ENTITY 0x10000u      /* private run flag: a Markdown entity */
+#define ROLE_OPEN  1
+#define ROLE_CLOSE 2
+#define QSTACK 16
+
+enum { QT_DSTRAIGHT = 1, QT_DCURLY, QT_SSTRAIGHT, QT_SCURLY, QT_GUILL, QT_LOW9, QT_SLOW9 };
+
+typedef struct builder {
+	doc_impl *d;
+	const unsigned char *s;     /* the text */
+	uint32_t len;
+	int format;
+	uint32_t last_end;          /* end of the last token (LINE_START) */
+	uint32_t run_flags;         /* flags given to tokens of the current run */
+	uint8_t *role;  size_t caprole;  /* per-token scratch of one paragraph */
+	size_t nwords;
+	int have_title;
+	/* unclosed quotations of the previous paragraph, outermost first */
+	uint32_t pend[QSTACK];
+	uint8_t pend_type;
+	int npend;
+	/* plain-text headings found (for demoting runs of them) */
+	size_t prev_plain_heading;  /* index+1 of the previous paragraph if a plain subheading */
+	/* Markdown state */
+	struct run { uint32_t off, end, flags; } *runs;
+	size_t nruns, capruns;
+	int md_para_open;
+	uint16_t md_pflags, md_level;
+	int md_quote, md_li, md_img, md_link;
+	int err;
+} builder;
+
+/* ---- character classes ------------------------------------------------ */
+
+enum { A_SPACE = 1, A_LETTER, A_DIGIT, A_PUNCT, A_SYMBOL };
+
+static unsigned char aclass[128];
+
+static void init_aclass(void)
+{
+	/* idempotent and race-free in effect: every thread writes the same bytes */
+	int c;
+	if (aclass['a'])
+		return;
+	for (c = 0; c < 128; c++) {
+		unsigned char k;
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0)
+			k = A_SPACE;
+		else if (c < 32 || c == 127)
+			k = A_SPACE;
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			k = A_LETTER;
+		else if (c >= '0' && c <= '9')
+			k = A_DIGIT;
+		else if (strchr("$+<=>^`|~", c))
+			k = A_SYMBOL;
+		else
+			k = A_PUNCT;
+		aclass[c] = k;
+	}
+}
+
+static inline uint32_t dec(const unsigned char *s, uint32_t i, uint32_t end, uint32_t *cp)
+{
+	if (s[i] < 0x80) {
+		*cp = s[i];
+		return 1;
+	}
+	return (uint32_t)nl_utf8_next((const char *)s + i, end - i, cp);
+}
+
+static int is_space_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return aclass[cp] == A_SPACE;
+	return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) ||
+	       cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+	       cp == 0x205F || cp == 0x2060 || cp == 0x3000 || cp == 0xFEFF;
+}
+
+/* Combining marks and joiners: they continue whatever precedes them. */
+static int is_mark_cp(uint32_t cp)
+{
+	return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x0483 && cp <= 0x0489) ||
+	       (cp >= 0x0591 && cp <= 0x05C7 && cp != 0x05BE && cp != 0x05C0 && cp != 0x05C3 && cp != 0x05C6) ||
+	       (cp >= 0x0610 && cp <= 0x061A) || (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670 ||
+	       (cp >= 0x06D6 && cp <= 0x06DC) || (cp >= 0x06DF && cp <= 0x06E4) ||
+	       (cp >= 0x06E7 && cp <= 0x06E8) || (cp >= 0x06EA && cp <= 0x06ED) ||
+	       (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
+	       (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+	       (cp >= 0xFE20 && cp <= 0xFE2F) || cp == 0x00AD || cp == 0x200C || cp == 0x200D ||
+	       (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0100 && cp <= 0xE01EF);
+}
+
+static int is_punct_cp(uint32_t cp)
+{
+	if (cp < 0x80)
+		return aclass[cp] == A_PUNCT;
+	return cp == 0xA1 || cp == 0xA7 || cp == 0xAB || cp == 0xB6 || cp == 0xB7 || cp == 0xBB ||
+	       cp == 0xBF || cp == 0x37E || cp == 0x387 || (cp >= 0x055A && cp <= 0x055F) ||
+	       cp == 0x0589 || cp == 0x05BE || cp == 0x05C0 || cp == 0x05C3 || cp == 0x05C6 ||
+	       cp == 0x05F3 || cp == 0x05F4 || cp == 0x060C || cp == 0x061B || cp == 0x061F ||
+	       cp == 0x06D4 || cp == 0x0964 || cp == 0x0965 ||
+	       (cp >= 0x2010 && cp <= 0x2027) || (cp >= 0x2030 && cp <= 0x205E) ||
+	       (cp >= 0x2E00 && cp <= 0x2E4F) || (cp >= 0x3001 && cp <= 0x3003) ||
+	       (cp >= 0x3008 && cp <= 0x3011) || (cp >= 0x3014 && cp <= 0x301F) ||
+	       (cp >= 0xFE10 && cp <= 0xFE19) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+	       (cp >= 0xFF01 && cp <= 0xFF0F && cp != 0xFF04 && cp != 0xFF0B) ||
+	       cp == 0xFF1A || cp == 0xFF1B || cp == 0xFF1F || cp == 0xFF20 ||
+	       (cp >= 0xFF3B && cp <= 0xFF3D) || cp == 0xFF3F || cp == 0xFF5B || cp == 0xFF5D ||
+	       (cp >= 0xFF5F && cp <= 0xFF65);
+}
+
+static int is_currency_cp(uint32_t cp)
+{
+	return cp == '$' || (cp >= 0xA2 && cp <= 0xA5) || (cp >= 0x20A0 && cp <= 0x20CF);
+}
+
+static int is_quote_cp(uint32_t cp)
+{
+	return cp == '"' || cp == '\'' || cp == 0x2018 || cp == 0x2019 || cp == 0x201C ||
+	       cp == 0x201D || cp == 0x201E || cp == 0x201A || cp == 0xAB || cp == 0xBB;
+}
+
+static inline int ascii_alpha(unsigned c)
+{
+	return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static inline int ascii_alnum(unsigned c)
+{
+	return ascii_alpha(c) || (c >= '0' && c <= '9');
+}
+
+/* Is the code point at i a letter (or digit when digits is set)? */
+static int letter_at(const unsigned char *s, uint32_t i, uint32_t end, int digits)
+{
+	uint32_t cp;
+	if (i >= end)
+		return 0;
+	if (s[i] < 0x80)
+		return ascii_alpha(s[i]) || (digits && s[i] >= '0' && s[i] <= '9');
+	dec(s, i, end, &cp);
+	return nl_is_alpha(cp);
+}
+
+/* ---- token output ------------------------------------------------------ */
+
+static int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
+{
+	doc_impl *d = b->d;
+	nl_token *t;
+	if (d->ntok == d->captok && grow((void **)&d->tok, &d->captok, d->ntok + 1, sizeof *d->tok))
+		return b->err = NL_ENOMEM;
+	if (d->ntok == 0 || (off > b->last_end && memchr(b->s + b->last_end, '\n', off - b->last_end)))
+		flags |= NL_TF_LINE_START;
+	t = &d->tok[d->ntok++];
+	t->off = off;
+	t->len = len;
+	t->kind = (uint16_t)kind;
+	t->flags = (uint16_t)(flags | (b->run_flags & 0xFFFFu));
+	b->last_end = off + len;
+	if (kind == NL_TOK_WORD)
+		b->nwords++;
+	return 0;
+}
+
+/* ---- URLs, e-mail ------------------------------------------------------ */
+
+static const char *const tlds[] = {
+	"com", "org", "net", "gov", "edu", "mil", "int", "info", "biz", "io", "co", "uk",
+	"us", "ca", "au", "de", "fr", "eu", "ru", "ua", "tv", "ly", "me", "news", "app",
+	"dev", "ai", "ch", "nl", "it", "es", "pl", "in", "cn", "jp", "nz", "ie", "be", NULL
+};
+
+static int is_tld(const unsigned char *p, uint32_t n)
+{
+	size_t i;
+	uint32_t k;
+	for (k = 0; k < n; k++)
+		if (p[k] < 'a' || p[k] > 'z')
+			return 0;       /* lower-case letters only: "it.It" is not a domain */
+	for (i = 0; tlds[i]; i++)
+		if (strlen(tlds[i]) == n && !memcmp(tlds[i], p, n))
+			return 1;
+	return 0;
+}
+
+/* End of a URL whose body starts at q (after the scheme or host). */
+static uint32_t url_tail(const unsigned char *s, uint32_t q, uint32_t end)
+{
+	int paren = 0, brack = 0;
+	uint32_t start = q;
+	while (q < end) {
+		uint32_t cp, k = dec(s, q, end, &cp);
+		if (cp < 0x80) {
+			if (aclass[cp] == A_SPACE || strchr("<>\"`{}|\\^", (int)cp))
+				break;
+			if (cp == '(')
+				paren++;
+			else if (cp == ')')
+				paren--;
+			else if (cp == '[')
+				brack++;
+			else if (cp == ']')
+				brack--;
+		} else if (is_space_cp(cp) || cp == 0x201C || cp == 0x201D || cp == 0x2018 ||
+		           cp == 0x2019 || cp == 0xAB || cp == 0xBB || cp == 0x2026 ||
+		           cp == 0x2014 || cp == 0x2013) {
+			break;
+		}
+		q += k;
+	}
+	/* trailing sentence punctuation is not part of the URL */
+	while (q > start) {
+		unsigned c = s[q - 1];
+		if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' ||
+		    c == '\'' || c == '*' || c == '_') {
+			q--;
+		} else if (c == ')' && paren < 0) {
+			paren++;
+			q--;
+		} else if (c == ']' && brack < 0) {
+			brack++;
+			q--;
+		} else {
+			break;
+		}
+	}
+	return q;
+}
+
+/* Host labels from p ("example.com", "www.example.co.uk"); returns the end
+ * of the host if it has >= 2 labels and ends in a known TLD, else 0. */
+static uint32_t domain_end(const unsigned char *s, uint32_t p, uint32_t end, int need_tld)
+{
+	uint32_t q = p, last = p, lastlen = 0, labels = 0;
+	for (;;) {
+		uint32_t ls = q;
+		while (q < end && (ascii_alnum(s[q]) || s[q] == '-'))
+			q++;
+		if (q == ls)
+			return 0;
+		labels++;
+		last = ls;
+		lastlen = q - ls;
+		if (q + 1 < end && s[q] == '.' && ascii_alnum(s[q + 1]))
+			q++;
+		else
+			break;
+	}
+	if (labels < 2 || lastlen < 2)
+		return 0;
+	if (q < end && (s[q] >= 0x80 || s[q] == '@' || s[q] == '_'))
+		return 0;
+	if (need_tld && !is_tld(s + last, lastlen))
+		return 0;
+	{
+		uint32_t k;
+		for (k = 0; k < lastlen; k++)
+			if (!ascii_alpha(s[last + k]))
+				return 0;
+	}
+	return q;
+}
+
+/* An e-mail address starting at p, or 0. */
+static uint32_t email_end(const unsigned char *s, uint32_t p, uint32_t end)
+{
+	uint32_t q = p;
+	while (q < end && q - p < 128 && (ascii_alnum(s[q]) || strchr("._%+-", s[q])) && s[q])
+		q++;
+	if (q == p || q >= end || s[q] != '@' || s[p] == '.' || s[q - 1] == '.')
+		return 0;
+	return domain_end(s, q + 1, end, 0);
+}
+
+static int ci_prefix(const unsigned char *s, uint32_t p, uint32_t end, const char *pre)
+{
+	size_t n = strlen(pre), i;
+	if (end - p < n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned c = s[p + i];
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		if (c != (unsigned char)pre[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* ---- the tokenizer of one run --------------------------------------------- */
+
+/* A word from p (a letter there).  Returns its end; sets *kind and *flags. */
+static uint32_t scan_word(builder *b, uint32_t p, uint32_t end, unsigned *kind, unsigned *flags)
+{
+	const unsigned char *s = b->s;
+	uint32_t q = p;
+	unsigned fl = 0;
+	int nlet = 0, nup = 0, first = 1;
+	int seg = 0, nseg = 1, dot_ok = 1, ascii_host = 1, last_dot = 0;
+	*kind = NL_TOK_WORD;
+	while (q < end) {
+		unsigned c = s[q];
+		if (c < 0x80) {
+			unsigned k = aclass[c];
+			if (k == A_LETTER) {
+				nlet++;
+				if (c <= 'Z') {
+					nup++;
+					if (first)
+						fl |= NL_TF_CAPITALIZED;
+				}
+				first = 0;
+				seg++;
+				last_dot = 0;
+				q++;
+				continue;
+			}
+			if (k == A_DIGIT) {
+				fl |= NL_TF_HAS_DIGIT;
+				dot_ok = 0;
+				last_dot = 0;
+				q++;
+				continue;
+			}
+			if (c == '\'') {
+				if (!last_dot && letter_at(s, q + 1, end, 0)) {
+					fl |= NL_TF_APOSTROPHE;
+					dot_ok = 0;
+					ascii_host = 0;
+					q++;
+					continue;
+				}
+				break;
+			}
+			if (c == '-') {
+				if (letter_at(s, q + 1, end, 1)) {
+					fl |= NL_TF_HYPHENATED;
+					dot_ok = 0;
+					last_dot = 0;
+					q++;
+					continue;
+				}
+				break;
+			}
+			if (c == '.' && !last_dot) {
+				/* dotted abbreviation: U.S., a.m., Ph.D. */
+				if (dot_ok && seg >= 1 && seg <= 2) {
+					uint32_t n = 0;
+					while (q + 1 + n < end && n < 3 && ascii_alpha(s[q + 1 + n]))
+						n++;
+					if (n >= 1 && n <= 2 && (q + 1 + n >= end || (!ascii_alnum(s[q + 1 + n]) && s[q + 1 + n] < 0x80))) {
+						nseg++;
+						seg = 0;
+						q++;
+						last_dot = 1;
+						continue;
+					}
+					if (nseg >= 2 && !letter_at(s, q + 1, end, 1)) {
+						/* the final period belongs to the abbreviation */
+						q++;
+						last_dot = 1;
+						if (q + 1 < end && s[q] == '-' && letter_at(s, q + 1, end, 0))
+							continue;
+						break;
+					}
+				}
+				/* bare domain: breitbart.com, www-less */
+				if (ascii_host && q + 2 < end && ascii_alpha(s[q + 1])) {
+					uint32_t e = domain_end(s, p, end, 1);
+					if (e) {
+						if (e < end && s[e] == '/')
+							e = url_tail(s, e, end);
+						*kind = NL_TOK_URL;
+						*flags = fl & NL_TF_CAPITALIZED;
+						return e;
+					}
+				}
+			}
+			if (c == '@' || c == '.' || c == '_' || c == '+' || c == '%') {
+				uint32_t e = email_end(s, p, end);
+				if (e) {
+					*kind = NL_TOK_EMAIL;
+					*flags = 0;
+					return e;
+				}
+			}
+			break;
+		} else {
+			uint32_t cp, k = dec(s, q, end, &cp);
+			ascii_host = 0;
+			if (nl_is_alpha(cp)) {
+				nlet++;
+				if (nl_is_upper(cp)) {
+					nup++;
+					if (first)
+						fl |= NL_TF_CAPITALIZED;
+				}
+				first = 0;
+				seg++;
+				last_dot = 0;
+				fl |= NL_TF_NONASCII;
+				q += k;
+				continue;
+			}
+			if (is_mark_cp(cp)) {
+				fl |= NL_TF_NONASCII;
+				q += k;
+				continue;
+			}
+			if ((cp == 0x2019 || cp == 0x2018) && !last_dot && letter_at(s, q + k, end, 0)) {
+				fl |= NL_TF_APOSTROPHE | NL_TF_NONASCII;
+				dot_ok = 0;
+				q += k;
+				continue;
+			}
+			if ((cp == 0x2010 || cp == 0x2011) && letter_at(s, q + k, end, 1)) {
+				fl |= NL_TF_HYPHENATED | NL_TF_NONASCII;
+				dot_ok = 0;
+				q += k;
+				continue;
+			}
+			break;
+		}
+	}
+	if (nup >= 2 && nup == nlet)
+		fl |= NL_TF_ALLCAPS;
+	*flags = fl;
+	return q;
+}
+
+/* A number from p (a digit, or a currency sign before a digit). */
+static uint32_t scan_number(builder *b, uint32_t p, uint32_t end, unsigned *flags)
+{
+	const unsigned char *s = b->s;
+	uint32_t q = p, cp;
+	unsigned fl = NL_TF_HAS_DIGIT;
+	if (s[q] >= 0x80)
+		fl |= NL_TF_NONASCII;
+	q += dec(s, q, end, &cp);           /* the digit or the currency sign */
+	while (q < end) {
+		unsigned c = s[q];
+		if (c < 0x80) {
+			if ((c >= '0' && c <= '9') || ascii_alpha(c)) {
+				q++;
+				continue;
+			}
+			if ((c == '.' || c == ',' || c == ':' || c == '/') && q + 1 < end &&
+			    s[q + 1] >= '0' && s[q + 1] <= '9') {
+				q += 2;
+				continue;
+			}
+			if (c == '%') {
+				q++;
+				break;
+			}
+			if (c == '-' && letter_at(s, q + 1, end, 1)) {
+				fl |= NL_TF_HYPHENATED;
+				q++;
+				continue;
+			}
+			if (c == '\'' && letter_at(s, q + 1, end, 0)) {
+				fl |= NL_TF_APOSTROPHE;
+				q++;
+				continue;
+			}
+			break;
+		} else {
+			uint32_t k = dec(s, q, end, &cp);
+			if (nl_is_alpha(cp) || is_mark_cp(cp)) {
+				fl |= NL_TF_NONASCII;
+				q += k;
+				continue;
+			}
+			if ((cp == 0x2019) && letter_at(s, q + k, end, 0)) {
+				fl |= NL_TF_APOSTROPHE | NL_TF_NONASCII;
+				q += k;
+				continue;
+			}
+			if ((cp == 0x2010 || cp == 0x2011) && letter_at(s, q + k, end, 1)) {
+				fl |= NL_TF_HYPHENATED | NL_TF_NONASCII;
+				q += k;
+				continue;
+			}
+			break;
+		}
+	}
+	*flags = fl;
+	return q;
+}
+
+/* Tokenize text[off, end). */
+static int tokenize(builder *b, uint32_t off, uint32_t end)
+{
+	const unsigned char *s = b->s;
+	uint32_t p = off;
+	while (p < end) {
+		unsigned c = s[p];
+		unsigned kind, fl = 0;
+		uint32_t q, cp, k;
+		if (c < 0x80) {
+			unsigned cls = aclass[c];
+			if (cls == A_SPACE) {
+				p++;
+				continue;
+			}
+			if (cls == A_LETTER) {
+				if ((c | 0x20) == 'h' && (ci_prefix(s, p, end, "http://") || ci_prefix(s, p, end, "https://"))) {
+					q = url_tail(s, p + (s[p + 4] == ':' ? 7 : 8), end);
+					if (emit(b, p, q - p, NL_TOK_URL, 0))
+						return b->err;
+					p = q;
+					continue;
+				}
+				if (((c | 0x20) == 'w' && ci_prefix(s, p, end, "www.") && p + 4 < end && ascii_alnum(s[p + 4])) ||
+				    ((c | 0x20) == 'f' && ci_prefix(s, p, end, "ftp://"))) {
+					q = url_tail(s, p + 4, end);
+					if (emit(b, p, q - p, NL_TOK_URL, 0))
+						return b->err;
+					p = q;
+					continue;
+				}
+				q = scan_word(b, p, end, &kind, &fl);
+				if (emit(b, p, q - p, kind, fl))
+					return b->err;
+				p = q;
+				continue;
+			}
+			if (cls == A_DIGIT) {
+				q = scan_number(b, p, end, &fl);
+				if (emit(b, p, q - p, NL_TOK_NUMBER, fl))
+					return b->err;
+				p = q;
+				continue;
+			}
+			switch (c) {
+			case '$':
+				if (p + 1 < end && s[p + 1] >= '0' && s[p + 1] <= '9') {
+					q = scan_number(b, p, end, &fl);
+					if (emit(b, p, q - p, NL_TOK_NUMBER, fl))
+						return b->err;
+					p = q;
+					continue;
+				}
+				break;
+			case '@':
+				if (p + 1 < end && (ascii_alnum(s[p + 1]) || s[p + 1] == '_')) {
+					q = p + 1;
+					while (q < end && (ascii_alnum(s[q]) || s[q] == '_'))
+						q++;
+					if (emit(b, p, q - p, NL_TOK_HANDLE, 0))
+						return b->err;
+					p = q;
+					continue;
+				}
+				break;
+			case '#': {
+				int letters = 0;
+				q = p + 1;
+				while (q < end) {
+					k = dec(s, q, end, &cp);
+					if (nl_is_alpha(cp))
+						letters = 1;
+					else if (!(cp >= '0' && cp <= '9') && cp != '_' && !is_mark_cp(cp))
+						break;
+					q += k;
+				}
+				if (letters) {
+					unsigned f2 = 0;
+					uint32_t i;
+					for (i = p; i < q; i++)
+						if (s[i] >= 0x80)
+							f2 = NL_TF_NONASCII;
+					if (emit(b, p, q - p, NL_TOK_HASHTAG, f2))
+						return b->err;
+					p = q;
+					continue;
+				}
+				break;
+			}
+			case '.':
+				q = p;
+				while (q < end && s[q] == '.')
+					q++;
+				if (q - p == 1 && p + 4 < end && s[p + 1] == ' ' && s[p + 2] == '.' &&
+				    s[p + 3] == ' ' && s[p + 4] == '.') {
+					q = p + 5;             /* ". . ." */
+					if (q + 1 < end && s[q] == ' ' && s[q + 1] == '.')
+						q += 2;
+				}
+				if (emit(b, p, q - p, NL_TOK_PUNCT, 0))
+					return b->err;
+				p = q;
+				continue;
+			case '-':
+				q = p;
+				while (q < end && s[q] == '-')
+					q++;
+				if (emit(b, p, q - p, NL_TOK_PUNCT, 0))
+					return b->err;
+				p = q;
+				continue;
+			}
+			if (emit(b, p, 1, cls == A_SYMBOL ? NL_TOK_SYMBOL : NL_TOK_PUNCT, 0))
+				return b->err;
+			p++;
+			continue;
+		}
+		/* non-ASCII */
+		k = dec(s, p, end, &cp);
+		if (is_space_cp(cp)) {
+			p += k;
+			continue;
+		}
+		if (nl_is_alpha(cp)) {
+			q = scan_word(b, p, end, &kind, &fl);
+			if (emit(b, p, q - p, kind, fl | NL_TF_NONASCII))
+				return b->err;
+			p = q;
+			continue;
+		}
+		if (is_currency_cp(cp) && p + k < end && s[p + k] >= '0' && s[p + k] <= '9') {
+			q = scan_number(b, p, end, &fl);
+			if (emit(b, p, q - p, NL_TOK_NUMBER, fl))
+				return b->err;
+			p = q;
+			continue;
+		}
+		if (is_mark_cp(cp)) {
+			/* a stray mark: glue it to the token right before it */
+			if (b->d->ntok && b->last_end == p && b->d->tok[b->d->ntok - 1].off >= off) {
+				b->d->tok[b->d->ntok - 1].len += k;
+				b->d->tok[b->d->ntok - 1].flags |= NL_TF_NONASCII;
+				b->last_end = p + k;
+				p += k;
+				continue;
+			}
+			if (emit(b, p, k, NL_TOK_SYMBOL, NL_TF_NONASCII))
+				return b->err;
+			p += k;
+			continue;
+		}
+		if (cp == 0x2014 || cp == 0x2015) {     /* em dash runs */
+			q = p + k;
+			while (q + 3 <= end && s[q] == 0xE2 && s[q + 1] == 0x80 && (s[q + 2] == 0x94 || s[q + 2] == 0x95))
+				q += 3;
+			if (emit(b, p, q - p, NL_TOK_PUNCT, NL_TF_NONASCII))
+				return b->err;
+			p = q;
+			continue;
+		}
+		if (is_punct_cp(cp)) {
+			if (emit(b, p, k, NL_TOK_PUNCT, NL_TF_NONASCII))
+				return b->err;
+			p += k;
+			continue;
+		}
+		/* a symbol: keep an emoji sequence (modifiers, ZWJ) together */
+		q = p + k;
+		while (q < end) {
+			uint32_t c2, k2 = dec(s, q, end, &c2);
+			if (c2 == 0x200D && q + k2 < end) {
+				uint32_t c3, k3 = dec(s, q + k2, end, &c3);
+				if (c3 >= 0x2000 && !nl_is_alpha(c3) && !is_punct_cp(c3) && !is_space_cp(c3)) {
+					q += k2 + k3;
+					continue;
+				}
+				break;
+			}
+			if (!is_mark_cp(c2))
+				break;
+			q += k2;
+		}
+		if (emit(b, p, q - p, NL_TOK_SYMBOL, NL_TF_NONASCII))
+			return b->err;
+		p = q;
+	}
+	return 0;
+}
+
+/* A Markdown entity (&amp; &rsquo; &#8217;): one token, no word joining. */
+static int tokenize_entity(builder *b, uint32_t off, uint32_t end)
+{
+	static const char *const punct[] = { "&mdash;", "&ndash;", "&hellip;", "&rsquo;", "&lsquo;",
+		"&ldquo;", "&rdquo;", "&quot;", "&amp;", "&apos;", NULL };
+	size_t i, n = end - off;
+	if ((n == 6 && !memcmp(b->s + off, "&nbsp;", 6)) || n == 0)
+		return 0;
+	for (i = 0; punct[i]; i++)
+		if (strlen(punct[i]) == n && !memcmp(punct[i], b->s + off, n))
+			return emit(b, off, (uint32_t)n, NL_TOK_PUNCT, 0);
+	return emit(b, off, (uint32_t)n, NL_TOK_SYMBOL, 0);
+}
+
+/* ---- small token helpers ------------------------------------------------ */
+
+static uint32_t tok_cp(const builder *b, const nl_token *t)
+{
+	uint32_t cp;
+	dec(b->s, t->off, t->off + t->len, &cp);
+	return cp;
+}
+
+static int tok_is(const builder *b, const nl_token *t, const char *str)
+{
+	size_t n = strlen(str);
+	return t->len == n && !memcmp(b->s + t->off, str, n);
+}
+
+static int tok_in(const builder *b, const nl_token *t, const char *const *list)
+{
+	size_t i;
+	for (i = 0; list[i]; i++)
+		if (tok_is(b, t, list[i]))
+			return 1;
+	return 0;
+}
+
+static int is_closer_cp(uint32_t cp)
+{
+	return cp == '"' || cp == '\'' || cp == 0x201D || cp == 0x2019 || cp == ')' || cp == ']' ||
+	       cp == 0xBB || cp == '}';
+}
+
+static int is_terminal(const builder *b, const nl_token *t)
+{
+	uint32_t cp;
+	if (t->kind == NL_TOK_WORD)
+		return t->len > 1 && b->s[t->off + t->len - 1] == '.';   /* "U.S." */
+	if (t->kind != NL_TOK_PUNCT)
+		return 0;
+	cp = tok_cp(b, t);
+	return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 || cp == 0x203D ||
+	       cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
+}
+
+/* ---- headings in plain text ------------------------------------------------ */
+
+static int is_bullet_cp(uint32_t cp)
+{
+	return cp == '-' || cp == '*' || cp == '+' || cp == 0x2022 || cp == 0x2013 || cp == 0x2014 ||
+	       cp == 0xB7 || cp == 0x25AA || cp == 0x25CF || cp == 0x25E6 || cp == 0x2043;
+}
+
+/* Last token ignoring closing quotes and brackets: is it sentence punctuation? */
+static int ends_punctuated(const builder *b, const nl_token *t, size_t n)
+{
+	while (n > 0) {
+		const nl_token *l = &t[n - 1];
+		uint32_t cp;
+		if (l->kind == NL_TOK_WORD)
+			return b->s[l->off + l->len - 1] == '.';
+		if (l->kind != NL_TOK_PUNCT)
+			return 0;
+		cp = tok_cp(b, l);
+		if (is_closer_cp(cp)) {
+			n--;
+			continue;
+		}
+		return cp == '.' || cp == '!' || cp == '?' || cp == ':' || cp == ';' || cp == ',' ||
+		       cp == 0x2026;
+	}
+	return 0;
+}
+
+/* Plain text: 0 = body, 1 = title, 2 = subheading.  single_line: the
+ * paragraph is one line; is_last: nothing follows it. */
+static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int is_last, int first)
+{
+	const nl_token *t = &b->d->tok[ft];
+	size_t i, words = 0, realwords = 0;
+	uint32_t cp0;
+	if (!single_line || is_last || nt == 0)
+		return 0;
+	for (i = 0; i < nt; i++) {
+		if (t[i].kind == NL_TOK_WORD) {
+			words++;
+			realwords++;
+		} else if (t[i].kind == NL_TOK_NUMBER) {
+			words++;
+		}
+	}
+	if (!realwords)
+		return 0;
+	cp0 = tok_cp(b, &t[0]);
+	if (t[0].kind == NL_TOK_PUNCT && is_bullet_cp(cp0))
+		return 0;
+	if (t[0].kind == NL_TOK_NUMBER && nt > 1 && t[1].kind == NL_TOK_PUNCT &&
+	    (tok_is(b, &t[1], ".") || tok_is(b, &t[1], ")")) && t[1].off == t[0].off + t[0].len)
+		return 0;           /* "1. item" */
+	if (first)
+		return words <= 25 ? 1 : 0;
+	if (words > 12 || ends_punctuated(b, t, nt))
+		return 0;
+	if (t[0].kind == NL_TOK_PUNCT)
+		return 0;           /* quote, bracket, dash */
+	if (t[0].kind == NL_TOK_WORD && !(t[0].flags & NL_TF_CAPITALIZED))
+		return 0;
+	if (t[0].kind != NL_TOK_WORD && t[0].kind != NL_TOK_NUMBER)
+		return 0;
+	return 2;
+}
+
+/* ---- quotations -------------------------------------------------------------- */
+
+enum { CL_START, CL_SPACE, CL_OPEN, CL_ALNUM, CL_PUNCT, CL_END };
+
+static int cp_class(uint32_t cp)
+{
+	if (is_space_cp(cp))
+		return CL_SPACE;
+	if (cp == '(' || cp == '[' || cp == '{' || cp == '/' || cp == '-' || cp == 0x2013 ||
+	    cp == 0x2014 || cp == 0x2015 || cp == 0x201C || cp == 0x2018 || cp == 0xAB ||
+	    cp == 0x201E || cp == 0x201A || cp == '<')
+		return CL_OPEN;
+	if (cp < 0x80 ? ascii_alnum(cp) : (nl_is_alpha(cp) || is_mark_cp(cp)))
+		return CL_ALNUM;
+	return CL_PUNCT;
+}
+
+static int markup_byte(unsigned c)
+{
+	return c == '*' || c == '_' || c == '~';
+}
+
+static int prev_class(const builder *b, uint32_t off)
+{
+	const unsigned char *s = b->s;
+	uint32_t i = off, cp;
+	while (i > 0 && markup_byte(s[i - 1]))
+		i--;
+	if (i == 0)
+		return CL_START;
+	i--;
+	while (i > 0 && (s[i] & 0xC0) == 0x80 && off - i < 4)
+		i--;
+	dec(s, i, b->len, &cp);
+	if (cp == 0xFEFF)
+		return CL_START;
+	return cp_class(cp);
+}
+
+static int next_class(const builder *b, uint32_t off)
+{
+	const unsigned char *s = b->s;
+	uint32_t cp;
+	while (off < b->len && markup_byte(s[off]))
+		off++;
+	if (off >= b->len)
+		return CL_END;
+	dec(s, off, b->len, &cp);
+	return cp_class(cp);
+}
+
+typedef struct qopen { uint32_t qi; uint8_t type; } qopen;
+
+static int new_quote(builder *b, size_t ti, size_t pidx, int type, int nested, int continued)
+{
+	doc_impl *d = b->d;
+	nl_token *t = &d->tok[ti];
+	nl_quote *q;
+	if (grow((void **)&d->q, &d->capq, d->nq + 1, sizeof *d->q))
+		return b->err = NL_ENOMEM;
+	q = &d->q[d->nq++];
+	memset(q, 0, sizeof *q);
+	q->off = t->off;
+	q->inner_off = t->off + t->len;
+	q->first_token = (uint32_t)(ti + 1);
+	q->paragraph = (uint32_t)pidx;
+	if (type == QT_DCURLY || type == QT_SCURLY || type == QT_GUILL || type == QT_LOW9 || type == QT_SLOW9)
+		q->flags |= NL_QF_CURLY;
+	if (type == QT_SCURLY || type == QT_SSTRAIGHT || type == QT_SLOW9)
+		q->flags |= NL_QF_SINGLE;
+	if (nested)
+		q->flags |= NL_QF_NESTED;
+	if (continued)
+		q->flags |= NL_QF_CONTINUED;
+	/* n_words holds the running word count at the opening until closed */
+	q->n_words = 0;
+	t->flags |= NL_TF_QUOTE_MARK;
+	return 0;
+}
+
+/* Close quote qi: the closing mark is token ci (or none: ends at token
+ * last, inclusive, when ci == SIZE_MAX). wc_before[] gives word counts. */
+static void close_quote(builder *b, uint32_t qi, size_t ci, size_t last, const size_t *wc, size_t ft, uint32_t flags)
+{
+	doc_impl *d = b->d;
+	nl_quote *q = &d->q[qi];
+	size_t i, words = 0, endtok;
+	if (ci != SIZE_MAX) {
+		nl_token *c = &d->tok[ci];
+		q->len = c->off + c->len - q->off;
+		q->inner_len = c->off - q->inner_off;
+		endtok = ci;                          /* exclusive */
+	} else {
+		nl_token *l = &d->tok[last];
+		uint32_t e = l->off + l->len;
+		q->len = e - q->off;
+		q->inner_len = e > q->inner_off ? e - q->inner_off : 0;
+		endtok = last + 1;
+	}
+	q->n_tokens = endtok > q->first_token ? (uint32_t)(endtok - q->first_token) : 0;
+	for (i = q->first_token; i < endtok; i++)   /* bounded by the paragraph */
+		if (d->tok[i].kind == NL_TOK_WORD)
+			words++;
+	(void)wc;
+	(void)ft;
+	q->n_words = (uint32_t)words;
+	q->flags |= flags;
+}
+
+static int is_double(int type)
+{
+	return type == QT_DSTRAIGHT || type == QT_DCURLY || type == QT_GUILL || type == QT_LOW9;
+}
+
+/* Settle the previous paragraph's unclosed quotations.  Returns 1 when the
+ * paragraph starting at token ft re-opens (continues) them. */
+static int settle_pending(builder *b, size_t ft, size_t nt, int heading)
+{
+	doc_impl *d = b->d;
+	int cont = 0, i;
+	if (!b->npend)
+		return 0;
+	if (!heading && nt > 0 && d->tok[ft].kind == NL_TOK_PUNCT) {
+		uint32_t cp = tok_cp(b, &d->tok[ft]);
+		int t = b->pend_type;
+		if (next_class(b, d->tok[ft].off + d->tok[ft].len) != CL_SPACE &&
+		    ((is_double(t) && (cp == 0x201C || cp == '"' || cp == 0x201E || cp == 0xAB)) ||
+		     (!is_double(t) && (cp == 0x2018 || cp == '\''))))
+			cont = 1;
+	}
+	for (i = 0; i < b->npend; i++)
+		d->q[b->pend[i]].flags |= (i == 0 && cont) ? NL_QF_CONTINUES : NL_QF_UNCLOSED;
+	b->npend = 0;
+	return cont;
+}
+
+/* Does a straight ' at token i have a closing partner in the paragraph? */
+static int straight_single_closes(builder *b, size_t i, size_t end)
+{
+	doc_impl *d = b->d;
+	size_t j, lim = i + 80 < end ? i + 80 : end;
+	for (j = i + 1; j < lim; j++) {
+		nl_token *t = &d->tok[j];
+		if (t->kind == NL_TOK_PUNCT && t->len == 1 && b->s[t->off] == '\'') {
+			int pc = prev_class(b, t->off), nc = next_class(b, t->off + 1);
+			if ((pc == CL_ALNUM || pc == CL_PUNCT) && nc != CL_ALNUM)
+				return 1;
+		}
+		if (t->kind == NL_TOK_PUNCT && t->len == 1 && b->s[t->off] == '"')
+			return 0;   /* do not pair across a double mark */
+	}
+	return 0;
+}
+
+static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading)
+{
+	doc_impl *d = b->d;
+	qopen st[QSTACK];
+	int depth = 0, k;
+	size_t i, end = ft + nt;
+	int cont = settle_pending(b, ft, nt, heading);
+	for (i = ft; i < end; i++) {
+		nl_token *t = &d->tok[i];
+		uint32_t cp;
+		int pc, nc, open_pos, close_pos, want_open = 0, close_at = -1, type = 0;
+		b->role[i - ft] = 0;
+		if (t->kind != NL_TOK_PUNCT || !is_quote_cp(cp = tok_cp(b, t))) {
+			if (depth > 0)
+				t->flags |= NL_TF_IN_QUOTE;
+			continue;
+		}
+		pc = prev_class(b, t->off);
+		nc = next_class(b, t->off + t->len);
+		open_pos = (pc == CL_START || pc == CL_SPACE || pc == CL_OPEN) && nc != CL_SPACE && nc != CL_END;
+		close_pos = (pc == CL_ALNUM || pc == CL_PUNCT) && nc != CL_ALNUM;
+		switch (cp) {
+		case 0x201C:                      /* “ */
+			if (depth && st[depth - 1].type == QT_LOW9)
+				close_at = depth - 1;     /* „German“ */
+			else {
+				want_open = 1;
+				type = QT_DCURLY;
+			}
+			break;
+		case 0x201E:                      /* „ */
+			want_open = 1;
+			type = QT_LOW9;
+			break;
+		case 0x201A:                      /* ‚ */
+			if (open_pos) {
+				want_open = 1;
+				type = QT_SLOW9;
+			}
+			break;
+		case 0xAB:                        /* « */
+			want_open = 1;
+			type = QT_GUILL;
+			break;
+		case 0xBB:                        /* » */
+			for (k = depth - 1; k >= 0; k--)
+				if (st[k].type == QT_GUILL) {
+					close_at = k;
+					break;
+				}
+			break;
+		case 0x201D:                      /* ” */
+			for (k = depth - 1; k >= 0; k--)
+				if (is_double(st[k].type)) {
+					close_at = k;
+					break;
+				}
+			if (close_at < 0 && open_pos && !close_pos) {
+				want_open = 1;            /* a misused ” opening */
+				type = QT_DCURLY;
+			}
+			break;
+		case '"': {
+			int have = -1;
+			for (k = depth - 1; k >= 0; k--)
+				if (st[k].type == QT_DSTRAIGHT) {
+					have = k;
+					break;
+				}
+			if (open_pos && !close_pos) {
+				if (have >= 0) {
+					/* an opening mark while one is open: the first was
+					   never closed */
+					while (depth > have) {
+						depth--;
+						close_quote(b, st[depth].qi, SIZE_MAX, i - 1, NULL, ft, NL_QF_UNCLOSED);
+					}
+				}
+				want_open = 1;
+				type = QT_DSTRAIGHT;
+			} else if (close_pos && !open_pos) {
+				close_at = have;
+			} else if (have >= 0) {
+				close_at = have;
+			} else if (!(pc == CL_ALNUM && nc == CL_ALNUM)) {
+				want_open = nc != CL_END && nc != CL_SPACE;
+				type = QT_DSTRAIGHT;
+			}
+			break;
+		}
+		case 0x2018:                      /* ‘ */
+			if (open_pos) {
+				want_open = 1;
+				type = QT_SCURLY;
+			} else if (close_pos) {
+				for (k = depth - 1; k >= 0; k--)
+					if (st[k].type == QT_SCURLY) {
+						close_at = k;
+						break;
+					}
+			}
+			break;
+		case 0x2019:                      /* ’ */
+			if (pc != CL_SPACE && pc != CL_START)
+				for (k = depth - 1; k >= 0; k--) {
+					if (st[k].type == QT_SCURLY || st[k].type == QT_SLOW9) {
+						close_at = k;
+						break;
+					}
+					if (is_double(st[k].type))
+						break;   /* never close across a double quotation */
+				}
+			break;
+		case '\'':
+			if (close_pos && !open_pos) {
+				for (k = depth - 1; k >= 0; k--) {
+					if (st[k].type == QT_SSTRAIGHT) {
+						close_at = k;
+						break;
+					}
+					if (is_double(st[k].type))
+						break;
+				}
+			} else if (open_pos && nc == CL_ALNUM && straight_single_closes(b, i, end)) {
+				want_open = 1;
+				type = QT_SSTRAIGHT;
+			}
+			break;
+		}
+		if (close_at >= 0) {
+			while (depth > close_at + 1) {   /* inner ones never closed */
+				depth--;
+				close_quote(b, st[depth].qi, SIZE_MAX, i - 1, NULL, ft, NL_QF_UNCLOSED);
+			}
+			depth--;
+			close_quote(b, st[depth].qi, i, 0, NULL, ft, 0);
+			t->flags |= NL_TF_QUOTE_MARK;
+			b->role[i - ft] = ROLE_CLOSE;
+			if (depth > 0)
+				t->flags |= NL_TF_IN_QUOTE;
+		} else if (want_open && depth < QSTACK) {
+			if (depth > 0)
+				t->flags |= NL_TF_IN_QUOTE;
+			if (new_quote(b, i, pidx, type, depth > 0, cont && i == ft && depth == 0))
+				return b->err;
+			st[depth].qi = (uint32_t)(d->nq - 1);
+			st[depth].type = (uint8_t)type;
+			depth++;
+			b->role[i - ft] = ROLE_OPEN;
+		} else if (depth > 0) {
+			t->flags |= NL_TF_IN_QUOTE;
+		}
+	}
+	/* still open at the end of the paragraph */
+	if (depth > 0) {
+		for (k = 0; k < depth; k++)
+			close_quote(b, st[k].qi, SIZE_MAX, end - 1, NULL, ft, heading ? NL_QF_UNCLOSED : 0);
+		if (!heading) {
+			for (k = 0; k < depth; k++)
+				b->pend[k] = st[k].qi;
+			b->npend = depth;
+			b->pend_type = st[0].type;
+		}
+	}
+	return 0;
+}
+
+/* ---- sentences ---------------------------------------------------------------- */
+
+/* Abbreviations after which a period never ends a sentence. */
+static const char *const abbr_never[] = {
+	"Mr", "Mrs", "Ms", "Messrs", "Mmes", "Dr", "Drs", "Prof", "Sen", "Sens", "Rep", "Reps",
+	"Gov", "Gen", "Lt", "Col", "Maj", "Capt", "Cmdr", "Adm", "Sgt", "Cpl", "Pvt", "St",
+	"Ste", "Rev", "Fr", "Hon", "Pres", "Supt", "Atty", "Mt", "Ft", "vs", "v", "cf",
+	"approx", "Gens", "Brig", "Insp", "Det", "Sec", "Amb",
+	"e.g.", "i.e.", "E.g.", "I.e.", "viz", "pp",
+	NULL
+};
+/* Abbreviations that may end a sentence: only when a typical sentence
+ * opener follows ("... Inc. The company"). */
+static const char *const abbr_maybe[] = {
+	"Inc", "Co", "Corp", "Ltd", "Bros", "etc", "Jr", "Sr", "al", "Jan", "Feb", "Mar", "Apr", "Jun",
+	"Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Ave", "Blvd", "Rd",
+	"Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan",
+	"Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla",
+	"Ore", "Pa", "Tenn", "Vt", "Va", "Wash", "Wis", "Wyo", "Gov't", NULL
+};
+static const char *const starters[] = {
+	"The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "This", "That", "These",
+	"Those", "There", "Here", "His", "Her", "Its", "Their", "Our", "My", "Your", "But",
+	"And", "Or", "So", "Yet", "In", "On", "At", "For", "As", "If", "When", "While", "After",
+	"Before", "Since", "Although", "Though", "Because", "Now", "Then", "Still", "However",
+	"Meanwhile", "Also", "Some", "Many", "Most", "All", "Not", "What", "Who", "Why", "How",
+	"Where", "Last", "Earlier", "Later", "Today", "Yesterday", "Despite", "During", "With",
+	"By", "From", "To", "One", "Asked", "According", "Both", "Each", "Such", "Other",
+	"Another", "No", "Once", "Even", "Only", "Instead", "Over", "Under", NULL
+};
+
+enum { AB_NONE, AB_MAYBE, AB_NEVER };
+
+static int abbrev_kind(const builder *b, size_t i, size_t ft)
+{
+	const nl_token *t = &b->d->tok[i];
+	if (t->kind == NL_TOK_WORD) {       /* a dotted word: "U.S." "a.m." "e.g." */
+		if (tok_in(b, t, abbr_never))
+			return AB_NEVER;
+		return AB_MAYBE;
+	}
+	/* a "." token: look at the word glued before it */
+	if (i > ft) {
+		const nl_token *w = t - 1;
+		if (w->kind == NL_TOK_WORD && w->off + w->len == t->off) {
+			if (tok_in(b, w, abbr_never))
+				return AB_NEVER;
+			if (tok_in(b, w, abbr_maybe))
+				return AB_MAYBE;
+			if (w->len == 1 && b->s[w->off] >= 'A' && b->s[w->off] <= 'Z')
+				return AB_MAYBE;   /* an initial: John F. Kennedy */
+			if (w->flags & NL_TF_NONASCII) {
+				uint32_t cp;
+				size_t k = nl_utf8_next((const char *)b->s + w->off, w->len, &cp);
+				if (k == w->len && nl_is_upper(cp))
+					return AB_MAYBE;
+			}
+		}
+	}
+	return AB_NONE;
+}
+
+static int sentence_opener(const builder *b, size_t j, size_t end)
+{
+	const nl_token *n = &b->d->tok[j];
+	uint32_t cp;
+	if (n->kind == NL_TOK_WORD)
+		return (n->flags & NL_TF_CAPITALIZED) != 0;
+	if (n->kind != NL_TOK_PUNCT)
+		return 0;
+	cp = tok_cp(b, n);
+	if (cp == 0x201C || cp == 0x2018 || cp == '"' || cp == '\'' || cp == 0xAB || cp == 0x201E)
+		return 1;
+	if ((cp == '(' || cp == '[') && j + 1 < end && (b->d->tok[j + 1].flags & NL_TF_CAPITALIZED))
+		return 1;
+	return 0;
+}
+
+static int add_sentence(builder *b, size_t first, size_t last, size_t pidx)
+{
+	doc_impl *d = b->d;
+	nl_sentence *se;
+	size_t i;
+	if (grow((void **)&d->sent, &d->capsent, d->nsent + 1, sizeof *d->sent))
+		return b->err = NL_ENOMEM;
+	se = &d->sent[d->nsent++];
+	se->off = d->tok[first].off;
+	se->len = d->tok[last].off + d->tok[last].len - se->off;
+	se->first_token = (uint32_t)first;
+	se->n_tokens = (uint32_t)(last - first + 1);
+	se->paragraph = (uint32_t)pidx;
+	for (i = first; i <= last; i++)
+		if (d->tok[i].kind != NL_TOK_PUNCT && d->tok[i].kind != NL_TOK_SYMBOL) {
+			d->tok[i].flags |= NL_TF_SENT_START;
+			break;
+		}
+	return 0;
+}
+
+static int sentence_pass(builder *b, size_t ft, size_t nt, size_t pidx)
+{
+	doc_impl *d = b->d;
+	size_t i, end = ft + nt, first = ft;
+	int has_word = 0;
+	for (i = ft; i < end; i++) {
+		nl_token *t = &d->tok[i];
+		size_t j, last;
+		int ab;
+		if (t->kind == NL_TOK_WORD)
+			has_word = 1;
+		if (!is_terminal(b, t))
+			continue;
+		/* absorb more terminal marks and glued closing quotes/brackets */
+		last = i;
+		for (j = i + 1; j < end; j++) {
+			nl_token *n = &d->tok[j];
+			nl_token *l = &d->tok[last];
+			if (n->off != l->off + l->len || n->kind != NL_TOK_PUNCT)
+				break;
+			if (b->role[j - ft] == ROLE_OPEN)
+				break;
+			if (!is_terminal(b, n) && !is_closer_cp(tok_cp(b, n)))
+				break;
+			last = j;
+		}
+		if (j >= end || !has_word) {
+			i = last;
+			continue;           /* the paragraph ends the sentence */
+		}
+		{
+			nl_token *n = &d->tok[j];
+			nl_token *l = &d->tok[last];
+			if (n->off == l->off + l->len || !sentence_opener(b, j, end)) {
+				i = last;
+				continue;
+			}
+		}
+		ab = AB_NONE;
+		if ((t->kind == NL_TOK_PUNCT && b->s[t->off] == '.' && t->len == 1) || t->kind == NL_TOK_WORD)
+			ab = abbrev_kind(b, i, ft);
+		if (ab == AB_NEVER ||
+		    (ab == AB_MAYBE && !(d->tok[j].kind == NL_TOK_WORD && tok_in(b, &d->tok[j], starters)))) {
+			i = last;
+			continue;
+		}
+		if (add_sentence(b, first, last, pidx))
+			return b->err;
+		first = last + 1;
+		has_word = 0;
+		i = last;
+	}
+	if (first < end) {
+		/* a tail without words joins the sentence before it */
+		if (!has_word && d->nsent > 0 && first > ft && d->sent[d->nsent - 1].paragraph == pidx) {
+			nl_sentence *se = &d->sent[d->nsent - 1];
+			se->n_tokens = (uint32_t)(end - se->first_token);
+			se->len = d->tok[end - 1].off + d->tok[end - 1].len - se->off;
+		} else if (add_sentence(b, first, end - 1, pidx)) {
+			return b->err;
+		}
+	}
+	return 0;
+}
+
+/* ---- paragraphs ------------------------------------------------------------------ */
+
+/* heading_mode: 0 = flags/level are final (Markdown), 1 = plain text
+ * (decide by shape), 2 = Markdown first paragraph that may be a title. */
+static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t level,
+                            int heading_mode, int single_line, int is_last)
+{
+	doc_impl *d = b->d;
+	size_t nt = d->ntok - ft, pidx, i;
+	nl_paragraph *p;
+	int heading;
+	if (nt == 0)
+		return 0;
+	if (heading_mode) {
+		int h = plain_heading(b, ft, nt, single_line, is_last, d->npar == 0 && !b->have_title);
+		if (heading_mode == 2 && h == 1 && ends_punctuated(b, &d->tok[ft], nt))
+			h = 0;          /* Markdown: only an unpunctuated first line */
+		if (heading_mode == 2 && h == 2)
+			h = 0;
+		if (h == 1) {
+			flags |= NL_PF_TITLE | NL_PF_HEADING;
+			level = 1;
+			b->have_title = 1;
+		} else if (h == 2) {
+			flags |= NL_PF_HEADING;
+			level = 2;
+		}
+	} else if (flags & NL_PF_HEADING) {
+		if (!b->have_title && (d->npar == 0 || level == 1)) {
+			flags |= NL_PF_TITLE;
+			b->have_title = 1;
+		}
+	}
+	heading = (flags & NL_PF_HEADING) != 0;
+	if (heading)
+		for (i = ft; i < d->ntok; i++)
+			d->tok[i].flags |= NL_TF_IN_HEADING;
+	if (grow((void **)&d->par, &d->cappar, d->npar + 1, sizeof *d->par) ||
+	    grow((void **)&b->role, &b->caprole, nt, 1))
+		return b->err = NL_ENOMEM;
+	pidx = d->npar++;
+	p = &d->par[pidx];
+	p->off = d->tok[ft].off;
+	p->len = d->tok[d->ntok - 1].off + d->tok[d->ntok - 1].len - p->off;
+	p->first_token = (uint32_t)ft;
+	p->n_tokens = (uint32_t)nt;
+	p->flags = flags;
+	p->level = heading ? level : 0;
+	if (quote_pass(b, ft, nt, pidx, heading))
+		return b->err;
+	p = &d->par[pidx];
+	p->first_sentence = (uint32_t)d->nsent;
+	if (sentence_pass(b, ft, nt, pidx))
+		return b->err;
+	p->n_sentences = (uint32_t)(d->nsent - p->first_sentence);
+	/* Two plain subheadings in a row are a list of short lines, not headings. */
+	if (heading_mode == 1) {
+		int sub = heading && !(flags & NL_PF_TITLE);
+		if (sub && b->prev_plain_heading) {
+			size_t k;
+			for (k = b->prev_plain_heading - 1; k <= pidx; k++) {
+				nl_paragraph *pp = &d->par[k];
+				if ((pp->flags & NL_PF_HEADING) && !(pp->flags & NL_PF_TITLE)) {
+					size_t m;
+					pp->flags &= (uint16_t)~NL_PF_HEADING;
+					pp->level = 0;
+					for (m = pp->first_token; m < pp->first_token + pp->n_tokens; m++)
+						d->tok[m].flags &= (uint16_t)~NL_TF_IN_HEADING;
+				}
+			}
+			b->prev_plain_heading = pidx + 1;  /* later ones demote too */
+		} else {
+			b->prev_plain_heading = sub ? pidx + 1 : 0;
+		}
+	}
+	return 0;
+}
+
+static int tokenize_para(builder *b, uint32_t off, uint32_t end, uint16_t flags, int single_line, int is_last)
+{
+	size_t ft = b->d->ntok;
+	if (tokenize(b, off, end))
+		return b->err;
+	return finish_paragraph(b, ft, flags, 0, 1, single_line, is_last);
+}
+
+/* ---- plain text ------------------------------------------------------------------- */
+
+typedef struct line { uint32_t s, e; uint8_t blank, bullet, indent; } line;
+
+static int line_blank(const unsigned char *s, uint32_t a, uint32_t e)
+{
+	while (a < e) {
+		unsigned c = s[a];
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == 0) {
+			a++;
+		} else if (c == 0xC2 && a + 1 < e && s[a + 1] == 0xA0) {
+			a += 2;
+		} else if (c == 0xEF && a + 2 < e && s[a + 1] == 0xBB && s[a + 2] == 0xBF) {
+			a += 3;
+		} else if (c == 0xE3 && a + 2 < e && s[a + 1] == 0x80 && s[a + 2] == 0x80) {
+			a += 3;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* A list bullet at the start of a line: "- ", "* ", "• ", "1. ", "2) " */
+static int line_bullet(const unsigned char *s, uint32_t a, uint32_t e)
+{
+	uint32_t cp, k;
+	while (a < e && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	if (a >= e)
+		return 0;
+	if (s[a] >= '0' && s[a] <= '9') {
+		uint32_t q = a;
+		while (q < e && q - a < 3 && s[q] >= '0' && s[q] <= '9')
+			q++;
+		return q + 1 < e && (s[q] == '.' || s[q] == ')') && s[q + 1] == ' ';
+	}
+	k = dec(s, a, e, &cp);
+	if (!is_bullet_cp(cp) || cp == 0x2014)
+		return 0;
+	return a + k < e && (s[a + k] == ' ' || s[a + k] == '\t');
+}
+
+static int build_plain(builder *b, uint32_t start)
+{
+	const unsigned char *s = b->s;
+	uint32_t len = b->len, pos = start, content_end = start;
+	line *L = NULL;
+	size_t nl = 0, cap = 0, i;
+	int has_blank = 0, seen_content = 0, pending_blank = 0, soft_all = 0, rc = 0;
+	size_t cont_breaks = 0, breaks = 0, indented = 0, maxlen = 0;
+	/* 1. lines */
+	while (pos < len || (pos == len && nl == 0 && 0)) {
+		const unsigned char *nlp = memchr(s + pos, '\n', len - pos);
+		uint32_t e = nlp ? (uint32_t)(nlp - s) : len, te = e;
+		line *l;
+		if (te > pos && s[te - 1] == '\r')
+			te--;
+		if (grow((void **)&L, &cap, nl + 1, sizeof *L)) {
+			free(L);
+			return b->err = NL_ENOMEM;
+		}
+		l = &L[nl++];
+		l->s = pos;
+		l->e = te;
+		l->blank = (uint8_t)line_blank(s, pos, te);
+		l->bullet = l->blank ? 0 : (uint8_t)line_bullet(s, pos, te);
+		l->indent = !l->blank && (s[pos] == ' ' || s[pos] == '\t');
+		if (!l->blank) {
+			if (pending_blank && seen_content)
+				has_blank = 1;
+			seen_content = 1;
+			pending_blank = 0;
+			content_end = te;
+			if (te - pos > maxlen)
+				maxlen = te - pos;
+			if (l->indent)
+				indented++;
+		} else {
+			pending_blank = 1;
+		}
+		pos = nlp ? e + 1 : len;
+		if (!nlp)
+			break;
+	}
+	/* 2. no blank lines: one paragraph per line, unless hard-wrapped prose */
+	if (!has_blank) {
+		for (i = 0; i + 1 < nl; i++) {
+			line *a = &L[i], *c = &L[i + 1];
+			uint32_t e = a->e, cp;
+			if (a->blank || c->blank)
+				continue;
+			breaks++;
+			while (e > a->s && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+				e--;
+			if (e > a->s && (ascii_alnum(s[e - 1]) || s[e - 1] == ',' || s[e - 1] == '-' || s[e - 1] >= 0x80)) {
+				uint32_t q = c->s;
+				while (q < c->e && (s[q] == ' ' || s[q] == '\t'))
+					q++;
+				if (q < c->e) {
+					dec(s, q, c->e, &cp);
+					if (nl_is_alpha(cp) && !nl_is_upper(cp))
+						cont_breaks++;
+				}
+			}
+		}
+		if (breaks >= 2 && cont_breaks * 3 >= breaks && maxlen <= 150)
+			soft_all = 1;
+	}
+	/* 3. paragraphs */
+	i = 0;
+	while (i < nl && !rc) {
+		size_t j;
+		if (L[i].blank) {
+			i++;
+			continue;
+		}
+		if (!has_blank && !soft_all) {
+			rc = tokenize_para(b, L[i].s, L[i].e, L[i].bullet ? NL_PF_LIST_ITEM : 0, 1, L[i].e >= content_end);
+			i++;
+			continue;
+		}
+		/* a block of non-blank lines [i, j) */
+		for (j = i; j < nl && !L[j].blank; j++)
+			;
+		{
+			size_t k, longest = 0, a;
+			int split_lines = 0;
+			for (k = i; k + 1 < j; k++)
+				if (L[k].e - L[k].s > longest)
+					longest = L[k].e - L[k].s;
+			if (j - i > 1 && longest > 150)
+				split_lines = 1;
+			a = i;
+			while (a < j && !rc) {
+				size_t z = a + 1;
+				if (!split_lines)
+					while (z < j && !L[z].bullet &&
+					       !(soft_all && L[z].indent && indented < (nl * 3) / 4))
+						z++;
+				rc = tokenize_para(b, L[a].s, L[z - 1].e, L[a].bullet ? NL_PF_LIST_ITEM : 0,
+				                   z == a + 1, L[z - 1].e >= content_end);
+				a = z;
+			}
+		}
+		i = j;
+	}
+	free(L);
+	return rc;
+}
+
+/* ---- Markdown ----------------------------------------------------------------------- */
+
+static int md_flush(builder *b)
+{
+	size_t i, ft = b->d->ntok;
+	int mode = 0, single = 1;
+	if (!b->md_para_open && !b->nruns)
+		return 0;
+	for (i = 0; i < b->nruns; i++) {
+		b->run_flags = b->runs[i].flags;
+		if (b->runs[i].flags & RUN_ENTITY) {
+			b->run_flags &= ~RUN_ENTITY;
+			if (tokenize_entity(b, b->runs[i].off, b->runs[i].end))
+				return b->err;
+		} else if (tokenize(b, b->runs[i].off, b->runs[i].end)) {
+			return b->err;
+		}
+	}
+	b->run_flags = 0;
+	if (b->d->ntok > ft) {
+		uint32_t a = b->d->tok[ft].off, e = b->d->tok[b->d->ntok - 1].off;
+		single = memchr(b->s + a, '\n', e - a) == NULL;
+	}
+	if (!(b->md_pflags & (NL_PF_HEADING | NL_PF_LIST_ITEM | NL_PF_BLOCKQUOTE)) &&
+	    b->d->npar == 0 && !b->have_title)
+		mode = 2;
+	b->nruns = 0;
+	b->md_para_open = 0;
+	if (finish_paragraph(b, ft, b->md_pflags, b->md_level, mode, single, 0))
+		return b->err;
+	return 0;
+}
+
+static void md_open(builder *b, uint16_t flags, uint16_t level)
+{
+	b->md_para_open = 1;
+	b->md_pflags = flags | (b->md_li ? NL_PF_LIST_ITEM : 0) | (b->md_quote ? NL_PF_BLOCKQUOTE : 0);
+	b->md_level = level;
+}
+
+static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	builder *b = ud;
+	if (md_flush(b))
+		return 1;
+	switch (type) {
+	case MD_BLOCK_QUOTE:
+		b->md_quote++;
+		break;
+	case MD_BLOCK_LI:
+		b->md_li++;
+		md_open(b, 0, 0);         /* tight lists send text without a P */
+		break;
+	case MD_BLOCK_H:
+		md_open(b, NL_PF_HEADING, (uint16_t)((MD_BLOCK_H_DETAIL *)detail)->level);
+		break;
+	case MD_BLOCK_P:
+	case MD_BLOCK_TH:
+	case MD_BLOCK_TD:
+		md_open(b, 0, 0);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	builder *b = ud;
+	(void)detail;
+	if (md_flush(b))
+		return 1;
+	if (type == MD_BLOCK_QUOTE)
+		b->md_quote--;
+	else if (type == MD_BLOCK_LI)
+		b->md_li--;
+	return 0;
+}
+
+static int md_enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	builder *b = ud;
+	(void)detail;
+	if (type == MD_SPAN_A || type == MD_SPAN_WIKILINK)
+		b->md_link++;
+	else if (type == MD_SPAN_IMG)
+		b->md_img++;
+	return 0;
+}
+
+static int md_leave_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	builder *b = ud;
+	(void)detail;
+	if (type == MD_SPAN_A || type == MD_SPAN_WIKILINK)
+		b->md_link--;
+	else if (type == MD_SPAN_IMG)
+		b->md_img--;
+	return 0;
+}
+
+static int md_text(MD_TEXTTYPE type, const MD_CHAR *txt, MD_SIZE size, void *ud)
+{
+	builder *b = ud;
+	const unsigned char *p = (const unsigned char *)txt;
+	uint32_t off, fl;
+	if (type != MD_TEXT_NORMAL && type != MD_TEXT_ENTITY)
+		return 0;                 /* code, HTML, breaks, NUL, math */
+	if (b->md_img || size == 0)
+		return 0;                 /* image alt text is not prose */
+	if (p < b->s || p + size > b->s + b->len)
+		return 0;                 /* not in the buffer (never expected) */
+	off = (uint32_t)(p - b->s);
+	fl = (b->md_link ? NL_TF_IN_LINK : 0) | (type == MD_TEXT_ENTITY ? RUN_ENTITY : 0);
+	if (!b->md_para_open && !b->nruns)
+		md_open(b, 0, 0);
+	if (b->nruns && !(fl & RUN_ENTITY) && b->runs[b->nruns - 1].end == off &&
+	    b->runs[b->nruns - 1].flags == fl) {
+		b->runs[b->nruns - 1].end = off + size;
+		return 0;
+	}
+	if (grow((void **)&b->runs, &b->capruns, b->nruns + 1, sizeof *b->runs)) {
+		b->err = NL_ENOMEM;
+		return 1;
+	}
+	b->runs[b->nruns].off = off;
+	b->runs[b->nruns].end = off + size;
+	b->runs[b->nruns].flags = fl;
+	b->nruns++;
+	return 0;
+}
+
+/* YAML (---) or TOML (+++) front matter at the very top: skipped. */
+static uint32_t front_matter_end(const unsigned char *s, uint32_t start, uint32_t len)
+{
+	uint32_t p = start, q;
+	char fence;
+	if (len - start < 4 || !((s[p] == '-' && s[p + 1] == '-' && s[p + 2] == '-') ||
+	                         (s[p] == '+' && s[p + 1] == '+' && s[p + 2] == '+')))
+		return start;
+	fence = (char)s[p];
+	q = p + 3;
+	while (q < len && (s[q] == ' ' || s[q] == '\t' || s[q] == '\r'))
+		q++;
+	if (q >= len || s[q] != '\n')
+		return start;
+	p = q + 1;
+	while (p < len) {
+		const unsigned char *nlp = memchr(s + p, '\n', len - p);
+		uint32_t e = nlp ? (uint32_t)(nlp - s) : len, te = e;
+		while (te > p && (s[te - 1] == '\r' || s[te - 1] == ' ' || s[te - 1] == '\t'))
+			te--;
+		if (te - p == 3 && ((s[p] == (unsigned char)fence && s[p + 1] == (unsigned char)fence &&
+		                     s[p + 2] == (unsigned char)fence) ||
+		                    (fence == '-' && s[p] == '.' && s[p + 1] == '.' && s[p + 2] == '.')))
+			return nlp ? e + 1 : len;
+		p = nlp ? e + 1 : len;
+	}
+	return start;
+}
+
+static int build_markdown(builder *b, uint32_t start)
+{
+	MD_PARSER parser;
+	uint32_t from = front_matter_end(b->s, start, b->len);
+	int r;
+	memset(&parser, 0, sizeof parser);
+	parser.flags = MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH;
+	parser.enter_block = md_enter_block;
+	parser.leave_block = md_leave_block;
+	parser.enter_span = md_enter_span;
+	parser.leave_span = md_leave_span;
+	parser.text = md_text;
+	r = md_parse((const MD_CHAR *)b->s + from, b->len - from, &parser, b);
+	if (!b->err && md_flush(b))
+		return b->err;
+	if (b->err)
+		return b->err;
+	return r ? NL_ENOMEM : 0;
+}
+
+/* ---- public --------------------------------------------------------------------------- */
+
+void nl_doc_free(nl_doc *doc)
+{
+	doc_impl *d = (doc_impl *)doc;
+	if (!d)
+		return;
+	free(d->tok);
+	free(d->sent);
+	free(d->par);
+	free(d->q);
+	free(d->path_copy);
+	free(d);
+}
+
+int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_doc **out)
+{
+	builder b;
+	doc_impl *d;
+	uint32_t start = 0;
+	int rc;
+	if (!out)
+		return NL_EINVAL;
+	*out = NULL;
+	if ((!text && len) || len > UINT32_MAX - 1)
+		return NL_EINVAL;
+	init_aclass();
+	d = calloc(1, sizeof *d);
+	if (!d)
+		return NL_ENOMEM;
+	if (path && !(d->path_copy = strdup(path))) {
+		free(d);
+		return NL_ENOMEM;
+	}
+	memset(&b, 0, sizeof b);
+	b.d = d;
+	b.s = (const unsigned char *)(text ? text : "");
+	b.len = (uint32_t)len;
+	b.format = format;
+	/* a rough first guess at the sizes saves most reallocations */
+	if (grow((void **)&d->tok, &d->captok, len / 5 + 16, sizeof *d->tok) ||
+	    grow((void **)&d->sent, &d->capsent, len / 100 + 4, sizeof *d->sent) ||
+	    grow((void **)&d->par, &d->cappar, len / 400 + 4, sizeof *d->par) ||
+	    grow((void **)&d->q, &d->capq, len / 1000 + 4, sizeof *d->q)) {
+		nl_doc_free(&d->pub);
+		return NL_ENOMEM;
+	}
+	if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB &&
+	    (unsigned char)text[2] == 0xBF)
+		start = 3;
+	b.last_end = start;
+	if (format == NL_FORMAT_MARKDOWN)
+		rc = build_markdown(&b, start);
+	else
+		rc = build_plain(&b, start);
+	if (!rc && b.npend) {               /* unclosed at the end of the text */
+		int k;
+		for (k = 0; k < b.npend; k++)
+			d->q[b.pend[k]].flags |= NL_QF_UNCLOSED;
+	}
+	free(b.role);
+	free(b.runs);
+	if (rc) {
+		nl_doc_free(&d->pub);
+		return rc;
+	}
+	d->pub.struct_size = sizeof(nl_doc);
+	d->pub.path = d->path_copy ? d->path_copy : "-";
+	d->pub.text = text ? text : "";
+	d->pub.text_len = len;
+	d->pub.format = format;
+	d->pub.tokens = d->tok;
+	d->pub.n_tokens = d->ntok;
+	d->pub.sentences = d->sent;
+	d->pub.n_sentences = d->nsent;
+	d->pub.paragraphs = d->par;
+	d->pub.n_paragraphs = d->npar;
+	d->pub.quotes = d->q;
+	d->pub.n_quotes = d->nq;
+	d->pub.n_words = b.nwords;
+	*out = &d->pub;
+	return 0;
+}
