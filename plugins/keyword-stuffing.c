@@ -8,7 +8,6 @@
  * only those the sketch has seen >= min_count times get an exact entry. */
 #include "newslint/plugin.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,23 +332,25 @@ fail:
 }
 
 /* ---- per-check scratch ------------------------------------------------------ */
+/* 16 bytes per distinct n-gram the sketch lets through */
 typedef struct entry {
 	uint64_t h;          /* 0 = empty */
-	uint32_t count;
-	uint32_t last_end;   /* token after the last counted occurrence (no overlap) */
-	uint32_t first_tok;  /* first token of the first occurrence */
-	uint32_t cand;       /* candidate index, or KS_NONE */
+	uint32_t count;      /* occurrences; ENTRY_TITLE bit: one is in the title */
+	uint32_t aux;        /* while counting: token after the last counted
+	                        occurrence (no overlap); then candidate index + 1, or 0 */
 } entry;
+#define ENTRY_TITLE 0x80000000u
 
 typedef struct cand {
-	uint64_t h;
 	uint32_t first_tok, n;
 	uint32_t c, body, cap, fin;
-	uint32_t subheads, paras, last_para, last_head, last_end;
+	uint32_t subheads, paras, last_para, last_end;
 	uint8_t title, absorbed, name, verdict;  /* verdict: 0, or rule index + 1 */
 	nl_severity sev;
-	nl_span *occ; size_t n_occ, cap_occ;
+	uint32_t rep;        /* index into the reported phrases' occurrence lists */
 } cand;
+
+typedef struct occs { nl_span *v; size_t n, cap; } occs;
 
 enum { MODE_SKETCH, MODE_COUNT, MODE_STATS, MODE_COLLECT };
 
@@ -361,6 +362,9 @@ typedef struct ks_run {
 	uint8_t *sketch; size_t sketch_mask;
 	entry *tab; size_t tab_cap, tab_n;
 	cand *cands; size_t n_cands;
+	occs *occ; size_t n_occ;
+	uint64_t candbits[1024];  /* 64 Kbit filter of candidate hashes: skips most
+	                             table probes in the later passes (fits in L1) */
 	size_t words, subheadings, body_paras;
 	int oom;
 } ks_run;
@@ -406,7 +410,6 @@ static entry *tab_add(ks_run *r, uint64_t h)
 		j = (j + 1) & (r->tab_cap - 1);
 	}
 	r->tab[j].h = h;
-	r->tab[j].cand = KS_NONE;
 	r->tab_n++;
 	return &r->tab[j];
 }
@@ -433,18 +436,21 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 		if (r->sketch[h & r->sketch_mask] < p->min_count)
 			return;
 		entry *e = tab_add(r, h);
-		if (!e || i < e->last_end)
+		if (!e || i < e->aux)
 			return;
-		if (!e->count)
-			e->first_tok = i;
 		e->count++;
-		e->last_end = i + n;
+		e->aux = i + n;
+		if (r->doc->paragraphs[pi].flags & NL_PF_TITLE)
+			e->count |= ENTRY_TITLE;
 		return;
 	}
-	entry *e = tab_find(r, h);
-	if (!e || e->cand == KS_NONE)
+	uint32_t bit = (uint32_t)(h >> 48);
+	if (!(r->candbits[bit >> 6] & (1ull << (bit & 63))))
 		return;
-	cand *c = &r->cands[e->cand];
+	entry *e = tab_find(r, h);
+	if (!e || !e->aux)
+		return;
+	cand *c = &r->cands[e->aux - 1];
 	if (i < c->last_end)
 		return;
 	c->last_end = i + n;
@@ -452,24 +458,28 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 	if (mode == MODE_COLLECT) {
 		if (!c->verdict)
 			return;
-		if (c->n_occ == c->cap_occ) {
-			size_t cap = c->cap_occ ? c->cap_occ * 2 : 16;
-			nl_span *v = realloc(c->occ, cap * sizeof *v);
+		occs *o = &r->occ[c->rep];
+		if (o->n == o->cap) {
+			size_t cap = o->cap ? o->cap * 2 : 16;
+			nl_span *v = realloc(o->v, cap * sizeof *v);
 			if (!v) {
 				r->oom = 1;
 				return;
 			}
-			c->occ = v;
-			c->cap_occ = cap;
+			o->v = v;
+			o->cap = cap;
 		}
 		const nl_token *a = &r->doc->tokens[i], *b = &r->doc->tokens[i + n - 1];
-		c->occ[c->n_occ].off = a->off;
-		c->occ[c->n_occ].len = b->off + b->len - a->off;
-		c->n_occ++;
+		o->v[o->n].off = a->off;
+		o->v[o->n].len = b->off + b->len - a->off;
+		o->n++;
 		return;
 	}
 	/* MODE_STATS */
-	c->c++;
+	if (!c->c++) {
+		c->first_tok = i;
+		c->n = n;
+	}
 	if (c->last_para != pi + 1) {
 		c->last_para = pi + 1;
 		if (para->flags & NL_PF_TITLE)
@@ -565,6 +575,7 @@ enum { R_OVERUSED, R_HEADING, R_KEYPHRASE };
 
 static int report_phrase(const ks_run *r, nl_sink *sink, const cand *c)
 {
+	const occs *o = &r->occ[c->rep];
 	const nl_host *host = r->st->host;
 	char phrase[512], msg[1400];
 	phrase_text(r, c, phrase, sizeof phrase);
@@ -584,15 +595,15 @@ static int report_phrase(const ks_run *r, nl_sink *sink, const cand *c)
 		         "\"%s\" reads as keyword-stuffed in the headings: in the title and in %s "
 		         "(%u times in %zu words, %.1f %% of the text, in %u of %zu paragraphs)",
 		         phrase, heads, c->c, r->words, cov, c->paras, r->body_paras);
-	if (!c->n_occ)
+	if (!o->n)
 		return 0;
-	size_t n_rel = c->n_occ - 1;
+	size_t n_rel = o->n - 1;
 	if (n_rel > KS_RELATED_MAX)
 		n_rel = KS_RELATED_MAX;
 	nl_finding f = {
 		.rule = c->verdict == R_OVERUSED + 1 ? "overused-phrase" : "heading-stuffing",
-		.off = c->occ[0].off, .len = c->occ[0].len, .message = msg,
-		.related = n_rel ? c->occ + 1 : NULL, .n_related = n_rel,
+		.off = o->v[0].off, .len = o->v[0].len, .message = msg,
+		.related = n_rel ? o->v + 1 : NULL, .n_related = n_rel,
 		.severity = c->sev,
 	};
 	return host->report(sink, &f);
@@ -695,8 +706,11 @@ static int check_keyphrase(ks_run *r, nl_sink *sink)
 	double factor = 0.7 + st->kp_n / 3.0;
 	double density = 100.0 * count / (double)r->words;
 	double weighted = density * factor;
-	long lo = (long)ceil(0.5 * r->words / (100.0 * factor));
-	long hi = (long)floor(3.0 * r->words / (100.0 * factor));
+	/* ceil and floor of non-negative values, without libm */
+	double lo_d = 0.5 * r->words / (100.0 * factor), hi_d = 3.0 * r->words / (100.0 * factor);
+	long lo = (long)lo_d, hi = (long)hi_d;
+	if ((double)lo < lo_d)
+		lo++;
 	if (lo < 1)
 		lo = 1;
 	char msg[1024];
@@ -750,8 +764,9 @@ static void run_free(ks_run *r)
 	free(r->wid);
 	free(r->sketch);
 	free(r->tab);
-	for (size_t i = 0; i < r->n_cands; i++)
-		free(r->cands[i].occ);
+	for (size_t i = 0; i < r->n_occ; i++)
+		free(r->occ[i].v);
+	free(r->occ);
 	free(r->cands);
 }
 
@@ -824,26 +839,35 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		goto oom;
 	free(r->sketch);
 	r->sketch = NULL;
+	/* Candidates: seen >= min_count times, and either in the title (heading
+	   rules) or able to reach the lowest coverage any rule asks for, even as
+	   a 4-word phrase.  A phrase that absorbs another has at least its
+	   coverage (absorb_share >= 0.75), so absorbers pass this filter too.
+	   This keeps the candidate list tiny on long texts. */
+	double min_cov = p->error_coverage;
+	const double covs[] = { p->warning_coverage, p->bolted_coverage, p->heading_error_coverage,
+	                        p->name_coverage, p->name_heading_coverage };
+	for (size_t k = 0; k < sizeof covs / sizeof covs[0]; k++)
+		if (covs[k] < min_cov)
+			min_cov = covs[k];
+	double min_c = min_cov * (double)r->words / (100.0 * KS_MAXN);
 	size_t nc = 0;
-	for (size_t i = 0; i < r->tab_cap; i++)
-		if (r->tab[i].h && r->tab[i].count >= (uint32_t)p->min_count)
-			nc++;
+	for (size_t i = 0; i < r->tab_cap; i++) {
+		entry *e = &r->tab[i];
+		uint32_t c = e->count & ~ENTRY_TITLE;
+		e->aux = 0;
+		if (e->h && c >= (uint32_t)p->min_count && ((e->count & ENTRY_TITLE) || c >= min_c)) {
+			e->aux = (uint32_t)++nc;
+			uint32_t bit = (uint32_t)(e->h >> 48);
+			r->candbits[bit >> 6] |= 1ull << (bit & 63);
+		}
+	}
 	if (!nc)
 		goto done;
 	r->cands = calloc(nc, sizeof *r->cands);
 	if (!r->cands)
 		goto oom;
-	for (size_t i = 0; i < r->tab_cap; i++) {
-		entry *e = &r->tab[i];
-		if (!e->h || e->count < (uint32_t)p->min_count)
-			continue;
-		cand *c = &r->cands[r->n_cands];
-		c->h = e->h;
-		c->first_tok = e->first_tok;
-		for (c->n = 2; c->n < KS_MAXN && window_hash(r, e->first_tok, c->n) != e->h; c->n++)
-			;
-		e->cand = (uint32_t)r->n_cands++;
-	}
+	r->n_cands = nc;
 	/* 3: per candidate: title, subheadings, paragraphs, capitals, sentence ends */
 	scan(r, MODE_STATS);
 
@@ -857,9 +881,9 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 				if (r->vocab.func[r->wid[a]] || r->vocab.func[r->wid[a + m - 1]])
 					continue;
 				entry *e = tab_find(r, window_hash(r, a, m));
-				if (!e || e->cand == KS_NONE)
+				if (!e || !e->aux)
 					continue;
-				cand *S = &r->cands[e->cand];
+				cand *S = &r->cands[e->aux - 1];
 				if (L->c >= p->absorb_share * S->c && (!S->title || L->title))
 					S->absorbed = 1;
 			}
@@ -876,10 +900,15 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		if (v == R_HEADING + 1 && !host->rule_enabled(sink, "heading-stuffing"))
 			v = 0;
 		c->verdict = (uint8_t)v;
-		n_report += v != 0;
+		if (v)
+			c->rep = (uint32_t)n_report++;
 	}
 	if (!n_report)
 		goto done;
+	r->occ = calloc(n_report, sizeof *r->occ);
+	if (!r->occ)
+		goto oom;
+	r->n_occ = n_report;
 	/* 4: the occurrences of the phrases reported */
 	scan(r, MODE_COLLECT);
 	if (r->oom)

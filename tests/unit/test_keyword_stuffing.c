@@ -332,7 +332,7 @@ static void test_min_words_is_a_key(void **s)
 {
 	(void)s;
 	no_findings("min_words = 1000\n", STUFFED, NL_FORMAT_TEXT);
-	nlt_result *r = nlt_run(P, "min_words = 10\n", SHORT, NL_FORMAT_TEXT);
+	nlt_result *r = nlt_run(P, "min_words = 10\nwarning_count = 4\n", SHORT, NL_FORMAT_TEXT);
 	assert_int_equal(nlt_count(r, "keyword-stuffing.overused-phrase"), 1);
 	nlt_free(r);
 }
@@ -362,21 +362,21 @@ static void test_bolted_on_phrase_warning(void **s)
 	         "Residents of the narrow lanes near the church want permits for their streets, "
 	         "and a petition with three hundred names was handed in. Traffic wardens will "
 	         "count empty bays each morning during the trial.\n\n"
+	         "Local bus operators were not invited, although their routes pass the busiest "
+	         "car parks, and one driver wrote to the council asking for a seat at the table.\n\n"
 	         "The meeting ended after two hours with no vote.\n");
 	size_t words = count_words(text, NL_FORMAT_TEXT);
-	double cov = 100.0 * 3 * 2 / words;
+	/* 3 uses: under the 6 uses of the plain warning, over the 3.5 % bolted bar */
+	assert_true(100.0 * 3 * 2 / words >= 3.5);
+	assert_true(100.0 * 3 * 2 / words < 6.0);
 	nlt_result *r = nlt_run(P, NULL, text, NL_FORMAT_TEXT);
-	if (cov >= 3.5) {
-		const nlt_finding *f = only(r, "keyword-stuffing.overused-phrase");
-		assert_int_equal(f->severity, NL_SEV_WARNING);
-		assert_non_null(strstr(f->message, "\"budget cuts\""));
-		assert_int_equal(f->n_related, 2);
-	}
+	const nlt_finding *f = only(r, "keyword-stuffing.overused-phrase");
+	assert_int_equal(f->severity, NL_SEV_WARNING);
+	assert_non_null(strstr(f->message, "\"budget cuts\" reads as keyword-stuffed: 3 times"));
+	assert_int_equal(f->n_related, 2);
 	nlt_free(r);
-	/* the same three uses in the middle of sentences stay below the domain bar */
-	r = nlt_run(P, "bolted_share = 1.01\n", text, NL_FORMAT_TEXT);
-	assert_int_equal(r->create_status, 0);
-	nlt_free(r);
+	/* bolted_share is a key: require every use to end its sentence, then 4 uses */
+	no_findings("bolted_count = 4\n", text, NL_FORMAT_TEXT);
 }
 
 static void test_repeated_word_runs_count_without_overlap(void **s)
