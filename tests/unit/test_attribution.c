@@ -1,0 +1,467 @@
+/* test_attribution.c -- unit tests of the attribution plugin (all texts
+ * written for the project; names and places are invented). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+extern const nl_plugin nl_plugin_attribution;
+#define P (&nl_plugin_attribution)
+#define TXT NL_FORMAT_TEXT
+
+#define VAGUE "vague-source"
+#define ANON "anonymous-source"
+#define UQ "unattributed-quote"
+#define SQ "scare-quote"
+#define LOADED "loaded-verb"
+#define STAT "unsourced-statistic"
+
+/* Title line first, as in an article: the body starts after a blank line. */
+#define HEAD "Council weighs new budget\n\n"
+
+static size_t count_ini(const char *ini, const char *text, const char *rule, int dump_if_found)
+{
+	nlt_result *r = nlt_run(P, ini, text, TXT);
+	assert_non_null(r);
+	if (r->create_status != 0)
+		fprintf(stderr, "create failed: %s\n", r->errors ? r->errors : "");
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(r->check_status, 0);
+	size_t n = nlt_count(r, rule);
+	if ((n != 0) == dump_if_found)
+		nlt_dump(r);
+	nlt_free(r);
+	return n;
+}
+
+/* count, printing the findings when some were found (helps a failing
+ * negative test) */
+static size_t count(const char *text, const char *rule)
+{
+	return count_ini(NULL, text, rule, 1);
+}
+
+/* count, printing the findings when none was found (for positive tests) */
+static size_t count_pos(const char *text, const char *rule)
+{
+	return count_ini(NULL, text, rule, 0);
+}
+
+/* the text of the first finding of rule */
+static void first_text(const char *text, const char *rule, char *out, size_t n)
+{
+	nlt_result *r = nlt_run(P, NULL, text, TXT);
+	assert_int_equal(r->create_status, 0);
+	const nlt_finding *f = nlt_get(r, rule, 0);
+	assert_non_null(f);
+	snprintf(out, n, "%s", f->text);
+	nlt_free(r);
+}
+
+/* ---- vague-source ---- */
+
+static void vague_experts_say(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "Experts say the bridge will need repairs within a decade.\n", VAGUE), 1);
+}
+
+static void vague_it_is_believed(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "It is widely believed that the mayor will not run again.\n", VAGUE), 1);
+}
+
+static void vague_some_officials(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "Some city officials privately said the plan was too costly.\n", VAGUE), 1);
+}
+
+static void vague_regarded_as(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "The depot is widely regarded as the worst in the region.\n", VAGUE), 1);
+}
+
+static void vague_named_outlet_before_poll(void **s)
+{
+	(void)s;
+	/* a named outlet right before "polls show" */
+	assert_int_equal(count(HEAD "Recent Harborview polls show the mayor ahead by six points.\n", VAGUE), 0);
+	assert_int_equal(count_pos(HEAD "Recent polls show the mayor ahead by six points.\n", VAGUE), 1);
+}
+
+static void vague_named_after(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Studies show the scheme works, according to Northfield University.\n", VAGUE), 0);
+}
+
+static void vague_inside_quote_skipped(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "\"Experts say we are wrong, but they never visit,\" Dana Pell said.\n", VAGUE), 0);
+}
+
+static void vague_one_per_sentence(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "Critics say it is believed that analysts say nothing.\n", VAGUE), 1);
+}
+
+/* ---- anonymous-source ---- */
+
+static void anon_officials_said(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "Senior city officials said the tunnel would close in May.\n", ANON), 1);
+}
+
+static void anon_condition_of_anonymity(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Two officials said the tunnel would close in May. They spoke on condition of "
+	                       "anonymity because the plan has not been announced.\n", ANON), 0);
+}
+
+static void anon_not_authorized(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "A senior aide said the vote was delayed, speaking because he was not "
+	                       "authorized to discuss it in public.\n", ANON), 0);
+}
+
+static void anon_named_spokesman(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "City spokesman Rafael Ortiz said the tunnel would close in May.\n", ANON), 0);
+	assert_int_equal(count(HEAD "Mira Kastell, a spokeswoman for the council, said the vote was delayed.\n", ANON), 0);
+}
+
+static void anon_no_say(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Officials closed the tunnel in May.\n", ANON), 0);
+}
+
+/* ---- unattributed-quote ---- */
+
+static void uq_plain(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "The council met on Tuesday.\n\n"
+	                           "\"We will fix every road in this town before winter comes.\"\n", UQ), 1);
+}
+
+static void uq_he_said_after(void **s)
+{
+	(void)s;
+	/* quotation followed by ", he said" */
+	assert_int_equal(count(HEAD "\"We will fix every road in this town before winter,\" he said.\n", UQ), 0);
+	assert_int_equal(count(HEAD "\xE2\x80\x9CWe will fix every road in this town before winter,\xE2\x80\x9D "
+	                       "said Mayor Lena Brandt.\n", UQ), 0);
+}
+
+static void uq_name_colon(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Lena Brandt: \"We will fix every road in this town before winter.\"\n", UQ), 0);
+}
+
+static void uq_say_in_paragraph(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "The mayor spoke for an hour. \"We will fix every road in this town before winter.\" "
+	                       "She said the money was there.\n", UQ), 0);
+}
+
+static void uq_inherits_previous_paragraph(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "\"The roads come first,\" Mayor Lena Brandt said on Tuesday.\n\n"
+	                       "\"We will fix every road in this town before winter comes.\"\n", UQ), 0);
+	/* the previous paragraph has no speech verb: no speaker to inherit */
+	assert_int_equal(count_pos(HEAD "The council met on Tuesday in the old hall.\n\n"
+	                           "\"We will fix every road in this town before winter comes.\"\n", UQ), 1);
+}
+
+static void uq_multi_paragraph(void **s)
+{
+	(void)s;
+	/* one quotation over two paragraphs: the first re-opens without closing */
+	assert_int_equal(count(HEAD "Mayor Lena Brandt said:\n\n"
+	                       "\xE2\x80\x9CWe will fix every road in this town before winter comes.\n\n"
+	                       "\xE2\x80\x9C" "And then we will start on the bridges, one by one.\xE2\x80\x9D\n", UQ), 0);
+	assert_int_equal(count_pos(HEAD "The council met on Tuesday in the old hall.\n\n"
+	                           "\xE2\x80\x9CWe will fix every road in this town before winter comes.\n\n"
+	                           "\xE2\x80\x9C" "And then we will start on the bridges, one by one.\xE2\x80\x9D\n", UQ), 1);
+}
+
+static void uq_introduced_with_comma(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Asked about the delay, Brandt shot back, \"Nobody on this council wants it.\"\n", UQ), 0);
+}
+
+static void uq_partial_lower_case(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Brandt called the delay \"a failure of every single one of us\" at the meeting.\n", UQ), 0);
+}
+
+static void uq_title_case(void **s)
+{
+	(void)s;
+	/* a title in quotation marks with no speaker */
+	assert_int_equal(count_pos(HEAD "Brandt appeared on the radio show \"Morning With The Valley Folks\" on Monday.\n", UQ), 1);
+	/* ... introduced as a title */
+	assert_int_equal(count(HEAD "Brandt wrote a book titled \"Roads And Bridges Of The Valley\" last year.\n", UQ), 0);
+}
+
+static void uq_short_is_not_long(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "The plan is \"dead on arrival\" now.\n", UQ), 0);
+}
+
+/* ---- scare-quote ---- */
+
+static void sq_plain(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "The council's \"reform\" will cost the town millions.\n", SQ), 1);
+}
+
+static void sq_single_curly(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "The council\xE2\x80\x99s \xE2\x80\x98reform\xE2\x80\x99 will cost the town millions.\n", SQ), 1);
+}
+
+static void sq_so_called(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "The so-called \"reform\" will cost the town millions.\n", SQ), 0);
+	assert_int_equal(count(HEAD "Residents dubbed it the \"pothole tax\" within a week.\n", SQ), 0);
+}
+
+static void sq_he_said(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "\"Absolutely not,\" he said.\n", SQ), 0);
+	assert_int_equal(count(HEAD "Brandt said \"never\" when asked.\n", SQ), 0);
+}
+
+static void sq_partial_with_speaker(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "The plan was a \"disaster,\" Brandt told reporters on Friday.\n", SQ), 0);
+	assert_int_equal(count(HEAD "Brandt dismissed the report as \"absurd\" on Friday.\n", SQ), 0);
+}
+
+static void sq_title_on_show(void **s)
+{
+	(void)s;
+	/* a speech verb, then "on" and the show's name: the show is not the speaker's words */
+	assert_int_equal(count_pos(HEAD "\"We are ready,\" Brandt said on \"Valley Today\" last week.\n", SQ), 1);
+}
+
+static void sq_span_is_quote(void **s)
+{
+	(void)s;
+	char t[64];
+	first_text(HEAD "The council's \"reform\" will cost the town millions.\n", SQ, t, sizeof t);
+	assert_string_equal(t, "\"reform\"");
+}
+
+/* ---- loaded-verb ---- */
+
+static void loaded_claimed_that(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "Brandt claimed that the budget was balanced.\n", LOADED), 1);
+	assert_int_equal(count_pos(HEAD "\"The budget is balanced,\" Brandt insisted.\n", LOADED), 1);
+}
+
+static void loaded_claimed_responsibility(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "A little-known group claimed responsibility for the fire.\n", LOADED), 0);
+	assert_int_equal(count(HEAD "The storm claimed 40 lives along the coast.\n", LOADED), 0);
+	assert_int_equal(count(HEAD "Two workers were admitted to the hospital on Monday.\n", LOADED), 0);
+}
+
+static void loaded_flatly_denied(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "The treasurer flatly denied the report on Monday.\n", LOADED), 1);
+}
+
+static void loaded_said_is_neutral(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Brandt said that the budget was balanced.\n", LOADED), 0);
+}
+
+static void loaded_inside_quote(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "\"They claimed that we lied about the budget,\" Brandt said.\n", LOADED), 0);
+}
+
+/* ---- unsourced-statistic ---- */
+
+static void stat_percent(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "The town has grown fast. About 62 percent of residents now rent.\n", STAT), 1);
+}
+
+static void stat_with_poll(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "A county survey was released on Monday. About 62 percent of residents now rent.\n", STAT), 0);
+	assert_int_equal(count(HEAD "About 62 percent of residents now rent, the council said.\n", STAT), 0);
+}
+
+static void stat_most_voters(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "The levy is dead. Most voters simply do not want it.\n", STAT), 1);
+}
+
+/* ---- configuration ---- */
+
+static void cfg_add_speech_verb(void **s)
+{
+	(void)s;
+	const char *t = HEAD "The council met on Tuesday.\n\n\"We will fix every road in this town before winter,\" "
+	                "the mayor hollered.\n";
+	/* "hollered" ends in -ed after "the mayor": the after-quote pattern knows it */
+	assert_int_equal(count_ini(NULL, t, UQ, 1), 0);
+	const char *t2 = HEAD "The council met on Tuesday.\n\n\"We will fix every road in this town before winter.\" "
+	                 "Brandt hollered it twice.\n";
+	assert_int_equal(count_ini(NULL, t2, UQ, 0), 1);
+	assert_int_equal(count_ini("speech_verbs_add = holler|hollers|hollered\n", t2, UQ, 1), 0);
+}
+
+static void cfg_replace_list(void **s)
+{
+	(void)s;
+	/* replacing the naming words with one word: "so-called" no longer excuses */
+	assert_int_equal(count_ini("naming_words = dubbed\n",
+	                           HEAD "The so-called \"reform\" will cost the town millions.\n", SQ, 0), 1);
+}
+
+static void cfg_bad_pattern(void **s)
+{
+	(void)s;
+	nlt_result *r = nlt_run(P, "speech_verbs_add = said(\n", "Nothing here.\n", TXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	assert_non_null(r->errors);
+	assert_non_null(strstr(r->errors, "speech_verbs_add"));
+	assert_non_null(strstr(r->errors, "offset"));
+	nlt_free(r);
+}
+
+static void cfg_bad_pattern_in_file(void **s)
+{
+	(void)s;
+	char path[] = "/tmp/nl-attr-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char *body = "# test list\nsaid\nwrote[\n";
+	assert_int_equal(write(fd, body, strlen(body)), (ssize_t)strlen(body));
+	close(fd);
+	char ini[128];
+	snprintf(ini, sizeof ini, "speech_verbs_file = %s\n", path);
+	nlt_result *r = nlt_run(P, ini, "Nothing here.\n", TXT);
+	unlink(path);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	assert_non_null(r->errors);
+	char want[64];
+	snprintf(want, sizeof want, "%s:3:", path);
+	if (!strstr(r->errors, want))
+		fprintf(stderr, "errors: %s\n", r->errors);
+	assert_non_null(strstr(r->errors, want));
+	assert_non_null(strstr(r->errors, "offset"));
+	nlt_free(r);
+}
+
+static void cfg_thresholds(void **s)
+{
+	(void)s;
+	const char *t = HEAD "The council met on Tuesday.\n\n\"We will fix every road in this town before winter comes.\"\n";
+	assert_int_equal(count_ini("quote_min_words = 20\nscare_max_words = 3\n", t, UQ, 1), 0);
+	nlt_result *r = nlt_run(P, "scare_max_words = 5\nquote_min_words = 4\n", t, TXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	nlt_free(r);
+}
+
+static void empty_and_odd_input(void **s)
+{
+	(void)s;
+	assert_int_equal(count("", UQ), 0);
+	assert_int_equal(count("\"\"\n", SQ), 0);
+	assert_int_equal(count(HEAD "\"Unclosed quotation that runs on and on to the end\n", SQ), 0);
+	assert_int_equal(count(HEAD "<tweet author=\"someone\" date=\"2020\">A post</tweet>\n", VAGUE), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(vague_experts_say),
+		cmocka_unit_test(vague_it_is_believed),
+		cmocka_unit_test(vague_some_officials),
+		cmocka_unit_test(vague_regarded_as),
+		cmocka_unit_test(vague_named_outlet_before_poll),
+		cmocka_unit_test(vague_named_after),
+		cmocka_unit_test(vague_inside_quote_skipped),
+		cmocka_unit_test(vague_one_per_sentence),
+		cmocka_unit_test(anon_officials_said),
+		cmocka_unit_test(anon_condition_of_anonymity),
+		cmocka_unit_test(anon_not_authorized),
+		cmocka_unit_test(anon_named_spokesman),
+		cmocka_unit_test(anon_no_say),
+		cmocka_unit_test(uq_plain),
+		cmocka_unit_test(uq_he_said_after),
+		cmocka_unit_test(uq_name_colon),
+		cmocka_unit_test(uq_say_in_paragraph),
+		cmocka_unit_test(uq_inherits_previous_paragraph),
+		cmocka_unit_test(uq_multi_paragraph),
+		cmocka_unit_test(uq_introduced_with_comma),
+		cmocka_unit_test(uq_partial_lower_case),
+		cmocka_unit_test(uq_title_case),
+		cmocka_unit_test(uq_short_is_not_long),
+		cmocka_unit_test(sq_plain),
+		cmocka_unit_test(sq_single_curly),
+		cmocka_unit_test(sq_so_called),
+		cmocka_unit_test(sq_he_said),
+		cmocka_unit_test(sq_partial_with_speaker),
+		cmocka_unit_test(sq_title_on_show),
+		cmocka_unit_test(sq_span_is_quote),
+		cmocka_unit_test(loaded_claimed_that),
+		cmocka_unit_test(loaded_claimed_responsibility),
+		cmocka_unit_test(loaded_flatly_denied),
+		cmocka_unit_test(loaded_said_is_neutral),
+		cmocka_unit_test(loaded_inside_quote),
+		cmocka_unit_test(stat_percent),
+		cmocka_unit_test(stat_with_poll),
+		cmocka_unit_test(stat_most_voters),
+		cmocka_unit_test(cfg_add_speech_verb),
+		cmocka_unit_test(cfg_replace_list),
+		cmocka_unit_test(cfg_bad_pattern),
+		cmocka_unit_test(cfg_bad_pattern_in_file),
+		cmocka_unit_test(cfg_thresholds),
+		cmocka_unit_test(empty_and_odd_input),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
