@@ -79,6 +79,7 @@ static const char *const sp_keys[] = {
 	"dictionary", "dictionary_path", "aff", "dic", "wordlist", "personal_dic",
 	"news_words", "check_acronyms", "max_suggestions", "hunspell_suggest",
 	"name_distance", "name_min_length", "name_ratio", "name_max_rare",
+	"compounds",
 	NULL
 };
 
@@ -119,6 +120,9 @@ typedef struct sp_state {
 	double name_ratio;
 	unsigned scripts;             /* scripts of the dictionary's TRY letters */
 	uint32_t letters[96];         /* lower-case letters tried for edits */
+	char **common;                /* common words (ranking), open addressing */
+	size_t common_cap, common_n;
+	int compounds;                /* accept prefix+word and word+word compounds */
 	size_t n_letters;
 	sp_shard shard[NSHARDS];
 	size_t cache_n;               /* under any shard lock: approximate */
@@ -134,6 +138,56 @@ static uint64_t hash_bytes(const char *s, size_t n)
 		h *= 1099511628211ull;
 	}
 	return h ^ (h >> 29);
+}
+
+static int common_has(const sp_state *st, const char *w, size_t n)
+{
+	if (!st->common_cap)
+		return 0;
+	size_t k = hash_bytes(w, n) & (st->common_cap - 1);
+	while (st->common[k]) {
+		if (strlen(st->common[k]) == n && memcmp(st->common[k], w, n) == 0)
+			return 1;
+		k = (k + 1) & (st->common_cap - 1);
+	}
+	return 0;
+}
+
+static int common_add(sp_state *st, const char *w, size_t n)
+{
+	if (!st->common_cap) {
+		st->common = calloc(4096, sizeof *st->common);
+		if (!st->common)
+			return -1;
+		st->common_cap = 4096;
+	}
+	if (common_has(st, w, n))
+		return 0;
+	if ((st->common_n + 1) * 2 > st->common_cap) {
+		size_t cap = st->common_cap * 2;
+		char **t = calloc(cap, sizeof *t);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < st->common_cap; i++) {
+			if (!st->common[i])
+				continue;
+			size_t k = hash_bytes(st->common[i], strlen(st->common[i])) & (cap - 1);
+			while (t[k])
+				k = (k + 1) & (cap - 1);
+			t[k] = st->common[i];
+		}
+		free(st->common);
+		st->common = t;
+		st->common_cap = cap;
+	}
+	size_t k = hash_bytes(w, n) & (st->common_cap - 1);
+	while (st->common[k])
+		k = (k + 1) & (st->common_cap - 1);
+	st->common[k] = strndup(w, n);
+	if (!st->common[k])
+		return -1;
+	st->common_n++;
+	return 0;
 }
 
 static unsigned script_of(uint32_t cp)
@@ -247,6 +301,47 @@ static int add_word_locked(sp_state *st, const char *w, size_t n)
 	return Hunspell_add(st->hs, buf);
 }
 
+/* Closed compounds the dictionary lacks but English makes freely: a common
+ * prefix before a known word (reframed, midafternoon, supermajority) or two
+ * known words of 5+ letters (flashpoint, roundtable).  Call with hs_lock. */
+static int compound_locked(sp_state *st, const char *w, size_t n)
+{
+	static const struct { const char *p; unsigned min_rest; } pre[] = {
+		{ "re", 5 }, { "un", 5 }, { "non", 4 }, { "over", 4 }, { "under", 4 },
+		{ "mid", 4 }, { "multi", 4 }, { "counter", 4 }, { "anti", 4 }, { "pre", 5 },
+		{ "post", 4 }, { "super", 4 }, { "inter", 5 }, { "mis", 5 }, { "out", 4 },
+		{ "semi", 4 }, { "sub", 5 }, { "cyber", 4 }, { "hyper", 4 }, { "mega", 4 },
+		{ "micro", 4 }, { "co", 5 }, { "self", 4 }, { "ultra", 4 }, { "pro", 5 },
+		{ "geo", 5 }, { "tele", 4 }, { "bio", 5 }, { "eco", 5 }, { "neo", 5 },
+	};
+	if (n < 7 || n > MAX_WORD)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (w[i] < 'a' || w[i] > 'z')
+			return 0;                 /* ASCII lower case after the first letter */
+	char low[MAX_WORD + 1];
+	memcpy(low, w, n);
+	low[n] = 0;
+	if (low[0] >= 'A' && low[0] <= 'Z')
+		low[0] = (char)(low[0] + 32);
+	if (low[0] < 'a' || low[0] > 'z')
+		return 0;
+	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
+		size_t pl = strlen(pre[i].p);
+		if (n >= pl + pre[i].min_rest && memcmp(low, pre[i].p, pl) == 0 &&
+		    spell_locked(st, low + pl, n - pl) == 1)
+			return 1;
+	}
+	for (size_t i = 5; i + 5 <= n; i++) {
+		char a[MAX_WORD + 1];
+		memcpy(a, low, i);
+		a[i] = 0;
+		if (Hunspell_spell(st->hs, a) && spell_locked(st, low + i, n - i) == 1)
+			return 1;
+	}
+	return 0;
+}
+
 /* ---- the verdict cache -------------------------------------------------------- */
 
 static sp_entry *cache_find(sp_shard *sh, uint64_t h, const char *w, size_t n)
@@ -294,6 +389,8 @@ static sp_entry *lookup(sp_state *st, const char *w, size_t n, int *known)
 	}
 	pthread_mutex_lock(&st->hs_lock);
 	int v = spell_locked(st, w, n);
+	if (v == 0 && st->compounds && st->to_dic == (iconv_t)-1)
+		v = compound_locked(st, w, n);
 	pthread_mutex_unlock(&st->hs_lock);
 	*known = v != 0;
 	if (__atomic_load_n(&st->cache_n, __ATOMIC_RELAXED) >= CACHE_MAX)
@@ -417,7 +514,21 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	int v = spell_locked(st, buf, strlen(buf));
 	if (v != 1)
 		return;
-	if (any_common)
+	/* a common word (or an inflection of one) first: news prose is mostly
+	 * common words, and edit-1 neighbours are mostly rare ones */
+	size_t bl = strlen(buf);
+	int common = common_has(st, buf, bl);
+	if (!common && st->common_cap && st->to_dic == (iconv_t)-1) {
+		char **stems = NULL;
+		int ns = Hunspell_stem(st->hs, &stems, buf);
+		for (int i = 0; i < ns && !common; i++)
+			common = common_has(st, stems[i], strlen(stems[i]));
+		if (stems)
+			Hunspell_free_list(st->hs, &stems, ns);
+	}
+	if (common)
+		score -= 0.9;
+	if (any_common && score <= 1.5)
 		*any_common = 1;
 	if (cap) {
 		memcpy(tmp, cp, n * sizeof *cp);
@@ -433,6 +544,17 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, cands *c,
 {
 	uint32_t t[MAX_WORD + 2];
 	const double first = 1.5;   /* slips in the first letter are rarer */
+	/* a name typed in lower case: "clinton" -> "Clinton" */
+	if (!cap && n > 1) {
+		char buf[MAX_WORD * 4 + 8];
+		memcpy(t, w, n * sizeof *w);
+		t[0] = upper_cp(t[0]);
+		if (t[0] != w[0]) {
+			encode(t, n, buf);
+			if (spell_locked(st, buf, strlen(buf)) == 1)
+				cands_add(c, buf, 1.4);
+		}
+	}
 	/* swaps */
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (w[i] == w[i + 1])
@@ -640,11 +762,20 @@ static int add_entry(void *ud, const char *entry, size_t len, unsigned line)
 	return 0;
 }
 
+static int add_common(void *ud, const char *entry, size_t len, unsigned line)
+{
+	(void)line;
+	return common_add(ud, entry, len) < 0 ? NL_ENOMEM : 0;
+}
+
 static void sp_destroy(void *state)
 {
 	sp_state *st = state;
 	if (!st)
 		return;
+	for (size_t i = 0; i < st->common_cap; i++)
+		free(st->common[i]);
+	free(st->common);
 	for (int i = 0; i < NSHARDS; i++) {
 		sp_shard *sh = &st->shard[i];
 		for (size_t k = 0; k < sh->nb; k++) {
@@ -883,6 +1014,7 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	if (h->cfg_bool(cfg, "check_acronyms", 0, &st->check_acronyms) ||
 	    h->cfg_bool(cfg, "hunspell_suggest", 1, &st->hunspell_suggest) ||
 	    h->cfg_bool(cfg, "news_words", 1, &news) ||
+	    h->cfg_bool(cfg, "compounds", 1, &st->compounds) ||
 	    h->cfg_int(cfg, "max_suggestions", 3, 0, MAX_SUGG, &st->max_sugg) ||
 	    h->cfg_int(cfg, "name_distance", 2, 0, 3, &st->name_distance) ||
 	    h->cfg_int(cfg, "name_min_length", 4, 2, 40, &st->name_min_len) ||
@@ -955,6 +1087,12 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 		} else {
 			h->warn("spelling", "bundled word list %s not found: news words are not accepted", p);
 		}
+	}
+	{
+		char p[4096];
+		snprintf(p, sizeof p, "%s/spelling/common-words.txt", h->rules_dir());
+		if (file_readable(p) && h->read_list(p, add_common, st) < 0)
+			goto fail;
 	}
 	if ((rc = each_path(h, cfg, "wordlist", load_wordlist, st)) != 0 ||
 	    (rc = each_path(h, cfg, "personal_dic", load_personal, st)) != 0)
