@@ -5,6 +5,9 @@
 static const nl_formatter *const formats[] = {
 	&nl_format_text,
 	&nl_format_json,
+	&nl_format_sarif,
+	&nl_format_github,
+	&nl_format_checkstyle,
 };
 
 const nl_formatter *nl_formatter_find(const char *name)

@@ -42,6 +42,8 @@ const nl_formatter *nl_formatter_find(const char *name);
 const char *nl_formatter_names(void);
 
 extern const nl_formatter nl_format_text, nl_format_json;
+/* report_sarif.c, report_github.c, report_checkstyle.c */
+extern const nl_formatter nl_format_sarif, nl_format_github, nl_format_checkstyle;
 
 /* Helpers shared by the formats. */
 const char *nl_severity_name(int sev);
