@@ -8,6 +8,9 @@
 #include "loader.h"
 #include "report.h"
 #include "util.h"
+#include "suppress.h"   /* issue 8: inline suppressions */
+#include "baseline.h"   /* issue 8: --baseline, --write-baseline */
+#include "walk.h"       /* issue 8: folder arguments, --files-from */
 
 #include <errno.h>
 #include <limits.h>
@@ -23,7 +26,7 @@ static const char *const default_plugins[] = {
 };
 
 static const char *const newslint_keys[] = {
-	"plugins", "plugin_path", "min_severity", "fail_on", NULL,
+	"plugins", "plugin_path", "min_severity", "fail_on", "include", "exclude", NULL,
 };
 
 int nl_strv_add(nl_strv *s, const char *str)
@@ -407,6 +410,7 @@ typedef struct pool {
 	size_t n, next;
 	const nl_formatter *fmt;
 	nl_report_ctx *ctx;
+	nl_baseline *baseline, *write_baseline;   /* issue 8 */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 } pool;
@@ -420,6 +424,24 @@ static int detect_format(const run *r, const char *shown)
 	            !strcasecmp(dot, ".mdown") || !strcasecmp(dot, ".mkd")))
 		return NL_FORMAT_MARKDOWN;
 	return NL_FORMAT_TEXT;
+}
+
+/* issue 8: is id a rule, a plugin or a rule pack of the profile?  (for
+ * newslint-disable directives) */
+static int known_rule(void *ud, const char *id)
+{
+	profile *p = ud;
+	size_t n = strlen(id);
+	for (size_t i = 0; i < p->n; i++) {
+		if (strcmp(p->pinst[i].desc->name, id) == 0)
+			return 1;
+		for (size_t k = 0; k < p->pinst[i].n_rules; k++) {
+			const char *r = p->pinst[i].rules[k].id;
+			if (strncmp(r, id, n) == 0 && (r[n] == '\0' || r[n] == '.'))
+				return 1;
+		}
+	}
+	return 0;
 }
 
 static void lint(pool *pl, job *j)
@@ -458,6 +480,7 @@ static void lint(pool *pl, job *j)
 		}
 	}
 	nl_items_finish(&items, doc);
+	nl_suppress_apply(j->shown, text, len, &items, known_rule, p);   /* issue 8 */
 	size_t w = 0;
 	for (size_t i = 0; i < items.n; i++) {
 		nl_item *x = &items.v[i];
@@ -465,6 +488,17 @@ static void lint(pool *pl, job *j)
 			nl_item_free(x);
 			continue;
 		}
+		items.v[w++] = *x;
+	}
+	items.n = w;
+	/* issue 8: record for --write-baseline, then drop what --baseline accepts */
+	for (size_t i = 0; pl->write_baseline && i < items.n; i++)
+		nl_baseline_add(pl->write_baseline, j->shown, text, len, &items.v[i]);
+	if (pl->baseline)
+		nl_baseline_filter(pl->baseline, j->shown, text, len, &items);
+	w = 0;
+	for (size_t i = 0; i < items.n; i++) {
+		nl_item *x = &items.v[i];
 		j->count[x->severity]++;
 		if (p->fail_on != NL_FAIL_NEVER && x->severity >= p->fail_on)
 			j->fail = 1;
@@ -585,6 +619,41 @@ static int do_list(run *r)
 	return r->status2 || nl_diag_errors() ? 2 : 0;
 }
 
+/* ---- issue 8: folder arguments and --files-from ------------------------------ */
+typedef struct expand {
+	run *r;
+	nl_strv *out;
+} expand;
+
+static int add_file(void *ud, const char *path)
+{
+	expand *e = ud;
+	return nl_strv_add(e->out, path);
+}
+
+/* A file is taken as is; a folder is walked with the include/exclude globs
+ * of the configuration found from that folder. */
+static int add_arg(void *ud, const char *arg)
+{
+	expand *e = ud;
+	if (!nl_is_dir(arg))
+		return nl_strv_add(e->out, arg);
+	nl_buf probe = {0};
+	nl_buf_printf(&probe, "%s/x", arg);
+	profile *p = probe.p ? profile_for(e->r, probe.p) : NULL;
+	nl_buf_free(&probe);
+	nl_config *ns = p ? nl_settings_section(&p->settings, "newslint", 0) : NULL;
+	nl_strv inc = {0}, exc = {0};
+	split_list(ns ? nl_cfg_get(ns, "include") : NULL, &inc);
+	split_list(ns ? nl_cfg_get(ns, "exclude") : NULL, &exc);
+	nl_walk_opts wo = {(const char *const *)inc.v, inc.n, (const char *const *)exc.v, exc.n};
+	if (nl_walk(arg, &wo, add_file, e) < 0)
+		e->r->status2 = 1;
+	nl_strv_free(&inc);
+	nl_strv_free(&exc);
+	return 0;
+}
+
 /* ---- the run ------------------------------------------------------------------- */
 int nl_run(const nl_opts *o)
 {
@@ -592,6 +661,7 @@ int nl_run(const nl_opts *o)
 	pthread_mutex_init(&r.lock, NULL);
 	locate_defaults(&r);
 	int status = 0;
+	nl_strv files = {0};   /* issue 8: the arguments, folders walked, plus --files-from */
 	if (o->list_plugins || o->list_rules || o->explain || o->print_config) {
 		status = do_list(&r);
 		goto done;
@@ -600,8 +670,27 @@ int nl_run(const nl_opts *o)
 	pool pl = {.r = &r, .fmt = fmt};
 	pthread_mutex_init(&pl.lock, NULL);
 	pthread_cond_init(&pl.cond, NULL);
-	size_t nfiles = o->files.n ? o->files.n : 1;
-	pl.jobs = calloc(nfiles, sizeof *pl.jobs);
+	/* issue 8: expand folders and --files-from; load the baselines */
+	expand ex = {&r, &files};
+	for (size_t i = 0; i < o->files.n; i++)
+		add_arg(&ex, o->files.v[i]);
+	if (o->files_from && nl_read_file_list(o->files_from, add_arg, &ex) != 0) {
+		status = 2;
+		goto done;
+	}
+	if (!o->files.n && !o->files_from)
+		nl_strv_add(&files, "-");
+	if (o->baseline && !(pl.baseline = nl_baseline_load(o->baseline))) {
+		status = 2;
+		goto done;
+	}
+	if (o->write_baseline && !(pl.write_baseline = nl_baseline_new())) {
+		nl_diag_error("out of memory");
+		status = 2;
+		goto done;
+	}
+	size_t nfiles = files.n;
+	pl.jobs = calloc(nfiles ? nfiles : 1, sizeof *pl.jobs);
 	pl.n = nfiles;
 	if (!pl.jobs) {
 		nl_diag_error("out of memory");
@@ -610,7 +699,7 @@ int nl_run(const nl_opts *o)
 	}
 	for (size_t i = 0; i < nfiles; i++) {
 		job *j = &pl.jobs[i];
-		j->arg = o->files.n ? o->files.v[i] : "-";
+		j->arg = files.v[i];
 		j->shown = strcmp(j->arg, "-") ? j->arg : (o->stdin_filename ? o->stdin_filename : "-");
 		j->prof = profile_for(&r, j->arg);
 		if (!j->prof) {
@@ -691,7 +780,8 @@ int nl_run(const nl_opts *o)
 			if (first && n && s[0] == ',')
 				s++, n--;
 			fwrite(s, 1, n, stdout);
-			first = 0;
+			if (n)
+				first = 0;   /* issue 8: an empty part (SARIF, no findings) keeps the next one first */
 			linted++;
 			for (int s2 = 0; s2 < 3; s2++)
 				total[s2] += j->count[s2];
@@ -716,6 +806,16 @@ int nl_run(const nl_opts *o)
 		fprintf(stderr, "%zu file%s linted: %zu error%s, %zu warning%s, %zu info\n", linted,
 		        linted == 1 ? "" : "s", total[2], total[2] == 1 ? "" : "s", total[1],
 		        total[1] == 1 ? "" : "s", total[0]);
+	/* issue 8: --write-baseline: the findings are accepted once written */
+	if (pl.write_baseline && nl_baseline_save(pl.write_baseline, o->write_baseline) == 0) {
+		if (!o->quiet)
+			fprintf(stderr, "newslint: wrote %zu finding%s to the baseline %s\n",
+			        nl_baseline_count(pl.write_baseline),
+			        nl_baseline_count(pl.write_baseline) == 1 ? "" : "s", o->write_baseline);
+		fail = 0;
+	}
+	nl_baseline_free(pl.baseline);
+	nl_baseline_free(pl.write_baseline);
 	if (r.status2 || nl_diag_errors())
 		status = 2;
 	if (status == 0 && fail)
@@ -730,6 +830,7 @@ int nl_run(const nl_opts *o)
 	pthread_mutex_destroy(&pl.lock);
 	pthread_cond_destroy(&pl.cond);
 done:
+	nl_strv_free(&files);
 	for (size_t i = 0; i < r.n_prof; i++)
 		profile_free(r.prof[i]);
 	free(r.prof);

@@ -24,7 +24,10 @@ typedef struct nl_opts {
 	int quiet;
 	const char *stdin_filename;
 	int jobs;
-	nl_strv files;
+	nl_strv files;             /* files and folders (walked) */
+	const char *files_from;    /* --files-from FILE ("-": standard input) */
+	const char *baseline;      /* --baseline FILE */
+	const char *write_baseline; /* --write-baseline FILE */
 	int list_plugins, list_rules, print_config;
 	const char *explain;
 } nl_opts;

@@ -10,10 +10,11 @@
 #include <string.h>
 
 static const char usage[] =
-"Usage: newslint [OPTION]... [FILE]...\n"
+"Usage: newslint [OPTION]... [FILE|FOLDER]...\n"
 "Lint news articles (plain text or Markdown) for editorial problems: keyword\n"
 "stuffing, repetition, spelling and attribution.  With no FILE, or when FILE\n"
-"is -, read standard input.\n"
+"is -, read standard input.  A FOLDER is searched for *.txt, *.md and\n"
+"*.markdown files ([newslint] include/exclude), hidden folders skipped.\n"
 "\n"
 "  -c, --config FILE          use this INI file (default: the nearest .newslint.ini\n"
 "                             from the file's folder up, else\n"
@@ -27,6 +28,10 @@ static const char usage[] =
 "      --plugin-path DIR      look for plugins in DIR first (repeatable)\n"
 "      --input-format FORMAT  auto|text|markdown (default auto: by file extension)\n"
 "      --stdin-filename NAME  name standard input in reports and config discovery\n"
+"      --files-from FILE      lint the files (or folders) listed in FILE, one per\n"
+"                             line; - reads the list from standard input\n"
+"      --baseline FILE        report only findings not recorded in FILE\n"
+"      --write-baseline FILE  record the findings in FILE (exit 0 once written)\n"
 "  -j, --jobs N               lint files on N threads (output is the same)\n"
 "      --color WHEN           auto|always|never (default auto; NO_COLOR is honoured)\n"
 "  -q, --quiet                no summary line\n"
@@ -47,6 +52,7 @@ enum {
 	OPT_MIN_SEV = 256, OPT_FAIL_ON, OPT_ENABLE, OPT_DISABLE, OPT_PLUGIN_PATH,
 	OPT_LIST_PLUGINS, OPT_LIST_RULES, OPT_EXPLAIN, OPT_COLOR, OPT_INPUT_FORMAT,
 	OPT_STDIN_FILENAME, OPT_VERSION, OPT_HELP, OPT_PRINT_CONFIG,
+	OPT_FILES_FROM, OPT_BASELINE, OPT_WRITE_BASELINE,   /* issue 8 */
 };
 
 static const struct option longopts[] = {
@@ -64,6 +70,9 @@ static const struct option longopts[] = {
 	{"colour", optional_argument, NULL, OPT_COLOR},
 	{"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
 	{"stdin-filename", required_argument, NULL, OPT_STDIN_FILENAME},
+	{"files-from", required_argument, NULL, OPT_FILES_FROM},
+	{"baseline", required_argument, NULL, OPT_BASELINE},
+	{"write-baseline", required_argument, NULL, OPT_WRITE_BASELINE},
 	{"jobs", required_argument, NULL, 'j'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
@@ -130,6 +139,9 @@ int main(int argc, char **argv)
 				return bad("--input-format: expected auto, text or markdown, got '%s'", optarg);
 			break;
 		case OPT_STDIN_FILENAME: o.stdin_filename = optarg; break;
+		case OPT_FILES_FROM: o.files_from = optarg; break;
+		case OPT_BASELINE: o.baseline = optarg; break;
+		case OPT_WRITE_BASELINE: o.write_baseline = optarg; break;
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
