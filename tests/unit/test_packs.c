@@ -61,10 +61,7 @@ static nlt_result *run_pack(const char *pack, const char *extra_ini, const char 
 	const char *path = write_file(NULL, pack);
 	char ini[2048];
 	snprintf(ini, sizeof ini, "packs = %s\n%s", path, extra_ini ? extra_ini : "");
-	nlt_result *r = nlt_run(&nl_plugin_packs, ini, text, format);
-	if (r->create_status != 0)
-		fprintf(stderr, "# create failed: %s\n", r->errors ? r->errors : "");
-	return r;
+	return nlt_run(&nl_plugin_packs, ini, text, format);
 }
 
 static nlt_result *run_text(const char *pack, const char *text)
@@ -187,7 +184,7 @@ static void markdown_code_and_urls_are_not_prose(void **st)
 	nlt_result *r = run_pack("[p]\nkind = existence\nwords = iconic\n", NULL, text, NL_FORMAT_MARKDOWN);
 	assert_int_equal(nlt_count(r, NULL), 1);          /* only the link text */
 	assert_string_equal(nlt_get(r, NULL, 0)->text, "iconic");
-	assert_true(nlt_get(r, NULL, 0)->off > strlen("The `iconic` flag and\n\n```\niconic = 1\n```\n\nSee https://example.com/iconic and [the "));
+	assert_true(nlt_get(r, NULL, 0)->off >= strlen("The `iconic` flag and\n\n```\niconic = 1\n```\n\nSee https://example.com/iconic and [the "));
 	nlt_free(r);
 }
 
