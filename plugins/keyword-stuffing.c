@@ -241,9 +241,9 @@ static int ks_create(const nl_host *host, const nl_config *cfg, void **state)
 	GETD(bolted_coverage, 3.5, 0.0, 100.0);
 	GETI(bolted_count, 3, 1, 1000000);
 	GETD(bolted_share, 0.5, 0.0, 1.0);
-	GETD(heading_share, 0.75, 0.0, 1.0);
+	GETD(heading_share, 0.6, 0.0, 1.0);
 	GETI(heading_min_subheadings, 2, 1, 1000000);
-	GETI(heading_count, 4, 1, 1000000);
+	GETI(heading_count, 3, 1, 1000000);
 	GETD(heading_error_coverage, 3.5, 0.0, 100.0);
 	GETI(heading_error_count, 6, 1, 1000000);
 	GETD(name_share, 0.8, 0.0, 1.0);
@@ -366,6 +366,7 @@ typedef struct ks_run {
 	uint64_t candbits[1024];  /* 64 Kbit filter of candidate hashes: skips most
 	                             table probes in the later passes (fits in L1) */
 	size_t words, subheadings, body_paras;
+	uint32_t title_para;      /* the title's paragraph, or KS_NONE */
 	int oom;
 } ks_run;
 
@@ -414,6 +415,68 @@ static entry *tab_add(ks_run *r, uint64_t h)
 	return &r->tab[j];
 }
 
+/* Markup left in a plain-text article (embedded posts: <tweet pic="" ...>,
+ * </tweet>) is not prose: when word token t directly follows '<' or '</',
+ * return the number of tokens up to and including the closing '>' (at most
+ * 64 tokens ahead), else 0. */
+static int is_mark(const nl_doc *d, size_t t, char c)
+{
+	const nl_token *x = &d->tokens[t];
+	return (x->kind == NL_TOK_PUNCT || x->kind == NL_TOK_SYMBOL) && x->len == 1 && d->text[x->off] == c;
+}
+
+static size_t markup_tag(const nl_doc *d, size_t t)
+{
+	if (t == 0)
+		return 0;
+	size_t o = t - 1;  /* the '<' */
+	if (is_mark(d, o, '/') && o > 0)
+		o--;
+	if (!is_mark(d, o, '<'))
+		return 0;
+	for (size_t k = o + 1; k <= t; k++)  /* "<tweet", "</tweet": no spaces */
+		if (d->tokens[k - 1].off + d->tokens[k - 1].len != d->tokens[k].off)
+			return 0;
+	for (size_t k = t + 1; k < d->n_tokens && k < t + 64; k++) {
+		if (is_mark(d, k, '>'))
+			return k - t + 1;
+		if (is_mark(d, k, '<'))
+			return 0;
+	}
+	return 0;
+}
+
+enum { ROLE_BODY, ROLE_TITLE, ROLE_SUB };
+
+static int para_role(const ks_run *r, size_t pi)
+{
+	if (pi == r->title_para)
+		return ROLE_TITLE;
+	const nl_paragraph *para = &r->doc->paragraphs[pi];
+	if (para->flags & (NL_PF_HEADING | NL_PF_TITLE))
+		return ROLE_SUB;
+	return ROLE_BODY;
+}
+
+/* The title: the paragraph the core marks.  When it marks none, a short
+ * first paragraph is the headline (a headline wrapped onto a second line,
+ * or a headline with its deck, "Headline;\ndeck", is not one line). */
+#define KS_TITLE_MAX_WORDS 40
+static uint32_t find_title(const nl_doc *d)
+{
+	for (size_t pi = 0; pi < d->n_paragraphs; pi++)
+		if (d->paragraphs[pi].flags & NL_PF_TITLE)
+			return (uint32_t)pi;
+	if (!d->n_paragraphs || (d->paragraphs[0].flags & NL_PF_HEADING) ||
+	    d->paragraphs[0].n_sentences > 2)
+		return KS_NONE;
+	size_t words = 0;
+	const nl_paragraph *p0 = &d->paragraphs[0];
+	for (uint32_t t = p0->first_token; t < p0->first_token + p0->n_tokens && t < d->n_tokens; t++)
+		words += d->tokens[t].kind == NL_TOK_WORD;
+	return words <= KS_TITLE_MAX_WORDS ? 0 : KS_NONE;
+}
+
 static int is_capitalised(const nl_token *t)
 {
 	if (t->flags & NL_TF_ALLCAPS)
@@ -440,7 +503,7 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 			return;
 		e->count++;
 		e->aux = i + n;
-		if (r->doc->paragraphs[pi].flags & NL_PF_TITLE)
+		if (pi == r->title_para)
 			e->count |= ENTRY_TITLE;
 		return;
 	}
@@ -454,7 +517,6 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 	if (i < c->last_end)
 		return;
 	c->last_end = i + n;
-	const nl_paragraph *para = &r->doc->paragraphs[pi];
 	if (mode == MODE_COLLECT) {
 		if (!c->verdict)
 			return;
@@ -480,16 +542,17 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 		c->first_tok = i;
 		c->n = n;
 	}
+	int role = para_role(r, pi);
 	if (c->last_para != pi + 1) {
 		c->last_para = pi + 1;
-		if (para->flags & NL_PF_TITLE)
+		if (role == ROLE_TITLE)
 			c->title = 1;
-		else if (para->flags & NL_PF_HEADING)
+		else if (role == ROLE_SUB)
 			c->subheads++;
 		else
 			c->paras++;
 	}
-	if (para->flags & (NL_PF_TITLE | NL_PF_HEADING))
+	if (role != ROLE_BODY)
 		return;
 	c->body++;
 	c->fin += fin != 0;
@@ -660,7 +723,7 @@ static int check_keyphrase(ks_run *r, nl_sink *sink)
 	uint32_t first_off = KS_NONE, first_len = 0;
 	for (size_t pi = 0; pi < d->n_paragraphs; pi++) {
 		const nl_paragraph *para = &d->paragraphs[pi];
-		if ((para->flags & NL_PF_HEADING) && !(para->flags & NL_PF_TITLE)) {
+		if (para_role(r, pi) == ROLE_SUB) {
 			/* subheading: > 50 % of the content words present */
 			unsigned seen = 0;
 			for (size_t k = 0; k < st->kp_n; k++) {
@@ -792,18 +855,24 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 
 	/* intern words; function words keep their flag */
 	char buf[KS_WORDBUF];
+	r->title_para = find_title(d);
 	for (size_t pi = 0; pi < d->n_paragraphs; pi++) {
-		const nl_paragraph *para = &d->paragraphs[pi];
-		if ((para->flags & NL_PF_HEADING) && !(para->flags & NL_PF_TITLE))
-			r->subheadings++;
-		else if (!(para->flags & NL_PF_HEADING))
-			r->body_paras++;
+		int role = para_role(r, pi);
+		r->subheadings += role == ROLE_SUB;
+		r->body_paras += role == ROLE_BODY;
 	}
 	for (size_t t = 0; t < d->n_tokens; t++) {
 		const nl_token *tok = &d->tokens[t];
 		r->wid[t] = KS_NONE;
 		if (tok->kind != NL_TOK_WORD)
 			continue;
+		size_t skip = markup_tag(d, t);
+		if (skip) {
+			for (size_t k = t; k < t + skip; k++)
+				r->wid[k] = KS_NONE;
+			t += skip - 1;
+			continue;
+		}
 		size_t m = ks_fold(host, d->text + tok->off, tok->len, buf);
 		if (!m)
 			continue;
@@ -937,7 +1006,7 @@ static const nl_rule_info ks_rules[] = {
 	  "Only texts of >= min_words (100) words; phrases seen >= min_count (3) times.\n"
 	  "error:   coverage >= error_coverage (6) and count >= error_count (8); or\n"
 	  "         coverage >= heading_error_coverage (3.5), count >= heading_error_count (6),\n"
-	  "         in the title and in > heading_share (0.75) of >= heading_min_subheadings (2)\n"
+	  "         in the title and in > heading_share (0.6) of >= heading_min_subheadings (2)\n"
 	  "         subheadings.\n"
 	  "warning: coverage >= warning_coverage (4) and count >= warning_count (6); or\n"
 	  "         bolted on: coverage >= bolted_coverage (3.5), >= bolted_count (3) body\n"
@@ -946,16 +1015,19 @@ static const nl_rule_info ks_rules[] = {
 	  "their content words capitalised mid-sentence) recur legitimately: only a\n"
 	  "warning at coverage >= name_coverage (8) and count >= name_count (8), or in the\n"
 	  "title and the subheadings (as above) with coverage >= name_heading_coverage (4).\n"
+	  "Words inside markup tags left in plain text (<tweet pic=\"\" ...>) are skipped.\n"
 	  "The finding sits on the first occurrence; all others are related locations.\n"
 	  "Fix: use the phrase where it carries meaning, vary or drop the rest.",
 	  NULL },
 	{ "heading-stuffing", NL_SEV_WARNING,
 	  "the same phrase in the title and in (nearly) every subheading",
 	  "A found phrase (see overused-phrase) that is in the title and in more than\n"
-	  "heading_share (0.75) of the subheadings when there are at least\n"
-	  "heading_min_subheadings (2), or in the title and in >= heading_count (4)\n"
+	  "heading_share (0.6) of the subheadings when there are at least\n"
+	  "heading_min_subheadings (2), or in the title and in >= heading_count (3)\n"
 	  "subheadings, while its share of the body is not high enough for\n"
 	  "overused-phrase.  Name-like phrases are judged by overused-phrase only.\n"
+	  "The title is the paragraph the core marks as title, else a first paragraph\n"
+	  "of <= 40 words and <= 2 sentences (a headline wrapped with its deck).\n"
 	  "Fix: let subheadings say what the section adds.",
 	  NULL },
 	{ "keyphrase-density", NL_SEV_WARNING,

@@ -396,6 +396,49 @@ static void test_repeated_word_runs_count_without_overlap(void **s)
 	nlt_free(r);
 }
 
+/* A headline wrapped with its deck ("Headline;\ndeck") is still the title. */
+static void test_two_line_headline_is_the_title(void **s)
+{
+	(void)s;
+	char text[4096];
+	const char *body = strchr(HEADINGS_TXT, '\n'); /* drop the one-line title */
+	snprintf(text, sizeof text, "Harbour board meets on Tuesday;\nferry fares loom over the vote%s", body);
+	nlt_result *r = nlt_run(P, NULL, text, NL_FORMAT_TEXT);
+	const nlt_finding *f = only(r, "keyword-stuffing.heading-stuffing");
+	assert_non_null(strstr(f->message, "in the title and in 3 of 3 subheadings"));
+	nlt_free(r);
+}
+
+/* Title + 3 subheadings with the phrase, among 5 subheadings: heading_count. */
+static void test_heading_count_despite_other_subheadings(void **s)
+{
+	(void)s;
+	char text[4096];
+	snprintf(text, sizeof text, "%s\n## Timetable\n\nBoats leave every hour from six.\n\n"
+	         "## Parking\n\nThe car park by the quay is free after seven.\n", HEADINGS_MD);
+	nlt_result *r = nlt_run(P, NULL, text, NL_FORMAT_MARKDOWN);
+	const nlt_finding *f = only(r, "keyword-stuffing.heading-stuffing");
+	assert_non_null(strstr(f->message, "in 3 of 5 subheadings"));
+	nlt_free(r);
+	no_findings("heading_count = 4\n", text, NL_FORMAT_MARKDOWN);
+}
+
+/* Markup left in plain text (embedded posts) is not prose. */
+static void test_markup_tags_are_not_phrases(void **s)
+{
+	(void)s;
+	static const char *notes[] = { "Great news for students", "Finally some quiet",
+		"Will the cafe stay open", "My daughter will love this", "About time",
+		"Who pays for the heating", "Nice idea", "See you there" };
+	char text[8192];
+	size_t o = (size_t)snprintf(text, sizeof text, "%s", CLEAN);
+	for (int i = 0; i < 8; i++)
+		o += (size_t)snprintf(text + o, sizeof text - o,
+		                      "\n<post pic=\"\" author=\"reader%d\" post_id=\"%d\">%s.</post>.\n",
+		                      i, 1000 + i, notes[i]);
+	no_findings(NULL, text, NL_FORMAT_TEXT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -415,6 +458,9 @@ int main(void)
 		cmocka_unit_test(test_bad_threshold_is_a_config_error),
 		cmocka_unit_test(test_bolted_on_phrase_warning),
 		cmocka_unit_test(test_repeated_word_runs_count_without_overlap),
+		cmocka_unit_test(test_two_line_headline_is_the_title),
+		cmocka_unit_test(test_heading_count_despite_other_subheadings),
+		cmocka_unit_test(test_markup_tags_are_not_phrases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
