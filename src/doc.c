@@ -6,7 +6,7 @@
  *  1. Blocks.  Plain text: lines are split with memchr; if the document has
  *     a blank line between two non-blank lines, blank lines separate
  *     paragraphs and single newlines are soft wraps (except inside a block
- *     whose lines are too long to be hard-wrapped (> 150 bytes), and at list
+ *     whose lines are too long to be hard-wrapped (> 120 bytes), and at list
  *     bullets, which start a list-item paragraph); otherwise every line is a
  *     paragraph (unless the text looks hard-wrapped: then newlines are soft
  *     and indented lines start paragraphs).  Markdown: md4c's callbacks give
@@ -231,8 +231,18 @@ static int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned 
 	nl_token *t;
 	if (d->ntok == d->captok && grow((void **)&d->tok, &d->captok, d->ntok + 1, sizeof *d->tok))
 		return b->err = NL_ENOMEM;
-	if (d->ntok == 0 || (off > b->last_end && memchr(b->s + b->last_end, '\n', off - b->last_end)))
+	if (d->ntok == 0)
 		flags |= NL_TF_LINE_START;
+	else if (off - b->last_end < 16) {
+		uint32_t i;
+		for (i = b->last_end; i < off; i++)
+			if (b->s[i] == '\n') {
+				flags |= NL_TF_LINE_START;
+				break;
+			}
+	} else if (memchr(b->s + b->last_end, '\n', off - b->last_end)) {
+		flags |= NL_TF_LINE_START;
+	}
 	t = &d->tok[d->ntok++];
 	t->off = off;
 	t->len = len;
@@ -354,9 +364,10 @@ static uint32_t email_end(const unsigned char *s, uint32_t p, uint32_t end)
 	return domain_end(s, q + 1, end, 0);
 }
 
-static int ci_prefix(const unsigned char *s, uint32_t p, uint32_t end, const char *pre)
+#define ci_prefix(s, p, end, lit) ci_prefix_n(s, p, end, lit, sizeof lit - 1)
+static int ci_prefix_n(const unsigned char *s, uint32_t p, uint32_t end, const char *pre, size_t n)
 {
-	size_t n = strlen(pre), i;
+	size_t i;
 	if (end - p < n)
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -382,6 +393,18 @@ static uint32_t scan_word(builder *b, uint32_t p, uint32_t end, unsigned *kind, 
 	*kind = NL_TOK_WORD;
 	while (q < end) {
 		unsigned c = s[q];
+		if (c - 'a' < 26u) {
+			/* the common case: a run of lower-case ASCII letters */
+			uint32_t r = q + 1;
+			while (r < end && (unsigned)(s[r] - 'a') < 26u)
+				r++;
+			nlet += (int)(r - q);
+			seg += (int)(r - q);
+			first = 0;
+			last_dot = 0;
+			q = r;
+			continue;
+		}
 		if (c < 0x80) {
 			unsigned k = aclass[c];
 			if (k == A_LETTER) {
@@ -791,8 +814,11 @@ static int tok_is(const builder *b, const nl_token *t, const char *str)
 static int tok_in(const builder *b, const nl_token *t, const char *const *list)
 {
 	size_t i;
+	unsigned char c0 = b->s[t->off];
+	if (t->len > 8)
+		return 0;
 	for (i = 0; list[i]; i++)
-		if (tok_is(b, t, list[i]))
+		if ((unsigned char)list[i][0] == c0 && tok_is(b, t, list[i]))
 			return 1;
 	return 0;
 }
@@ -810,8 +836,10 @@ static int is_terminal(const builder *b, const nl_token *t)
 		return t->len > 1 && b->s[t->off + t->len - 1] == '.';   /* "U.S." */
 	if (t->kind != NL_TOK_PUNCT)
 		return 0;
+	if (b->s[t->off] < 0x80)
+		return b->s[t->off] == '.' || b->s[t->off] == '!' || b->s[t->off] == '?';
 	cp = tok_cp(b, t);
-	return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 || cp == 0x203D ||
+	return cp == 0x2026 || cp == 0x203D ||
 	       cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
 }
 
@@ -869,8 +897,18 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 	if (t[0].kind == NL_TOK_NUMBER && nt > 1 && t[1].kind == NL_TOK_PUNCT &&
 	    (tok_is(b, &t[1], ".") || tok_is(b, &t[1], ")")) && t[1].off == t[0].off + t[0].len)
 		return 0;           /* "1. item" */
-	if (first)
+	if (first) {
+		/* a headline may quote, but it closes what it opens */
+		if (t[0].kind == NL_TOK_PUNCT && is_quote_cp(cp0)) {
+			size_t marks = 0;
+			for (i = 0; i < nt; i++)
+				if (t[i].kind == NL_TOK_PUNCT && is_quote_cp(tok_cp(b, &t[i])))
+					marks++;
+			if (marks < 2)
+				return 0;
+		}
 		return words <= 25 ? 1 : 0;
+	}
 	if (words > 12 || ends_punctuated(b, t, nt))
 		return 0;
 	if (t[0].kind == NL_TOK_PUNCT)
@@ -1223,6 +1261,11 @@ static const char *const abbr_maybe[] = {
 	"Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla",
 	"Ore", "Pa", "Tenn", "Vt", "Va", "Wash", "Wis", "Wyo", "Gov't", NULL
 };
+/* Abbreviations that never end a sentence before a number ("No. 5"). */
+static const char *const abbr_num[] = {
+	"No", "Nos", "no", "Vol", "vol", "Fig", "fig", "p", "pp", "Art", "art", "Ch", "ch",
+	"Sec", "sec", "Nr", NULL
+};
 static const char *const starters[] = {
 	"The", "A", "An", "He", "She", "It", "They", "We", "I", "You", "This", "That", "These",
 	"Those", "There", "Here", "His", "Her", "Its", "Their", "Our", "My", "Your", "But",
@@ -1236,7 +1279,7 @@ static const char *const starters[] = {
 
 enum { AB_NONE, AB_MAYBE, AB_NEVER };
 
-static int abbrev_kind(const builder *b, size_t i, size_t ft)
+static int abbrev_kind(const builder *b, size_t i, size_t ft, size_t next)
 {
 	const nl_token *t = &b->d->tok[i];
 	if (t->kind == NL_TOK_WORD) {       /* a dotted word: "U.S." "a.m." "e.g." */
@@ -1252,6 +1295,8 @@ static int abbrev_kind(const builder *b, size_t i, size_t ft)
 				return AB_NEVER;
 			if (tok_in(b, w, abbr_maybe))
 				return AB_MAYBE;
+			if (b->d->tok[next].kind == NL_TOK_NUMBER && tok_in(b, w, abbr_num))
+				return AB_NEVER;
 			if (w->len == 1 && b->s[w->off] >= 'A' && b->s[w->off] <= 'Z')
 				return AB_MAYBE;   /* an initial: John F. Kennedy */
 			if (w->flags & NL_TF_NONASCII) {
@@ -1271,6 +1316,8 @@ static int sentence_opener(const builder *b, size_t j, size_t end)
 	uint32_t cp;
 	if (n->kind == NL_TOK_WORD)
 		return (n->flags & NL_TF_CAPITALIZED) != 0;
+	if (n->kind == NL_TOK_NUMBER)
+		return 1;           /* "... in 2015. 2016 was ..." */
 	if (n->kind != NL_TOK_PUNCT)
 		return 0;
 	cp = tok_cp(b, n);
@@ -1342,7 +1389,7 @@ static int sentence_pass(builder *b, size_t ft, size_t nt, size_t pidx)
 		}
 		ab = AB_NONE;
 		if ((t->kind == NL_TOK_PUNCT && b->s[t->off] == '.' && t->len == 1) || t->kind == NL_TOK_WORD)
-			ab = abbrev_kind(b, i, ft);
+			ab = abbrev_kind(b, i, ft, j);
 		if (ab == AB_NEVER ||
 		    (ab == AB_MAYBE && !(d->tok[j].kind == NL_TOK_WORD && tok_in(b, &d->tok[j], starters)))) {
 			i = last;
@@ -1584,7 +1631,7 @@ static int build_plain(builder *b, uint32_t start)
 			for (k = i; k + 1 < j; k++)
 				if (L[k].e - L[k].s > longest)
 					longest = L[k].e - L[k].s;
-			if (j - i > 1 && longest > 150)
+			if (j - i > 1 && longest > 120)
 				split_lines = 1;
 			a = i;
 			while (a < j && !rc) {
