@@ -23,6 +23,7 @@ typedef struct rd {
 	unsigned line;
 	int too_long;          /* line number of the first over-long line */
 	int cont;              /* current line starts with white space */
+	unsigned header;       /* line of the last [section] header */
 	nl_settings *s;
 	nl_config *last_sec;
 	nl_cfg_entry *last;    /* last entry, for continuation lines */
@@ -58,6 +59,11 @@ static char *reader(char *str, int num, void *stream)
 	str[n] = '\0';
 	r->line++;
 	r->cont = n > 0 && (str[0] == ' ' || str[0] == '\t');
+	size_t k = 0;
+	while (k < n && (str[k] == ' ' || str[k] == '\t'))
+		k++;
+	if (k < n && str[k] == '[')
+		r->header = r->line;
 	return str;
 }
 
@@ -88,13 +94,13 @@ static int handler(void *user, const char *section, const char *name, const char
 	nl_config *c = nl_settings_section(r->s, section, 1);
 	if (!c)
 		return 0;
-	if (!name) {                /* inih >= 51 calls us for a section header */
+	if (!name) {                /* with INI_CALL_HANDLER_ON_NEW_SECTION */
 		if (!c->line)
 			c->line = r->line;
 		return 1;
 	}
 	if (!c->line)
-		c->line = r->line;
+		c->line = r->header ? r->header : r->line;
 	/* A continuation line: inih calls the handler again with the same name. */
 	if (r->cont && r->last && r->last_sec == c && strcmp(r->last->key, name) == 0) {
 		size_t a = strlen(r->last->value), b = strlen(value);

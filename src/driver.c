@@ -400,7 +400,7 @@ typedef struct job {
 	char *error;               /* file-level error message */
 	size_t count[3];           /* findings per severity (after --min-severity) */
 	int fail;                  /* a finding at or above fail_on */
-	int plugin_failed;
+	char *plugin_error;        /* a plugin failed on this file: the others' findings are kept */
 	int done;
 } job;
 
@@ -473,10 +473,11 @@ static void lint(pool *pl, job *j)
 	profile *p = j->prof;
 	for (size_t i = 0; i < p->n; i++) {
 		int rc = nl_pinst_check(&p->pinst[i], doc, &items);
-		if (rc != 0) {
-			nl_diag_error("%s: plugin %s failed (status %d); the other plugins' findings are kept",
-			              j->shown, p->pinst[i].desc->name, rc);
-			j->plugin_failed = 1;
+		if (rc != 0 && !j->plugin_error) {
+			nl_buf b = {0};
+			nl_buf_printf(&b, "plugin %s failed (status %d); the other plugins' findings are kept",
+			              p->pinst[i].desc->name, rc);
+			j->plugin_error = nl_buf_take(&b);
 		}
 	}
 	nl_items_finish(&items, doc);
@@ -581,9 +582,9 @@ static int do_list(run *r)
 			nl_strv_free(&ids);
 			return 2;
 		}
-		printf("%s\n  plugin: %s %s (%s)\n  default severity: %s; in this configuration: %s\n\n%s\n",
+		printf("%s\n  plugin: %s %s\n  default severity: %s; in this configuration: %s\n\n%s\n",
 		       ru->id, ru->plugin->desc->name, ru->plugin->desc->version ? ru->plugin->desc->version : "",
-		       ru->plugin->path, nl_severity_name(ru->info->default_severity),
+		       nl_severity_name(ru->info->default_severity),
 		       nl_severity_name(ru->severity), ru->info->summary);
 		if (ru->info->explanation)
 			printf("\n%s\n", ru->info->explanation);
@@ -763,17 +764,19 @@ int nl_run(const nl_opts *o)
 		} else {
 			lint(&pl, j);
 		}
-		if (j->error) {
-			nl_diag_error("%s: %s", j->shown, j->error);
+		const char *msg = j->error ? j->error : j->plugin_error;
+		if (msg) {
+			nl_diag_error("%s: %s", j->shown, msg);
 			nl_error_entry *v = realloc(errors, (n_errors + 1) * sizeof *v);
 			if (v) {
 				errors = v;
 				errors[n_errors].path = nl_strdup(j->shown);
-				errors[n_errors].message = nl_strdup(j->error);
+				errors[n_errors].message = nl_strdup(msg);
 				n_errors++;
 			}
 			status = 2;
-		} else {
+		}
+		if (!j->error) {
 			/* Parts are rendered as if not first; the first drops its separator. */
 			const char *s = j->out.p ? j->out.p : "";
 			size_t n = j->out.len;
@@ -786,12 +789,11 @@ int nl_run(const nl_opts *o)
 			for (int s2 = 0; s2 < 3; s2++)
 				total[s2] += j->count[s2];
 			fail |= j->fail;
-			if (j->plugin_failed)
-				status = 2;
 		}
 		nl_buf_free(&j->out);
 		free(j->error);
-		j->error = NULL;
+		free(j->plugin_error);
+		j->error = j->plugin_error = NULL;
 	}
 	for (int t = 0; t < started; t++)
 		pthread_join(th[t], NULL);

@@ -57,7 +57,14 @@ static void excerpt(const nl_report_ctx *ctx, const nl_file_result *fr, const nl
 		return;
 	size_t span_cp = cp_count(fr->text + s, e - s);
 	size_t side = span_cp >= WINDOW ? 10 : (WINDOW - span_cp) / 2;
-	size_t a = back_cp(fr->text, s, lb, side), b = fwd_cp(fr->text, e, le, side);
+	/* Room one side does not use goes to the other. */
+	size_t left = cp_count(fr->text + lb, s - lb), right = cp_count(fr->text + e, le - e);
+	size_t lside = side, rside = side;
+	if (left < side)
+		rside += side - left;
+	if (right < side)
+		lside += side - right;
+	size_t a = back_cp(fr->text, s, lb, lside), b = fwd_cp(fr->text, e, le, rside);
 	if (span_cp >= WINDOW)
 		e = fwd_cp(fr->text, s, le, WINDOW), b = e;
 	nl_buf_printf(out, "%6u | ", x->line);
