@@ -526,10 +526,14 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 		if (stems)
 			Hunspell_free_list(st->hs, &stems, ns);
 	}
+	/* for a capitalised word at a sentence start: is it a slip of a common
+	 * word (Teh -> The) rather than a name (Comey -> come)?  Only the
+	 * telling slips count: a swap, a doubled letter, an accent; or a
+	 * near-key or vowel slip of a common word. */
+	if (any_common && (score <= 1.2 || (common && score <= 1.7)))
+		*any_common = 1;
 	if (common)
 		score -= 0.9;
-	if (any_common && score <= 1.5)
-		*any_common = 1;
 	if (cap) {
 		memcpy(tmp, cp, n * sizeof *cp);
 		tmp[0] = upper_cp(tmp[0]);
@@ -1127,6 +1131,8 @@ typedef struct sp_form {
 	uint32_t n;
 	unsigned char known;
 	unsigned char cls;
+	unsigned char proper;    /* 0 not computed, 1 known only capitalised, 2 also lower case */
+	unsigned char uppers;    /* upper-case letters (capped at 255) */
 	int incons;              /* reported as a misspelling of form incons-1 */
 	uint32_t *items;
 	size_t n_items, cap_items;
@@ -1318,6 +1324,7 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 		if (!f->count) {
 			f->known = (unsigned char)known;
 			f->cls = (unsigned char)cls;
+			f->uppers = (unsigned char)(uppers > 255 ? 255 : uppers);
 			uint32_t tmp[MAX_WORD + 2];
 			f->ncp = (uint32_t)decode(h, w, bn, tmp, MAX_WORD);
 		}
@@ -1454,8 +1461,17 @@ static int osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int max
 }
 
 /* Is the longer form the shorter plus a plural or derivation ending? */
-static int derived(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+static int derived(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int a_known)
 {
+	/* Mike/Mikey, Bill/Billie: a pet form of a known name (but Zelensky/
+	 * Zelenskyy, both unknown, is a spelling variant) */
+	if (a_known && m > n && m - n <= 2 && (b[m - 1] == 'y' || b[m - 1] == 'e')) {
+		size_t i;
+		for (i = 0; i < n && a[i] == b[i]; i++)
+			;
+		if (i == n)
+			return 1;
+	}
 	if (n > m) {
 		const uint32_t *t = a;
 		a = b;
@@ -1492,38 +1508,55 @@ static void name_consistency(sp_doc *D)
 	 * the same first letter; forms are few per article */
 	for (size_t bi = 0; bi < D->n_f; bi++) {
 		sp_form *B = &D->f[bi];
-		if (B->known || B->count > (uint32_t)st->name_max_rare || B->ncp < (uint32_t)st->name_min_len)
-			continue;
+		if (B->known || B->count > (uint32_t)st->name_max_rare || B->ncp < (uint32_t)st->name_min_len ||
+		    B->ncp > 30 || (B->uppers > 2 && B->uppers < B->ncp))
+			continue;       /* run-together words (LikeReplyShare) are not names */
 		uint32_t bcp[MAX_WORD + 2];
 		size_t bn = decode(h, B->s, B->n, bcp, MAX_WORD);
 		int best = -1;
 		double best_score = 0;
 		for (size_t ai = 0; ai < D->n_f; ai++) {
 			sp_form *A = &D->f[ai];
-			if (ai == bi || A->ncp < (uint32_t)st->name_min_len)
+			if (ai == bi || A->ncp < (uint32_t)st->name_min_len || A->ncp > 30)
 				continue;
 			if (A->ncp + 2 < B->ncp || B->ncp + 2 < A->ncp)
 				continue;
 			if (A->s[0] != B->s[0])
 				continue;
-			int frequent = A->count >= st->name_ratio * B->count;
-			int known = A->known && A->count_inner >= 1 && A->count >= B->count;
-			if (!frequent && !known)
+			if (A->known) {
+				/* only a name the dictionary knows (Obama), not a capitalised
+				 * common word (Press, School, About) */
+				if (!A->count_inner)
+					continue;
+				if (!A->proper) {
+					uint32_t lc[MAX_WORD + 2];
+					char lw[MAX_WORD * 4 + 8];
+					size_t k = decode(h, A->s, A->n, lc, MAX_WORD);
+					for (size_t i = 0; i < k; i++)
+						lc[i] = h->lower(lc[i]);
+					size_t ln = encode(lc, k, lw);
+					int lk;
+					lookup(st, lw, ln, &lk);
+					A->proper = lk ? 2 : 1;
+				}
+				if (A->proper != 1)
+					continue;
+			}
+			if (A->count < st->name_ratio * B->count && !(A->known && A->count >= B->count))
 				continue;
-			if (A->known && !A->count_inner)
-				continue;   /* a known word only ever at sentence starts */
 			uint32_t acp[MAX_WORD + 2];
 			size_t an = decode(h, A->s, A->n, acp, MAX_WORD);
-			if (h->lower(acp[0]) != h->lower(bcp[0]))
-				continue;
 			size_t minlen = an < bn ? an : bn;
-			int maxd = minlen >= 6 ? (int)st->name_distance : (st->name_distance ? 1 : 0);
+			/* a famous name the dictionary knows is often one letter from
+			 * another real name (Fiorina/Florida): only 1 edit, 6+ letters */
+			int maxd = A->known ? (minlen >= 6 ? 1 : 0) :
+				   minlen >= 6 ? (int)st->name_distance : (st->name_distance ? 1 : 0);
 			if (maxd == 0)
 				continue;
 			int dist = osa(acp, an, bcp, bn, maxd);
 			if (dist > maxd || dist == 0)
 				continue;
-			if (derived(acp, an, bcp, bn))
+			if (derived(acp, an, bcp, bn, A->known))
 				continue;
 			double score = A->count * 4.0 + (A->known ? 2 : 0) - dist;
 			if (best < 0 || score > best_score) {
