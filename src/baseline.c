@@ -79,39 +79,27 @@ static size_t cp_start(const char *s, size_t i, size_t lo)
 	return i;
 }
 
-/* A blank line between a and b? (a paragraph break) */
-static int para_break(const char *s, size_t a, size_t b)
-{
-	int nls = 0;
-	for (size_t i = a; i < b; i++) {
-		if (s[i] == '\n') {
-			if (++nls == 2)
-				return 1;
-		} else if (!ws((unsigned char)s[i])) {
-			nls = 0;
-		}
-	}
-	return 0;
-}
+static int hws(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
-/* Start of the context before off: up to CONTEXT_WORDS words back, not
- * across a blank line, at most CONTEXT_BYTES. */
+/* Start of the context before off: up to CONTEXT_WORDS words back on the
+ * same line (a new line next to a finding, a paragraph in plain text, must
+ * not change its key), at most CONTEXT_BYTES. */
 static size_t ctx_before(const char *s, size_t off)
 {
 	size_t lo = off > CONTEXT_BYTES ? off - CONTEXT_BYTES : 0;
 	size_t i = off;
 	for (int w = 0; w < CONTEXT_WORDS; w++) {
 		size_t j = i;
-		while (j > lo && ws((unsigned char)s[j - 1]))
+		while (j > lo && hws((unsigned char)s[j - 1]))
 			j--;
-		if (para_break(s, j, i))
+		if (j == lo || s[j - 1] == '\n')
 			break;
 		while (j > lo && !ws((unsigned char)s[j - 1]))
 			j--;
-		if (j == i)
-			break;
 		i = j;
 	}
+	while (i < off && ws((unsigned char)s[i]))
+		i++;
 	while (i < off && ((unsigned char)s[i] & 0xC0) == 0x80)
 		i++;    /* cut inside a character at the byte limit */
 	return i;
@@ -123,14 +111,12 @@ static size_t ctx_after(const char *s, size_t len, size_t end)
 	size_t i = end;
 	for (int w = 0; w < CONTEXT_WORDS; w++) {
 		size_t j = i;
-		while (j < hi && ws((unsigned char)s[j]))
+		while (j < hi && hws((unsigned char)s[j]))
 			j++;
-		if (para_break(s, i, j))
+		if (j == hi || s[j] == '\n')
 			break;
 		while (j < hi && !ws((unsigned char)s[j]))
 			j++;
-		if (j == i)
-			break;
 		i = j;
 	}
 	if (i < len)

@@ -3,7 +3,7 @@
  *
  * A finding is identified by its file (as shown, without a leading "./"),
  * its rule, the text it covers and a little context (up to two words on
- * each side, within its paragraph), whitespace folded: not by its line, so
+ * each side, within its line), whitespace folded: not by its line, so
  * editing another paragraph does not bring accepted findings back.  Two
  * identical findings in one file need two entries.
  *

@@ -101,6 +101,21 @@ static void test_context_stops_at_paragraph_break(void **st)
 	nl_item_free(&x);
 }
 
+static void test_new_line_next_to_finding_keeps_key(void **st)
+{
+	(void)st;
+	/* plain text: each line is a paragraph; adding one must not re-open findings */
+	const char *a = "Title\nB TODO.\n", *b = "Title\nNew line.\nB TODO.\nC TODO.\n";
+	nl_item x = find(a, "TODO", 0, &rm), y = find(b, "TODO", 0, &rm);
+	char *ka = nl_baseline_key("a.txt", a, strlen(a), &x), *kb = nl_baseline_key("a.txt", b, strlen(b), &y);
+	assert_string_equal(ka, "a.txt\tfixture.marker\tB\tTODO\t.");
+	assert_string_equal(ka, kb);
+	free(ka);
+	free(kb);
+	nl_item_free(&x);
+	nl_item_free(&y);
+}
+
 static void test_whitespace_folded_and_escapes(void **st)
 {
 	(void)st;
@@ -248,6 +263,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_key_has_rule_text_and_context, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_context_stops_at_paragraph_break, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_line_next_to_finding_keeps_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whitespace_folded_and_escapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_span_shortened, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_consume_counts_duplicates, setup, teardown),
