@@ -887,7 +887,7 @@ static int entry_mark(rule *r, const entry *e)
 	if (r->kind == K_SUBSTITUTION)
 		return repl_index(r, e->repl ? e->repl : r->suggestion);
 	if (r->kind == K_CONSISTENCY)
-		return e->group;
+		return (int)(e - r->e);   /* the entry: its group, and its counterpart */
 	return 0;
 }
 
@@ -1749,11 +1749,39 @@ static int run_occurrence(const state *s, const nl_doc *d, nl_sink *sink, const 
 	return 0;
 }
 
+static int group_of(const rule *r, int mark)
+{
+	return mark >= 0 && (size_t)mark < r->n ? r->e[mark].group : 0;
+}
+
+/* When both groups list the same number of words, entry i of one group
+ * corresponds to entry i of the other ("e-mails" <-> "emails"). */
+static const char *counterpart(const rule *r, int mark)
+{
+	if (mark < 0 || (size_t)mark >= r->n || r->e[mark].pattern)
+		return NULL;
+	int g = r->e[mark].group;
+	size_t pos = 0, cnt[2] = { 0, 0 };
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->e[i].pattern)
+			continue;
+		if (i < (size_t)mark && r->e[i].group == g)
+			pos++;
+		cnt[r->e[i].group]++;
+	}
+	if (cnt[0] != cnt[1])
+		return NULL;
+	for (size_t i = 0, k = 0; i < r->n; i++)
+		if (!r->e[i].pattern && r->e[i].group != g && k++ == pos)
+			return r->e[i].text;
+	return NULL;
+}
+
 static int run_consistency(const state *s, const nl_doc *d, nl_sink *sink, const rule *r, const mvec *m)
 {
 	size_t count[2] = { 0, 0 }, first[2] = { SIZE_MAX, SIZE_MAX };
 	for (size_t i = 0; i < m->n; i++) {
-		int g = m->v[i].mark == 1;
+		int g = group_of(r, m->v[i].mark);
 		if (first[g] == SIZE_MAX)
 			first[g] = i;
 		count[g]++;
@@ -1767,10 +1795,11 @@ static int run_consistency(const state *s, const nl_doc *d, nl_sink *sink, const
 	const char *fmt = r->message ? r->message : default_message[K_CONSISTENCY];
 	nl_span rel = { ref->off, ref->len };
 	for (size_t i = 0; i < m->n; i++) {
-		if ((m->v[i].mark == 1) == keep)
+		if (group_of(r, m->v[i].mark) == keep)
 			continue;
 		shown_text(d, m->v[i].off, m->v[i].len, txt, sizeof txt);
-		cased(r, txt, other, sug, sizeof sug);
+		const char *cp = counterpart(r, m->v[i].mark);
+		cased(r, txt, cp ? cp : other, sug, sizeof sug);
 		const char *args[A_N] = { [A_MATCH] = txt, [A_SUGG] = other };
 		int rc = report(s, sink, r, m->v[i].off, m->v[i].len, fmt, args, sug, &rel, 1);
 		if (rc)

@@ -321,6 +321,18 @@ static void consistency_flags_the_minority_form(void **st)
 	nlt_free(r);
 }
 
+static void consistency_suggests_the_corresponding_form(void **st)
+{
+	(void)st;
+	nlt_result *r = run_text(CONS, "Two emails came. An email went. Three e-mails were lost.\n");
+	assert_int_equal(nlt_count(r, NULL), 1);
+	assert_string_equal(nlt_get(r, NULL, 0)->text, "e-mails");
+	assert_string_equal(nlt_get(r, NULL, 0)->suggestions[0], "emails");   /* not "email" */
+	assert_string_equal(nlt_get(r, NULL, 0)->message,
+	                    "'e-mails' here but 'emails' elsewhere in the article: use one form");
+	nlt_free(r);
+}
+
 static void consistency_tie_keeps_the_first_form(void **st)
 {
 	(void)st;
@@ -467,6 +479,7 @@ static void house_pack_examples_work(void **st)
 	assert_int_equal(r->create_status, 0);
 	assert_int_equal(nlt_count(r, "house.us-forms"), 1);
 	assert_int_equal(nlt_count(r, "house.percent"), 1);
+	assert_string_equal(nlt_get(r, "house.percent", 0)->message, "house style is 'percent', not 'per cent'");
 	assert_int_equal(nlt_count(r, "house.american"), 1);
 	assert_int_equal(nlt_count(r, "house.email"), 1);
 	assert_int_equal(nlt_count(r, "house.times"), 1);
@@ -558,6 +571,7 @@ int main(void)
 		cmocka_unit_test(occurrence_max_per_document_and_paragraph),
 		cmocka_unit_test(occurrence_min_per_paragraph),
 		cmocka_unit_test(consistency_flags_the_minority_form),
+		cmocka_unit_test(consistency_suggests_the_corresponding_form),
 		cmocka_unit_test(consistency_tie_keeps_the_first_form),
 		cmocka_unit_test(bad_pattern_names_file_line_and_offset),
 		cmocka_unit_test(pack_errors_name_the_line),
