@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <pthread.h>
 #include <cmocka.h>
 
 #include "harness.h"
@@ -518,6 +519,58 @@ static void rules_are_declared_with_explanations(void **st)
 	nl_settings_free(&s);
 }
 
+/* ---- threads: one state, several documents at once ------------------------------ */
+
+typedef struct job {
+	nl_pinst *pi;
+	const char *text;
+	size_t found;
+	int rc;
+} job;
+
+static void *check_many(void *ud)
+{
+	job *j = ud;
+	for (int k = 0; k < 50; k++) {
+		nl_doc *d = nlt_doc(j->text, NL_FORMAT_TEXT);
+		nl_items items = {0};
+		j->rc |= nl_pinst_check(j->pi, d, &items);
+		j->found += items.n;
+		nl_items_free(&items);
+		nlt_doc_free(d);
+	}
+	return NULL;
+}
+
+static void checks_run_concurrently_on_one_state(void **st)
+{
+	(void)st;
+	assert_true(nl_plugin_packs.flags & NL_PLUGIN_THREADSAFE);
+	nl_settings s = {0};
+	assert_int_equal(nl_settings_load_string(&s, "test.ini", "[packs]\npacks = puffery house\n"), 0);
+	nl_pinst pi;
+	assert_int_equal(nl_pinst_create(&pi, &nl_plugin_packs, NULL, nl_settings_section(&s, "packs", 1)), 0);
+	job jobs[4] = {
+		{ &pi, "Notably, the iconic US bridge, of course, cost 5 per cent more.\n", 0, 0 },
+		{ &pi, "An e-mail and an email. Unfortunately it was very, very, very, very late.\n", 0, 0 },
+		{ &pi, "Notably, the iconic US bridge, of course, cost 5 per cent more.\n", 0, 0 },
+		{ &pi, "An e-mail and an email. Unfortunately it was very, very, very, very late.\n", 0, 0 },
+	};
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, check_many, &jobs[i]), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(jobs[i].rc, 0);
+	assert_int_equal(jobs[0].found, 50 * 5);  /* notably, iconic, US, of course, per cent */
+	assert_int_equal(jobs[1].found, 50 * 3);  /* e-mail/email, unfortunately, very x4 */
+	assert_int_equal(jobs[2].found, jobs[0].found);
+	assert_int_equal(jobs[3].found, jobs[1].found);
+	nl_pinst_destroy(&pi);
+	nl_settings_free(&s);
+}
+
 /* ---- a 2,000-entry list costs about what a short one does ------------------------ */
 
 static void long_word_list_is_one_alternation(void **st)
@@ -582,6 +635,7 @@ int main(void)
 		cmocka_unit_test(puffery_is_on_by_default_and_skips_quotes),
 		cmocka_unit_test(house_pack_examples_work),
 		cmocka_unit_test(rules_are_declared_with_explanations),
+		cmocka_unit_test(checks_run_concurrently_on_one_state),
 		cmocka_unit_test(long_word_list_is_one_alternation),
 	};
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
