@@ -872,6 +872,8 @@ static int ends_punctuated(const builder *b, const nl_token *t, size_t n)
 	return 0;
 }
 
+static int inner_sentence_end(const builder *b, size_t ft, size_t nt);
+
 /* Plain text: 0 = body, 1 = title, 2 = subheading.  single_line: the
  * paragraph is one line; is_last: nothing follows it. */
 static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int is_last, int first)
@@ -907,7 +909,8 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 			if (marks < 2)
 				return 0;
 		}
-		return words <= 25 ? 1 : 0;
+		/* one sentence: "We came. We saw." opens an article, it is no headline */
+		return words <= 25 && !inner_sentence_end(b, ft, nt) ? 1 : 0;
 	}
 	if (words > 12 || ends_punctuated(b, t, nt))
 		return 0;
@@ -1328,6 +1331,32 @@ static int sentence_opener(const builder *b, size_t j, size_t end)
 	return 0;
 }
 
+/* Would the sentence splitter end a sentence before the last token?  (Used
+ * for titles, before the quotation pass has run.) */
+static int inner_sentence_end(const builder *b, size_t ft, size_t nt)
+{
+	const nl_token *t = b->d->tok;
+	size_t i, j, end = ft + nt;
+	for (i = ft; i + 1 < end; i++) {
+		int ab;
+		if (!is_terminal(b, &t[i]))
+			continue;
+		for (j = i + 1; j < end && t[j].off == t[j - 1].off + t[j - 1].len &&
+		     t[j].kind == NL_TOK_PUNCT && (is_terminal(b, &t[j]) || is_closer_cp(tok_cp(b, &t[j]))); j++)
+			;
+		if (j >= end || t[j].off == t[j - 1].off + t[j - 1].len)
+			continue;
+		if (!(t[j].kind == NL_TOK_WORD && (t[j].flags & NL_TF_CAPITALIZED)))
+			continue;
+		ab = AB_NONE;
+		if ((t[i].kind == NL_TOK_PUNCT && b->s[t[i].off] == '.' && t[i].len == 1) || t[i].kind == NL_TOK_WORD)
+			ab = abbrev_kind(b, i, ft, j);
+		if (ab == AB_NONE || (ab == AB_MAYBE && tok_in(b, &t[j], starters)))
+			return 1;
+	}
+	return 0;
+}
+
 static int add_sentence(builder *b, size_t first, size_t last, size_t pidx)
 {
 	doc_impl *d = b->d;
@@ -1543,6 +1572,62 @@ static int line_bullet(const unsigned char *s, uint32_t a, uint32_t e)
 	return a + k < e && (s[a + k] == ' ' || s[a + k] == '\t');
 }
 
+static const char *const glue_words[] = {
+	"the", "a", "an", "to", "of", "and", "or", "in", "on", "at", "for", "with", "by", "from",
+	"that", "as", "is", "was", "are", "were", "his", "her", "their", "its", "our", "but",
+	"not", "than", "into", "about", "over", "under", "after", "before", "this", "these",
+	"those", "be", "been", "has", "have", "had", "will", "would", "could", "should", "can",
+	"may", "might", "who", "which", "whose", "when", "while", "if", "said", "says", NULL
+};
+
+/* In one-paragraph-per-line text: is the newline between lines a and c
+ * only a wrap (a ends with a comma, a hyphen or a word like "the"; or a
+ * has no final punctuation and c goes on in lower case)? */
+static int soft_break(const unsigned char *s, const line *a, const line *c)
+{
+	uint32_t e = a->e, w, q;
+	unsigned last;
+	uint32_t cp;
+	if (c->bullet)
+		return 0;
+	while (e > a->s && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	if (e == a->s)
+		return 0;
+	last = s[e - 1];
+	if (last == ',' || (last == '-' && !(e - a->s >= 2 && s[e - 2] == '-')) || last == '(')
+		return 1;
+	if (last >= 0x80) {
+		uint32_t k = e - 1;
+		while (k > a->s && (s[k] & 0xC0) == 0x80)
+			k--;
+		dec(s, k, e, &cp);
+		if (!nl_is_alpha(cp))
+			return 0;          /* ” ’ … — and the like end a paragraph */
+		last = 'x';
+	}
+	if ((last >= 'a' && last <= 'z')) {
+		size_t i, n;
+		for (w = e; w > a->s && ascii_alpha(s[w - 1]); w--)
+			;
+		n = e - w;
+		if (w == a->s || !ascii_alnum(s[w - 1])) {
+			for (i = 0; glue_words[i]; i++)
+				if (strlen(glue_words[i]) == n && !memcmp(glue_words[i], s + w, n))
+					return 1;
+		}
+	}
+	if (last == '.' || last == '!' || last == '?' || last == ':' || last == ';' || last == '"' ||
+	    last == '\'' || last == ')')
+		return 0;
+	for (q = c->s; q < c->e && (s[q] == ' ' || s[q] == '\t'); q++)
+		;
+	if (q >= c->e)
+		return 0;
+	dec(s, q, c->e, &cp);
+	return nl_is_alpha(cp) && !nl_is_upper(cp);
+}
+
 static int build_plain(builder *b, uint32_t start)
 {
 	const unsigned char *s = b->s;
@@ -1588,25 +1673,15 @@ static int build_plain(builder *b, uint32_t start)
 	/* 2. no blank lines: one paragraph per line, unless hard-wrapped prose */
 	if (!has_blank) {
 		for (i = 0; i + 1 < nl; i++) {
-			line *a = &L[i], *c = &L[i + 1];
-			uint32_t e = a->e, cp;
-			if (a->blank || c->blank)
+			if (L[i].blank || L[i + 1].blank)
 				continue;
 			breaks++;
-			while (e > a->s && (s[e - 1] == ' ' || s[e - 1] == '\t'))
-				e--;
-			if (e > a->s && (ascii_alnum(s[e - 1]) || s[e - 1] == ',' || s[e - 1] == '-' || s[e - 1] >= 0x80)) {
-				uint32_t q = c->s;
-				while (q < c->e && (s[q] == ' ' || s[q] == '\t'))
-					q++;
-				if (q < c->e) {
-					dec(s, q, c->e, &cp);
-					if (nl_is_alpha(cp) && !nl_is_upper(cp))
-						cont_breaks++;
-				}
-			}
+			if (soft_break(s, &L[i], &L[i + 1]))
+				cont_breaks++;
 		}
-		if (breaks >= 2 && cont_breaks * 3 >= breaks && maxlen <= 150)
+		/* mostly wraps and short lines: hard-wrapped prose without blank
+		   lines; paragraphs then start at indented lines and bullets */
+		if (breaks >= 2 && cont_breaks * 10 >= breaks * 6 && maxlen <= 100)
 			soft_all = 1;
 	}
 	/* 3. paragraphs */
@@ -1617,17 +1692,12 @@ static int build_plain(builder *b, uint32_t start)
 			i++;
 			continue;
 		}
-		if (!has_blank && !soft_all) {
-			rc = tokenize_para(b, L[i].s, L[i].e, L[i].bullet ? NL_PF_LIST_ITEM : 0, 1, L[i].e >= content_end);
-			i++;
-			continue;
-		}
 		/* a block of non-blank lines [i, j) */
 		for (j = i; j < nl && !L[j].blank; j++)
 			;
 		{
 			size_t k, longest = 0, a;
-			int split_lines = 0;
+			int split_lines = !has_blank && !soft_all;
 			for (k = i; k + 1 < j; k++)
 				if (L[k].e - L[k].s > longest)
 					longest = L[k].e - L[k].s;
@@ -1639,6 +1709,9 @@ static int build_plain(builder *b, uint32_t start)
 				if (!split_lines)
 					while (z < j && !L[z].bullet &&
 					       !(soft_all && L[z].indent && indented < (nl * 3) / 4))
+						z++;
+				else
+					while (z < j && soft_break(s, &L[z - 1], &L[z]))
 						z++;
 				rc = tokenize_para(b, L[a].s, L[z - 1].e, L[a].bullet ? NL_PF_LIST_ITEM : 0,
 				                   z == a + 1, L[z - 1].e >= content_end);

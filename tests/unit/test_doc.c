@@ -474,6 +474,43 @@ static void test_paragraphs_long_lines_in_block(void **state)
 	nl_doc_free(d);
 }
 
+static void test_paragraphs_one_per_line_soft_wraps(void **state)
+{
+	/* no blank lines, but a line ending in "the", a comma, or followed by
+	   a lower-case line is wrapped, not a paragraph end */
+	nl_doc *d = build("The council voted to approve the\nThe budget after a long debate.\n"
+	                  "Members argued about roads,\nschools and parks.\nThe mayor said it was fair\n"
+	                  "and overdue.\nA final vote comes in May.\n", TXT);
+	(void)state;
+	assert_int_equal(d->n_paragraphs, 4);
+	assert_string_equal(para(d, 0), "The council voted to approve the\nThe budget after a long debate.");
+	assert_string_equal(para(d, 2), "The mayor said it was fair\nand overdue.");
+	assert_false(d->paragraphs[0].flags & NL_PF_HEADING);
+	nl_doc_free(d);
+}
+
+static void test_paragraphs_wrapped_without_blank_lines(void **state)
+{
+	nl_doc *d = build("The council met on Monday and\ndiscussed the budget at length\nbefore the vote was taken.\n"
+	                  "  A second paragraph begins\nhere and it goes on for\na while longer.\n", TXT);
+	(void)state;
+	assert_int_equal(d->n_paragraphs, 2);
+	assert_int_equal(d->n_sentences, 2);
+	assert_string_equal(para(d, 1), "A second paragraph begins\nhere and it goes on for\na while longer.");
+	nl_doc_free(d);
+}
+
+static void test_plain_title_single_sentence(void **state)
+{
+	nl_doc *d = build("We came. We saw.\n\nWe won. They lost.\n", TXT);
+	(void)state;
+	assert_false(d->paragraphs[0].flags & NL_PF_HEADING);
+	nl_doc_free(d);
+	d = build("Mr. Smith Goes to Town.\n\nHe went by train.\n", TXT);
+	assert_true(d->paragraphs[0].flags & NL_PF_TITLE);
+	nl_doc_free(d);
+}
+
 static void test_plain_title(void **state)
 {
 	nl_doc *d = build("City Council Approves New Budget\n\nThe council approved the budget on Monday.\n", TXT);
@@ -1025,6 +1062,9 @@ int main(void)
 		cmocka_unit_test(test_paragraphs_one_per_line),
 		cmocka_unit_test(test_paragraphs_blank_lines_one_line_each),
 		cmocka_unit_test(test_paragraphs_long_lines_in_block),
+		cmocka_unit_test(test_paragraphs_one_per_line_soft_wraps),
+		cmocka_unit_test(test_paragraphs_wrapped_without_blank_lines),
+		cmocka_unit_test(test_plain_title_single_sentence),
 		cmocka_unit_test(test_plain_title),
 		cmocka_unit_test(test_plain_title_with_punctuation),
 		cmocka_unit_test(test_plain_subheading),
