@@ -17,7 +17,7 @@ notok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; tail -n 25 
 check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2"; fi; }
 : >"$log"
 
-echo "1..7"
+echo "1..8"
 
 # 1. make install into the staging folder (a make of its own: not the
 # jobserver of the "make check" that runs us).
@@ -73,5 +73,13 @@ check $? "--list-rules lists exclaim.exclamation"
 cat "$tmp/explain" >>"$log"
 grep -q 'reads as' "$tmp/explain"
 check $? "--explain exclaim.exclamation shows the plugin's explanation"
+
+# 8. the installed packs plugin finds the installed shipped packs
+printf '[newslint]\nplugins = packs\n[packs]\npacks = puffery house\n' >"$tmp/packs.ini"
+printf 'The iconic bridge cost 5 per cent more.\n' >"$tmp/puff.txt"
+"$nl" --plugin-path "$plugindir" -c "$tmp/packs.ini" --format=json "$tmp/puff.txt" >"$tmp/packs.json" 2>>"$log"
+cat "$tmp/packs.json" >>"$log"
+grep -q '"rule": "puffery.puffery"' "$tmp/packs.json" && grep -q '"rule": "house.percent"' "$tmp/packs.json"
+check $? "the installed packs plugin runs the installed puffery and house packs"
 
 [ "$fails" = 0 ]
