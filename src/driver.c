@@ -175,17 +175,16 @@ static void plugin_list(run *r, profile *p, nl_strv *out)
 		if (!strchr(e, '.') && !has(out, e))
 			nl_strv_add(out, e);
 	}
+	/* --disable removes, unless the same name is also --enable'd (so
+	   "--disable a --disable b --enable b" runs b alone); duplicates go. */
 	size_t w = 0;
 	for (size_t i = 0; i < out->n; i++) {
-		if (has(&r->o->disable, out->v[i]) || has(out, out->v[i]) != 1) {
-			/* disabled, or listed twice (keep the first) */
-			int first = 1;
-			for (size_t k = 0; k < w; k++)
-				first &= strcmp(out->v[k], out->v[i]) != 0;
-			if (has(&r->o->disable, out->v[i]) || !first) {
-				free(out->v[i]);
-				continue;
-			}
+		int dup = 0;
+		for (size_t k = 0; k < w && !dup; k++)
+			dup = strcmp(out->v[k], out->v[i]) == 0;
+		if (dup || (has(&r->o->disable, out->v[i]) && !has(&r->o->enable, out->v[i]))) {
+			free(out->v[i]);
+			continue;
 		}
 		out->v[w++] = out->v[i];
 	}
