@@ -69,7 +69,7 @@ static int is_file(const char *p)
 
 int nl_load(const char *name, const char *const *dirs, size_t ndirs, nl_loaded *out)
 {
-	char path[4096], sym[256], base[256];
+	char path[4096], sym[300], base[256];
 	memset(out, 0, sizeof *out);
 	path[0] = '\0';
 	if (strchr(name, '/')) {
