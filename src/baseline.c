@@ -209,7 +209,8 @@ static void merge(nl_baseline *b)
 {
 	if (b->sorted)
 		return;
-	qsort(b->v, b->n, sizeof *b->v, cmp_entry);
+	if (b->n > 1)
+		qsort(b->v, b->n, sizeof *b->v, cmp_entry);
 	size_t w = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		if (w && strcmp(b->v[w - 1].key, b->v[i].key) == 0) {
@@ -253,7 +254,7 @@ int nl_baseline_consume(nl_baseline *b, const char *path, const char *text, size
 	pthread_mutex_lock(&b->lock);
 	merge(b);
 	entry probe = {key, 0};
-	entry *e = bsearch(&probe, b->v, b->n, sizeof *b->v, cmp_entry);
+	entry *e = b->n ? bsearch(&probe, b->v, b->n, sizeof *b->v, cmp_entry) : NULL;
 	if (e && e->left > 0) {
 		e->left--;
 		found = 1;

@@ -192,6 +192,9 @@ static void test_save_load_round_trip_sorted(void **st)
 	char *data;
 	size_t len;
 	assert_int_equal(nl_read_file(path_in("b.txt"), &data, &len), 0);
+	char *raw = data;
+	data = nl_strndup(raw, len);   /* nl_read_file does not NUL-terminate */
+	free(raw);
 	const char *body = strstr(data, "\na.txt");
 	assert_non_null(body);
 	assert_string_equal(body + 1, "a.txt\tfixture.marker\talpha\tTODO\ttwo.\n"
