@@ -534,10 +534,9 @@ static void *worker(void *arg)
 static void list_plugin_cb(void *ud, const char *name, const char *path)
 {
 	(void)ud;
+	(void)name;
 	nl_loaded l;
-	void (*hook)(void *, const char *) = NULL;
-	(void)hook;
-	if (nl_load(name, NULL, 0, &l) != 0 && nl_load(path, NULL, 0, &l) != 0) {
+	if (nl_load(path, NULL, 0, &l) != 0) {
 		printf("%-20s (cannot load: see above)  %s\n", name, path);
 		return;
 	}
