@@ -4,8 +4,10 @@
  * declared keyphrase.  Detector and defaults: docs/keyword-stuffing.md.
  *
  * Cost is linear in the text: words are interned to ids, n-grams are 64-bit
- * hashes of word ids, a byte sketch counts every n-gram approximately and
- * only those the sketch has seen >= min_count times get an exact entry. */
+ * hashes of word ids, a sketch of 4-bit saturating counters (one byte per
+ * word of text) counts every n-gram approximately (never under), and only
+ * the n-grams of the title and those the sketch has seen often enough to
+ * matter get an exact entry: on long texts that is a handful. */
 #include "newslint/plugin.h"
 
 #include <stdint.h>
@@ -352,14 +354,20 @@ typedef struct cand {
 
 typedef struct occs { nl_span *v; size_t n, cap; } occs;
 
-enum { MODE_SKETCH, MODE_COUNT, MODE_STATS, MODE_COLLECT };
+enum { MODE_TITLE, MODE_SKETCH, MODE_COUNT, MODE_STATS, MODE_COLLECT };
+#define KS_TITLE_GRAMS 512
 
 typedef struct ks_run {
 	const ks_state *st;
 	const nl_doc *doc;
 	strtab vocab;
 	uint32_t *wid;        /* token -> word id, KS_NONE for a non-word */
-	uint8_t *sketch; size_t sketch_mask;
+	uint8_t *okw;         /* word id -> seen often enough to be in a phrase that matters */
+	uint8_t *sketch; size_t sketch_mask;  /* 4-bit counters; mask over counters */
+	unsigned sketch_min;                  /* admit to the exact table from here */
+	uint64_t title_bits[64];              /* 4 Kbit filter of the title's n-grams */
+	uint64_t title_h[KS_TITLE_GRAMS]; size_t n_title_h;
+	int title_all;                        /* too many: admit by min_count alone */
 	entry *tab; size_t tab_cap, tab_n;
 	cand *cands; size_t n_cands;
 	occs *occ; size_t n_occ;
@@ -486,18 +494,41 @@ static int is_capitalised(const nl_token *t)
 
 /* One occurrence of the n-gram tokens [i, i+n) with hash h, in paragraph pi,
  * ending its sentence (fin) or not. */
-static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint32_t pi, int fin)
+static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint32_t pi, int fin,
+                  int ok)
 {
-	const ks_params *p = &r->st->p;
+	size_t slot = (size_t)h & r->sketch_mask;
+	unsigned shift = (unsigned)(slot & 1) * 4;
+	if (mode == MODE_TITLE) {
+		if (pi != r->title_para)
+			return;
+		if (r->n_title_h == KS_TITLE_GRAMS) {
+			r->title_all = 1;
+			return;
+		}
+		r->title_h[r->n_title_h++] = h;
+		r->title_bits[(h >> 52) & 63] |= 1ull << ((h >> 46) & 63);
+		return;
+	}
 	if (mode == MODE_SKETCH) {
-		uint8_t *c = &r->sketch[h & r->sketch_mask];
-		if (*c < 255)
-			(*c)++;
+		if (!ok)
+			return;
+		uint8_t *c = &r->sketch[slot >> 1];
+		if (((*c >> shift) & 15) < 15)
+			*c = (uint8_t)(*c + (1u << shift));
 		return;
 	}
 	if (mode == MODE_COUNT) {
-		if (r->sketch[h & r->sketch_mask] < p->min_count)
-			return;
+		if (!ok || ((r->sketch[slot >> 1] >> shift) & 15) < r->sketch_min) {
+			/* not frequent enough to matter: unless it is in the title */
+			if (!(r->title_bits[(h >> 52) & 63] & (1ull << ((h >> 46) & 63))))
+				return;
+			size_t k = 0;
+			while (k < r->n_title_h && r->title_h[k] != h)
+				k++;
+			if (k == r->n_title_h)
+				return;
+		}
 		entry *e = tab_add(r, h);
 		if (!e || i < e->aux)
 			return;
@@ -573,7 +604,14 @@ static void scan(ks_run *r, int mode)
 {
 	const nl_doc *d = r->doc;
 	const uint8_t *func = r->vocab.func;
-	for (size_t pi = 0; pi < d->n_paragraphs && !r->oom; pi++) {
+	size_t p0 = 0, p1 = d->n_paragraphs;
+	if (mode == MODE_TITLE) {
+		if (r->title_para == KS_NONE)
+			return;
+		p0 = r->title_para;
+		p1 = p0 + 1;
+	}
+	for (size_t pi = p0; pi < p1 && !r->oom; pi++) {
 		const nl_paragraph *para = &d->paragraphs[pi];
 		size_t ns = para->n_sentences ? para->n_sentences : 1;
 		for (size_t si = 0; si < ns; si++) {
@@ -598,14 +636,16 @@ static void scan(ks_run *r, int mode)
 				if (w == KS_NONE || func[w])
 					continue;
 				uint64_t h = gram_start(w);
+				int ok = r->okw[w];
 				for (uint32_t n = 2; n <= KS_MAXN && i + n <= b; n++) {
 					uint32_t j = i + n - 1, wj = r->wid[j];
 					if (wj == KS_NONE)
 						break;
 					h = gram_next(h, wj);
+					ok &= r->okw[wj];
 					if (func[wj])
 						continue;
-					visit(r, mode, h, i, n, (uint32_t)pi, j == lastw);
+					visit(r, mode, h, i, n, (uint32_t)pi, j == lastw, ok);
 				}
 			}
 		}
@@ -826,6 +866,7 @@ static void run_free(ks_run *r)
 	strtab_free(&r->vocab);
 	free(r->wid);
 	free(r->sketch);
+	free(r->okw);
 	free(r->tab);
 	for (size_t i = 0; i < r->n_occ; i++)
 		free(r->occ[i].v);
@@ -895,24 +936,14 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	if (!want_phrase || r->words < (size_t)p->min_words)
 		goto done;
 
-	/* 1: approximate counts of every n-gram in a byte sketch */
-	size_t sk = pow2_at_least(2 * r->words);
-	r->sketch = calloc(sk, 1);
-	if (!r->sketch)
-		goto oom;
-	r->sketch_mask = sk - 1;
-	scan(r, MODE_SKETCH);
-	/* 2: exact counts for the n-grams the sketch saw often enough */
-	scan(r, MODE_COUNT);
-	if (r->oom)
-		goto oom;
-	free(r->sketch);
-	r->sketch = NULL;
+	/* 1: approximate counts of every n-gram: 4 counters per word of text
+	   (about 1.5 n-grams per word pass the function-word test, so a slot
+	   holds 0.4 of them on average and few singletons reach 3) */
 	/* Candidates: seen >= min_count times, and either in the title (heading
 	   rules) or able to reach the lowest coverage any rule asks for, even as
-	   a 4-word phrase.  A phrase that absorbs another has at least its
-	   coverage (absorb_share >= 0.75), so absorbers pass this filter too.
-	   This keeps the candidate list tiny on long texts. */
+	   a 4-word phrase (min_c occurrences).  A phrase that absorbs another has
+	   at least its coverage (absorb_share >= 0.75), so absorbers pass this
+	   filter too.  On long texts min_c is large and almost nothing passes. */
 	double min_cov = p->error_coverage;
 	const double covs[] = { p->warning_coverage, p->bolted_coverage, p->heading_error_coverage,
 	                        p->name_coverage, p->name_heading_coverage };
@@ -920,6 +951,38 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		if (covs[k] < min_cov)
 			min_cov = covs[k];
 	double min_c = min_cov * (double)r->words / (100.0 * KS_MAXN);
+	double adm = min_c > (double)p->min_count ? min_c : (double)p->min_count;
+	/* every word of a phrase that matters occurs >= adm times: an exact,
+	   cache-friendly first filter (on a 10 MB text only a few dozen words
+	   qualify, so the sketch below is rarely touched) */
+	r->okw = calloc(r->vocab.n ? r->vocab.n : 1, 1);
+	uint32_t *wc = calloc(r->vocab.n ? r->vocab.n : 1, sizeof *wc);
+	if (!r->okw || !wc) {
+		free(wc);
+		goto oom;
+	}
+	for (size_t t = 0; t < d->n_tokens; t++)
+		if (r->wid[t] != KS_NONE)
+			wc[r->wid[t]]++;
+	for (size_t w = 0; w < r->vocab.n; w++)
+		r->okw[w] = wc[w] >= adm;
+	free(wc);
+	scan(r, MODE_TITLE);
+	size_t sk = pow2_at_least(2 * r->words);   /* counters */
+	r->sketch = calloc(sk / 2, 1);
+	if (!r->sketch)
+		goto oom;
+	r->sketch_mask = sk - 1;
+	r->sketch_min = adm >= 15.0 ? 15u : (unsigned)adm;  /* floor: never above the true need */
+	if (r->title_all && r->sketch_min > (unsigned)p->min_count)
+		r->sketch_min = p->min_count < 15 ? (unsigned)p->min_count : 15u;
+	scan(r, MODE_SKETCH);
+	/* 2: exact counts for the n-grams that can matter */
+	scan(r, MODE_COUNT);
+	if (r->oom)
+		goto oom;
+	free(r->sketch);
+	r->sketch = NULL;
 	size_t nc = 0;
 	for (size_t i = 0; i < r->tab_cap; i++) {
 		entry *e = &r->tab[i];
