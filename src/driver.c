@@ -312,6 +312,10 @@ static profile *profile_open(run *r, const char *file, const char *origin)
 	for (size_t i = 0; p->loaded && p->pinst && i < names.n; i++) {
 		nl_loaded l;
 		if (nl_load(names.v[i], (const char *const *)p->dirs.v, p->dirs.n, &l) != 0) {
+			const nl_cfg_entry *e = nl_cfg_entry_of(ns, "plugins");
+			if (e && p->file)
+				nl_diag("%s:%u: [newslint] plugins: '%s' could not be loaded (see above); "
+				        "the other plugins still run", p->file, e->line, names.v[i]);
 			r->status2 = 1;
 			continue;
 		}
