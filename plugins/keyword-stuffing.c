@@ -375,6 +375,7 @@ typedef struct ks_run {
 	                             table probes in the later passes (fits in L1) */
 	size_t words, subheadings, body_paras;
 	uint32_t title_para;      /* the title's paragraph, or KS_NONE */
+	uint32_t title_end;       /* one past its last paragraph (the deck, if any) */
 	int oom;
 } ks_run;
 
@@ -458,7 +459,7 @@ enum { ROLE_BODY, ROLE_TITLE, ROLE_SUB };
 
 static int para_role(const ks_run *r, size_t pi)
 {
-	if (pi == r->title_para)
+	if (pi >= r->title_para && pi < r->title_end)
 		return ROLE_TITLE;
 	const nl_paragraph *para = &r->doc->paragraphs[pi];
 	if (para->flags & (NL_PF_HEADING | NL_PF_TITLE))
@@ -466,10 +467,20 @@ static int para_role(const ks_run *r, size_t pi)
 	return ROLE_BODY;
 }
 
+static size_t para_words(const nl_doc *d, size_t pi)
+{
+	size_t words = 0;
+	const nl_paragraph *p = &d->paragraphs[pi];
+	for (uint32_t t = p->first_token; t < p->first_token + p->n_tokens && t < d->n_tokens; t++)
+		words += d->tokens[t].kind == NL_TOK_WORD;
+	return words;
+}
+
 /* The title: the paragraph the core marks.  When it marks none, a short
  * first paragraph is the headline (a headline wrapped onto a second line,
  * or a headline with its deck, "Headline;\ndeck", is not one line). */
 #define KS_TITLE_MAX_WORDS 40
+#define KS_DECK_MAX_WORDS 60
 static uint32_t find_title(const nl_doc *d)
 {
 	for (size_t pi = 0; pi < d->n_paragraphs; pi++)
@@ -478,11 +489,32 @@ static uint32_t find_title(const nl_doc *d)
 	if (!d->n_paragraphs || (d->paragraphs[0].flags & NL_PF_HEADING) ||
 	    d->paragraphs[0].n_sentences > 2)
 		return KS_NONE;
-	size_t words = 0;
-	const nl_paragraph *p0 = &d->paragraphs[0];
-	for (uint32_t t = p0->first_token; t < p0->first_token + p0->n_tokens && t < d->n_tokens; t++)
-		words += d->tokens[t].kind == NL_TOK_WORD;
-	return words <= KS_TITLE_MAX_WORDS ? 0 : KS_NONE;
+	return para_words(d, 0) <= KS_TITLE_MAX_WORDS ? 0 : KS_NONE;
+}
+
+/* A deck (standfirst) printed on the line right under the headline, with
+ * no blank line between them, belongs to the title block: "Headline;\n
+ * deck".  Returns one past the title block. */
+static uint32_t find_title_end(const nl_doc *d, uint32_t title)
+{
+	if (title == KS_NONE)
+		return KS_NONE;
+	size_t next = (size_t)title + 1;
+	if (d->format != NL_FORMAT_TEXT || next >= d->n_paragraphs ||
+	    (d->paragraphs[next].flags & (NL_PF_HEADING | NL_PF_TITLE)))
+		return title + 1;
+	const nl_paragraph *a = &d->paragraphs[title], *b = &d->paragraphs[next];
+	unsigned newlines = 0;
+	for (uint32_t o = a->off + a->len; o < b->off && o < d->text_len; o++) {
+		char c = d->text[o];
+		if (c == '\n')
+			newlines++;
+		else if (c != ' ' && c != '\t' && c != '\r')
+			return title + 1;
+	}
+	if (newlines != 1 || para_words(d, next) > KS_DECK_MAX_WORDS)
+		return title + 1;
+	return (uint32_t)next + 1;
 }
 
 static int is_capitalised(const nl_token *t)
@@ -500,7 +532,7 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 	size_t slot = (size_t)h & r->sketch_mask;
 	unsigned shift = (unsigned)(slot & 1) * 4;
 	if (mode == MODE_TITLE) {
-		if (pi != r->title_para)
+		if (para_role(r, pi) != ROLE_TITLE)
 			return;
 		if (r->n_title_h == KS_TITLE_GRAMS) {
 			r->title_all = 1;
@@ -534,7 +566,7 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 			return;
 		e->count++;
 		e->aux = i + n;
-		if (pi == r->title_para)
+		if (pi >= r->title_para && pi < r->title_end)
 			e->count |= ENTRY_TITLE;
 		return;
 	}
@@ -609,7 +641,7 @@ static void scan(ks_run *r, int mode)
 		if (r->title_para == KS_NONE)
 			return;
 		p0 = r->title_para;
-		p1 = p0 + 1;
+		p1 = r->title_end;
 	}
 	for (size_t pi = p0; pi < p1 && !r->oom; pi++) {
 		const nl_paragraph *para = &d->paragraphs[pi];
@@ -897,6 +929,7 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	/* intern words; function words keep their flag */
 	char buf[KS_WORDBUF];
 	r->title_para = find_title(d);
+	r->title_end = find_title_end(d, r->title_para);
 	for (size_t pi = 0; pi < d->n_paragraphs; pi++) {
 		int role = para_role(r, pi);
 		r->subheadings += role == ROLE_SUB;

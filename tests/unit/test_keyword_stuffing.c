@@ -439,6 +439,50 @@ static void test_markup_tags_are_not_phrases(void **s)
 	no_findings(NULL, text, NL_FORMAT_TEXT);
 }
 
+/* The stuffed article of the domain note: a 3-word phrase in the title, in
+ * every subheading and in every paragraph: exactly one error, on the whole
+ * phrase (its 2-word parts are absorbed), no separate heading finding. */
+static const char *STUFFED3_MD =
+	"# Northport harbour tunnel: everything about the Northport harbour tunnel\n"
+	"\n"
+	"The Northport harbour tunnel will open next year, and the Northport harbour tunnel "
+	"is already changing how people plan their commute.\n"
+	"\n"
+	"## Why the Northport harbour tunnel matters\n"
+	"\n"
+	"Ferries carry fewer cars every winter. Supporters say the Northport harbour tunnel "
+	"will cut the trip across the bay to six minutes.\n"
+	"\n"
+	"## Who pays for the Northport harbour tunnel\n"
+	"\n"
+	"The city borrowed most of the money. Tolls on the Northport harbour tunnel will repay "
+	"the loan over thirty years, according to the finance office.\n"
+	"\n"
+	"## How the Northport harbour tunnel was built\n"
+	"\n"
+	"Engineers sank twelve concrete sections into a trench on the sea floor. Divers joined "
+	"the sections of the Northport harbour tunnel one by one through the summer.\n"
+	"\n"
+	"## What the Northport harbour tunnel means for you\n"
+	"\n"
+	"Drivers should expect a toll of three pounds. Cyclists may not use the Northport "
+	"harbour tunnel, but a shuttle bus will take bicycles across for free.\n"
+	"\n"
+	"Residents can visit the Northport harbour tunnel on an open day in May, when the "
+	"builders will offer guided walks before the first cars arrive.\n";
+
+static void test_stuffed_three_word_phrase_one_error(void **s)
+{
+	(void)s;
+	nlt_result *r = nlt_run(P, NULL, STUFFED3_MD, NL_FORMAT_MARKDOWN);
+	const nlt_finding *f = only(r, "keyword-stuffing.overused-phrase");
+	assert_int_equal(f->severity, NL_SEV_ERROR);
+	assert_non_null(strstr(f->message, "\"northport harbour tunnel\" reads as keyword-stuffed: 13 times"));
+	assert_non_null(strstr(f->message, "in the title, in 4 of 4 subheadings, in 6 of 6 paragraphs"));
+	assert_int_equal(f->n_related, 12);
+	nlt_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_two_line_headline_is_the_title),
 		cmocka_unit_test(test_heading_count_despite_other_subheadings),
 		cmocka_unit_test(test_markup_tags_are_not_phrases),
+		cmocka_unit_test(test_stuffed_three_word_phrase_one_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
