@@ -909,8 +909,23 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 			if (marks < 2)
 				return 0;
 		}
-		/* one sentence: "We came. We saw." opens an article, it is no headline */
-		return words <= 25 && !inner_sentence_end(b, ft, nt) ? 1 : 0;
+		/* two short sentences ("We came. We saw.") open an article, they
+		   are no headline -- unless written in title case; longer ones
+		   are ("What's next for Sanders? Much rests on his answer.") */
+		if (words > 25)
+			return 0;
+		if (words < 7 && inner_sentence_end(b, ft, nt)) {
+			size_t longw = 0, caps = 0;
+			for (i = 0; i < nt; i++)
+				if (t[i].kind == NL_TOK_WORD && t[i].len >= 4) {
+					longw++;
+					if (t[i].flags & NL_TF_CAPITALIZED)
+						caps++;
+				}
+			if (longw < 2 || caps * 10 < longw * 7)
+				return 0;
+		}
+		return 1;
 	}
 	if (words > 12 || ends_punctuated(b, t, nt))
 		return 0;
@@ -1059,20 +1074,36 @@ static int settle_pending(builder *b, size_t ft, size_t nt, int heading)
 	return cont;
 }
 
-/* Does a straight ' at token i have a closing partner in the paragraph? */
+static const char *const elisions[] = {
+	"em", "bout", "til", "cause", "n", "tis", "twas", "round", "cuz", "nuff", "scuse", NULL
+};
+
+/* Does the single opening mark at token i (' or ‘) have a closing partner
+ * (' or ’ after a word, not before a letter) later in the paragraph?  Else
+ * it is an elision: '90s, ‘em. */
 static int straight_single_closes(builder *b, size_t i, size_t end)
 {
 	doc_impl *d = b->d;
 	size_t j, lim = i + 80 < end ? i + 80 : end;
+	uint32_t nxt;
+	dec(b->s, d->tok[i].off + d->tok[i].len, b->len, &nxt);
+	if (nxt >= '0' && nxt <= '9')
+		return 0;                   /* '90s, ‘16 */
+	if (i + 1 < end && d->tok[i + 1].off == d->tok[i].off + d->tok[i].len &&
+	    tok_in(b, &d->tok[i + 1], elisions))
+		return 0;                   /* 'em, ‘bout */
 	for (j = i + 1; j < lim; j++) {
 		nl_token *t = &d->tok[j];
-		if (t->kind == NL_TOK_PUNCT && t->len == 1 && b->s[t->off] == '\'') {
-			int pc = prev_class(b, t->off), nc = next_class(b, t->off + 1);
-			if ((pc == CL_ALNUM || pc == CL_PUNCT) && nc != CL_ALNUM)
-				return 1;
+		if (t->kind == NL_TOK_PUNCT && (t->len == 1 || t->len == 3)) {
+			uint32_t cp = tok_cp(b, t);
+			if (cp == '\'' || cp == 0x2019) {
+				int pc = prev_class(b, t->off), nc = next_class(b, t->off + t->len);
+				if ((pc == CL_ALNUM || pc == CL_PUNCT) && nc != CL_ALNUM)
+					return 1;
+			}
+			if (cp == '"' || cp == 0x201D)
+				return 0;   /* do not pair across a double mark */
 		}
-		if (t->kind == NL_TOK_PUNCT && t->len == 1 && b->s[t->off] == '"')
-			return 0;   /* do not pair across a double mark */
 	}
 	return 0;
 }
@@ -1100,9 +1131,17 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		close_pos = (pc == CL_ALNUM || pc == CL_PUNCT) && nc != CL_ALNUM;
 		switch (cp) {
 		case 0x201C:                      /* “ */
-			if (depth && st[depth - 1].type == QT_LOW9)
+			if (depth && st[depth - 1].type == QT_LOW9) {
 				close_at = depth - 1;     /* „German“ */
-			else {
+				break;
+			}
+			if (!open_pos)              /* a misused “ closing: “word“ */
+				for (k = depth - 1; k >= 0; k--)
+					if (is_double(st[k].type)) {
+						close_at = k;
+						break;
+					}
+			if (close_at < 0) {
 				want_open = 1;
 				type = QT_DCURLY;
 			}
@@ -1140,10 +1179,15 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 			}
 			break;
 		case '"': {
-			int have = -1;
+			int have = -1, anyd = -1;
 			for (k = depth - 1; k >= 0; k--)
 				if (st[k].type == QT_DSTRAIGHT) {
 					have = k;
+					break;
+				}
+			for (k = depth - 1; k >= 0; k--)
+				if (is_double(st[k].type)) {
+					anyd = k;   /* “mixed marks" are common in copy */
 					break;
 				}
 			if (open_pos && !close_pos) {
@@ -1158,9 +1202,9 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 				want_open = 1;
 				type = QT_DSTRAIGHT;
 			} else if (close_pos && !open_pos) {
-				close_at = have;
-			} else if (have >= 0) {
-				close_at = have;
+				close_at = anyd;
+			} else if (anyd >= 0) {
+				close_at = anyd;
 			} else if (!(pc == CL_ALNUM && nc == CL_ALNUM)) {
 				want_open = nc != CL_END && nc != CL_SPACE;
 				type = QT_DSTRAIGHT;
@@ -1169,8 +1213,11 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		}
 		case 0x2018:                      /* ‘ */
 			if (open_pos) {
-				want_open = 1;
-				type = QT_SCURLY;
+				/* ‘90s, ‘em, ‘bout: an elision unless something closes it */
+				if (straight_single_closes(b, i, end)) {
+					want_open = 1;
+					type = QT_SCURLY;
+				}
 			} else if (close_pos) {
 				for (k = depth - 1; k >= 0; k--)
 					if (st[k].type == QT_SCURLY) {
@@ -1182,7 +1229,7 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		case 0x2019:                      /* ’ */
 			if (pc != CL_SPACE && pc != CL_START)
 				for (k = depth - 1; k >= 0; k--) {
-					if (st[k].type == QT_SCURLY || st[k].type == QT_SLOW9) {
+					if (st[k].type == QT_SCURLY || st[k].type == QT_SLOW9 || st[k].type == QT_SSTRAIGHT) {
 						close_at = k;
 						break;
 					}
@@ -1193,7 +1240,7 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		case '\'':
 			if (close_pos && !open_pos) {
 				for (k = depth - 1; k >= 0; k--) {
-					if (st[k].type == QT_SSTRAIGHT) {
+					if (st[k].type == QT_SSTRAIGHT || st[k].type == QT_SCURLY) {
 						close_at = k;
 						break;
 					}
@@ -1327,6 +1374,10 @@ static int sentence_opener(const builder *b, size_t j, size_t end)
 	if (cp == 0x201C || cp == 0x2018 || cp == '"' || cp == '\'' || cp == 0xAB || cp == 0x201E)
 		return 1;
 	if ((cp == '(' || cp == '[') && j + 1 < end && (b->d->tok[j + 1].flags & NL_TF_CAPITALIZED))
+		return 1;
+	/* a bullet at the start of a line: "... done.\n~ The next item" */
+	if ((n->flags & NL_TF_LINE_START) && (is_bullet_cp(cp) || cp == '~') && j + 1 < end &&
+	    (b->d->tok[j + 1].flags & NL_TF_CAPITALIZED))
 		return 1;
 	return 0;
 }
@@ -1628,6 +1679,41 @@ static int soft_break(const unsigned char *s, const line *a, const line *c)
 	return nl_is_alpha(cp) && !nl_is_upper(cp);
 }
 
+/* The first line of a block is a headline written above its deck: it ends
+ * with ';' (as news archives export them), or it has no final punctuation
+ * and is in title case. */
+static int headline_line(const unsigned char *s, const line *l)
+{
+	uint32_t e = l->e, q;
+	size_t words = 0, longw = 0, caps = 0;
+	while (e > l->s && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	if (e == l->s || l->bullet)
+		return 0;
+	for (q = l->s; q < e;) {
+		uint32_t w = q;
+		while (q < e && s[q] != ' ' && s[q] != '\t')
+			q++;
+		if (q > w) {
+			words++;
+			if (q - w >= 4) {
+				longw++;
+				if (s[w] >= 'A' && s[w] <= 'Z')
+					caps++;
+			}
+		}
+		while (q < e && (s[q] == ' ' || s[q] == '\t'))
+			q++;
+	}
+	if (words > 25 || words < 2)
+		return 0;
+	if (s[e - 1] == ';')
+		return 1;
+	if (strchr(".,:!?-\"')", s[e - 1]) || s[e - 1] >= 0x80)
+		return 0;
+	return longw >= 2 && caps * 10 >= longw * 7;
+}
+
 static int build_plain(builder *b, uint32_t start)
 {
 	const unsigned char *s = b->s;
@@ -1704,6 +1790,11 @@ static int build_plain(builder *b, uint32_t start)
 			if (j - i > 1 && longest > 120)
 				split_lines = 1;
 			a = i;
+			if (!split_lines && j - i > 1 && b->d->npar == 0 && headline_line(s, &L[i])) {
+				/* "Headline;\nDeck sentence." at the top: the title stands alone */
+				rc = tokenize_para(b, L[i].s, L[i].e, 0, 1, 0);
+				a = i + 1;
+			}
 			while (a < j && !rc) {
 				size_t z = a + 1;
 				if (!split_lines)

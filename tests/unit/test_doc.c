@@ -811,6 +811,31 @@ static void test_quote_never_crosses_heading(void **state)
 	nl_doc_free(d);
 }
 
+static void test_quote_mixed_marks(void **state)
+{
+	/* copy often opens curly and closes straight, or repeats the opener */
+	nl_doc *d = build("They called it \xE2\x80\x9Chighly unusual\" and \xE2\x80\x9C" "absurd\xE2\x80\x9C in a note.", TXT);
+	(void)state;
+	assert_int_equal(d->n_quotes, 2);
+	assert_string_equal(inner(d, 0), "highly unusual");
+	assert_string_equal(inner(d, 1), "absurd");
+	assert_false(d->quotes[0].flags & NL_QF_UNCLOSED);
+	assert_false(d->quotes[1].flags & NL_QF_UNCLOSED);
+	assert_false(T(d, "note")->flags & NL_TF_IN_QUOTE);
+	nl_doc_free(d);
+}
+
+static void test_quote_elisions_are_not_quotes(void **state)
+{
+	nl_doc *d = build("Back in the \xE2\x80\x98" "90s we sang rock \xE2\x80\x98n\xE2\x80\x99 roll and told \xE2\x80\x98" "em all.", TXT);
+	(void)state;
+	assert_int_equal(d->n_quotes, 0);
+	nl_doc_free(d);
+	d = build("The \'90s were loud, said the drivers\' union.", TXT);
+	assert_int_equal(d->n_quotes, 0);
+	nl_doc_free(d);
+}
+
 static void test_quote_marks_and_in_quote_flags(void **state)
 {
 	nl_doc *d = build("A \xE2\x80\x9C" "big\xE2\x80\x9D day.", TXT);
@@ -1087,6 +1112,8 @@ int main(void)
 		cmocka_unit_test(test_quote_multi_paragraph),
 		cmocka_unit_test(test_quote_unclosed),
 		cmocka_unit_test(test_quote_never_crosses_heading),
+		cmocka_unit_test(test_quote_mixed_marks),
+		cmocka_unit_test(test_quote_elisions_are_not_quotes),
 		cmocka_unit_test(test_quote_marks_and_in_quote_flags),
 		cmocka_unit_test(test_quote_straight_unbalanced_reopens),
 		cmocka_unit_test(test_crlf),
