@@ -1260,6 +1260,12 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 		bn = n - 2;
 	else if (n > 2 && w[n - 1] == '\'' && (w[n - 2] == 's' || w[n - 2] == 'S'))
 		bn = n - 1;
+	/* contractions: what're, everything'll, who'd (Hunspell lists few) */
+	else if (n > 3 && w[n - 3] == '\'' && ((w[n - 2] == 'l' && w[n - 1] == 'l') ||
+		 (w[n - 2] == 'r' && w[n - 1] == 'e') || (w[n - 2] == 'v' && w[n - 1] == 'e')))
+		bn = n - 3;
+	else if (n > 2 && w[n - 2] == '\'' && (w[n - 1] == 'd' || w[n - 1] == 'm'))
+		bn = n - 2;
 	/* letters, scripts, case */
 	uint32_t cp[MAX_WORD + 2];
 	size_t k = decode(h, w, bn, cp, MAX_WORD);
@@ -1337,11 +1343,44 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 	return 0;
 }
 
-static int check_token(sp_doc *D, const nl_token *t)
+/* Is the word glued to a Latin-1 symbol from mis-decoded text?
+ * ("FranÃ§ois" tokenizes into pieces like "ois": not the writer's spelling.) */
+static int not_prose(const nl_doc *doc, const nl_token *t)
+{
+	const unsigned char *x = (const unsigned char *)doc->text;
+	size_t a = t->off, b = (size_t)t->off + t->len;
+	/* U+0080..U+00BF is C2 80..C2 BF; Ã/Â (C3 83, C3 82) start most mojibake */
+	if (a >= 2 && x[a - 2] == 0xC2 && x[a - 1] >= 0x80 && x[a - 1] <= 0xBF && x[a - 1] != 0xA0 &&
+	    x[a - 1] != 0xAB && x[a - 1] != 0xBB)
+		return 1;
+	if (b + 1 < doc->text_len && x[b] == 0xC2 && x[b + 1] >= 0x80 && x[b + 1] <= 0xBF &&
+	    x[b + 1] != 0xA0 && x[b + 1] != 0xAB && x[b + 1] != 0xBB)
+		return 1;
+	for (size_t i = a; i + 1 < b; i++)
+		if (x[i] == 0xC3 && (x[i + 1] == 0x83 || x[i + 1] == 0x82) && i + 2 < b && x[i + 2] >= 0xC2)
+			return 1;
+	return 0;
+}
+
+/* Suffixes written after a hyphen: Giuliani-ized, Trump-esque. */
+static int is_suffix_part(const char *w, size_t n)
+{
+	static const char *const suf[] = { "ized", "ised", "izing", "ising", "ize", "ise", "ing",
+		"ers", "er", "ism", "isms", "ist", "ists", "ite", "ites", "ish", "esque", "ness",
+		"ology", "ization", "ed", "s", "ian", "ians", "ista", "istas", "mania", "gate", NULL };
+	for (int i = 0; suf[i]; i++)
+		if (strlen(suf[i]) == n && memcmp(suf[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 {
 	sp_state *st = D->st;
 	const char *s = D->doc->text + t->off;
 	if (t->len > MAX_WORD)
+		return 0;
+	if (not_prose(D->doc, t))
 		return 0;
 	if (t->flags & NL_TF_HAS_DIGIT)
 		return 0;
@@ -1358,6 +1397,13 @@ static int check_token(sp_doc *D, const nl_token *t)
 			map[n] = t->off + (uint32_t)i;
 			w[n++] = '\'';
 			i += 3;
+		} else if ((c == 0xC2 && i + 1 < t->len && (unsigned char)s[i + 1] == 0xAD) ||
+			   (c == 0xE2 && i + 2 < t->len && (unsigned char)s[i + 1] == 0x80 &&
+			    (unsigned char)s[i + 2] >= 0x8B && (unsigned char)s[i + 2] <= 0x8D) ||
+			   (c == 0xE2 && i + 2 < t->len && (unsigned char)s[i + 1] == 0x81 &&
+			    (unsigned char)s[i + 2] == 0xA0)) {
+			/* soft hyphen, zero-width space/joiners, word joiner: invisible */
+			i += c == 0xC2 ? 2 : 3;
 		} else {
 			map[n] = t->off + (uint32_t)i;
 			w[n++] = (char)c;
@@ -1371,6 +1417,11 @@ static int check_token(sp_doc *D, const nl_token *t)
 	while (end && w[end - 1] == '.')
 		end--;
 	int ambiguous = (t->flags & (NL_TF_SENT_START | NL_TF_IN_HEADING)) != 0;
+	/* "Jeb Bush said": a capitalised word before another one inside the
+	 * sentence is part of a name, wherever it stands */
+	if (ambiguous && !(t->flags & NL_TF_IN_HEADING) && next && next->kind == NL_TOK_WORD &&
+	    (next->flags & NL_TF_CAPITALIZED) && !(next->flags & (NL_TF_SENT_START | NL_TF_ALLCAPS)))
+		ambiguous = 0;
 	if (!memchr(w, '-', end)) {
 		if (end != n) {
 			/* "Mr." / "etc.": Hunspell knows the dotted form, try it first */
@@ -1391,7 +1442,8 @@ static int check_token(sp_doc *D, const nl_token *t)
 		size_t q = p;
 		while (q < end && w[q] != '-')
 			q++;
-		if (q > p && !(whole == 0 && q < end && is_prefix_part(w + p, q - p))) {
+		if (q > p && !(whole == 0 && q < end && is_prefix_part(w + p, q - p)) &&
+		    !(whole == 0 && p > 0 && is_suffix_part(w + p, q - p))) {
 			char part[MAX_WORD + 1];
 			memcpy(part, w + p, q - p);
 			part[q - p] = 0;
@@ -1715,7 +1767,10 @@ static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 		const nl_token *t = &doc->tokens[i];
 		if (t->kind != NL_TOK_WORD)
 			continue;
-		if (check_token(&D, t) < 0) {
+		const nl_token *next = NULL;
+		for (size_t j = i + 1; j < doc->n_tokens && j <= i + 1; j++)
+			next = &doc->tokens[j];
+		if (check_token(&D, t, next) < 0) {
 			rc = NL_ENOMEM;
 			goto out;
 		}

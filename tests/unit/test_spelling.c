@@ -226,6 +226,54 @@ static void test_non_latin_script_skipped(void **s)
 	nlt_free(r);
 }
 
+
+static void test_contractions(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "They\xE2\x80\x99re here. The plan\xE2\x80\x99ll be ready "
+				 "and the minister\xE2\x80\x99d visit.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_soft_hyphen_ignored(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The minis\xC2\xADter said the plan was ready.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
+static void test_hyphen_suffix_part(void **s)
+{
+	(void)s;
+	nlt_result *r = run_tiny(NULL, "The plan was minister-ized and city-esque.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	nlt_free(r);
+}
+
+static void test_name_before_name_at_sentence_start(void **s)
+{
+	(void)s;
+	/* "Thw" alone is a slip of "The"; before a capitalised word it is
+	 * taken as part of a name (Jeb Bush, not job) */
+	nlt_result *r = run_tiny(NULL, "Thw minister said the plan was ready.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	nlt_free(r);
+	r = run_tiny(NULL, "Thw Wahlberg said the plan was ready.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	nlt_free(r);
+}
+
+static void test_mojibake_fragments_skipped(void **s)
+{
+	(void)s;
+	/* "Fran\xC3\xA7ois" decoded twice: its pieces are not the writer's spelling */
+	nlt_result *r = run_tiny(NULL, "The minister met Fran\xC3\x83\xC2\xA7ois in the city.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	nlt_free(r);
+}
+
 /* ---- names ----------------------------------------------------------------------- */
 
 static void test_name_inside_sentence_is_info(void **s)
@@ -568,6 +616,11 @@ int main(void)
 		cmocka_unit_test(test_acronyms_checked_when_asked),
 		cmocka_unit_test(test_markdown_code_skipped),
 		cmocka_unit_test(test_non_latin_script_skipped),
+		cmocka_unit_test(test_contractions),
+		cmocka_unit_test(test_soft_hyphen_ignored),
+		cmocka_unit_test(test_hyphen_suffix_part),
+		cmocka_unit_test(test_name_before_name_at_sentence_start),
+		cmocka_unit_test(test_mojibake_fragments_skipped),
 		cmocka_unit_test(test_name_inside_sentence_is_info),
 		cmocka_unit_test(test_name_reported_once_per_article),
 		cmocka_unit_test(test_sentence_initial_name_is_not_a_typo),
