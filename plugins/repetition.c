@@ -23,7 +23,7 @@
 #define D_PHRASE_MAX 4
 #define D_OPENINGS_MIN 3
 #define D_OVERUSED_MIN 5
-#define D_OVERUSED_WINDOW 100
+#define D_OVERUSED_WINDOW 80
 #define D_OVERUSED_LETTERS 4
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -900,6 +900,10 @@ static int check_overused(const ctx *c)
 		uint32_t p = pos++;
 		if (t->flags & (NL_TF_HAS_DIGIT | NL_TF_ALLCAPS))
 			continue;
+		/* a unit after a number ("45 percent", "3 million", "5 points"):
+		   poll and budget stories cannot say it another way */
+		if (i > 0 && d->tokens[i - 1].kind == NL_TOK_NUMBER)
+			continue;
 		size_t k = tok_fold(c, t, w, sizeof w);
 		if (!k)
 			continue;
@@ -1047,7 +1051,8 @@ static const nl_rule_info rules[] = {
 	 "overused_window words (default " STR(D_OVERUSED_WINDOW) ").  Not counted: stop words\n"
 	 "(rules/repetition/stop-words.txt), words shorter than overused_min_letters letters (default\n"
 	 STR(D_OVERUSED_LETTERS) "), names (capitalised mid-sentence in most of their uses), acronyms,\n"
-	 "words with digits; uses inside quotations and headings are not counted.  A possessive\n"
+	 "words with digits, units after a number (\"45 percent\"); uses inside quotations and\n"
+	 "headings are not counted.  A possessive\n"
 	 "counts as its word.  Reported once per cluster, at its first use, the others related.\n"
 	 "A word inside a phrase reported by keyword-stuffing.overused-phrase is not reported again.\n"
 	 "Keys: overused_min = " STR(D_OVERUSED_MIN) ", overused_window = " STR(D_OVERUSED_WINDOW)

@@ -32,8 +32,6 @@ static size_t count(const char *ini, const char *text, int fmt, const char *rule
 	assert_int_equal(r->create_status, 0);
 	assert_int_equal(r->check_status, 0);
 	size_t n = nlt_count(r, rule);
-	if (n)
-		nlt_dump(r);
 	nlt_free(r);
 	return n;
 }
