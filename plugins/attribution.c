@@ -39,6 +39,7 @@
 #define D_INHERIT_PARAGRAPHS 3
 #define D_NAMING_WINDOW 3
 #define D_SAY_WINDOW 2
+#define D_PARTIAL_WINDOW 20
 #define D_STAT_LOOKBACK 1
 #define D_MATCH_LIMIT 1000000
 #define D_DEPTH_LIMIT 5000
@@ -96,7 +97,7 @@ static const char *const CONFIG_KEYS[] = {
 	"statistics", "statistics_add", "statistics_file",
 	"statistic_sources", "statistic_sources_add", "statistic_sources_file",
 	"quote_min_words", "scare_max_words", "inherit_paragraphs",
-	"naming_window", "say_window", "statistic_lookback",
+	"naming_window", "say_window", "partial_window", "statistic_lookback",
 	"match_limit", "depth_limit",
 	NULL
 };
@@ -119,7 +120,7 @@ typedef struct state {
 	plist lists[N_LISTS];
 	pcre2_match_context *mctx;
 	long quote_min_words, scare_max_words, inherit_paragraphs;
-	long naming_window, say_window, stat_lookback;
+	long naming_window, say_window, stat_lookback, partial_window;
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -469,6 +470,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	    (rc = host->cfg_int(cfg, "inherit_paragraphs", D_INHERIT_PARAGRAPHS, 0, 50, &st->inherit_paragraphs)) ||
 	    (rc = host->cfg_int(cfg, "naming_window", D_NAMING_WINDOW, 0, 20, &st->naming_window)) ||
 	    (rc = host->cfg_int(cfg, "say_window", D_SAY_WINDOW, 0, 20, &st->say_window)) ||
+	    (rc = host->cfg_int(cfg, "partial_window", D_PARTIAL_WINDOW, 0, 200, &st->partial_window)) ||
 	    (rc = host->cfg_int(cfg, "statistic_lookback", D_STAT_LOOKBACK, 0, 20, &st->stat_lookback)) ||
 	    (rc = host->cfg_int(cfg, "match_limit", D_MATCH_LIMIT, 1000, 100000000, &ml)) ||
 	    (rc = host->cfg_int(cfg, "depth_limit", D_DEPTH_LIMIT, 100, 10000000, &dl)))
@@ -724,11 +726,6 @@ static int has_content(const ctx *c, uint32_t a, uint32_t b)
 	return 0;
 }
 
-static int memchr_in(const ctx *c, uint32_t a, uint32_t b, char ch)
-{
-	return b > a && memchr(c->m + a, ch, b - a) != NULL;
-}
-
 /* End of the reporter's sentence that goes on after pos: the first . ! ?
  * followed by white space (or the paragraph end). */
 static uint32_t clause_end(const ctx *c, uint32_t pos, uint32_t pend)
@@ -752,6 +749,7 @@ typedef struct qinfo {
 	size_t words;            /* white-space separated words inside */
 	int heading;
 	int pstart;              /* the paragraph opens with it */
+	int embedded;            /* reporter's words before it in its sentence */
 	int title;               /* title case: a title or a name */
 	int lower;               /* first letter lower case */
 	int allcap;              /* every word capitalised (small words aside) */
@@ -796,6 +794,7 @@ static void quote_info(ctx *c, const nl_quote *q, qinfo *qi)
 			qi->pstart = 0;
 			break;
 		}
+	qi->embedded = !qi->pstart && has_content(c, qi->sstart, q->off);
 	/* case of the words inside */
 	size_t nw = 0, ncap = 0, nsmall_lower = 0;
 	int first_cap = -1;
@@ -830,10 +829,14 @@ static void quote_info(ctx *c, const nl_quote *q, qinfo *qi)
 	                 (qi->qend < qi->pend && d->text[qi->qend] == ',');
 }
 
-/* "..., he said" right after the quotation */
+/* "..., he said" right after the quotation.  A title woven into the
+ * sentence ("on ABC's 'This Week,' Carson said") is not what the
+ * following verb reports: only a title that opens its sentence counts. */
 static int attribution_after(ctx *c, const qinfo *qi)
 {
 	if (!qi->trail_attr)
+		return 0;
+	if (qi->allcap && qi->embedded)
 		return 0;
 	return match_at(c, L_AFTER, qi->qend, qi->aend) != 0;
 }
@@ -895,34 +898,97 @@ static int inherited(const ctx *c, size_t pi)
 	return 0;
 }
 
+/* Earlier in the paragraph a quotation and a speech verb after it: a
+ * quotation opening a later sentence continues the same speaker. */
+static int continues_speech(ctx *c, const qinfo *qi)
+{
+	const nl_doc *d = c->doc;
+	const nl_quote *q = qi->q;
+	for (size_t i = 0; i < d->n_quotes; i++) {
+		const nl_quote *r = &d->quotes[i];
+		if (r->off >= q->off)
+			break;
+		if (r->paragraph != q->paragraph || (r->flags & NL_QF_NESTED))
+			continue;
+		if (say_in(c, r->off + r->len, q->off))
+			return 1;
+	}
+	return 0;
+}
+
+/* Any colon before a long quotation in its sentence: "The statement:
+ * '...'", "Roe said: '...'" -- a long quotation after a colon is introduced. */
+static int colon_before(const ctx *c, const qinfo *qi)
+{
+	return qi->q->off > qi->sstart && memchr(c->m + qi->sstart, ':', qi->q->off - qi->sstart) != NULL;
+}
+
+/* "Name: '...'" or "X said: '...'": a colon before the quotation in its
+ * sentence, right after a capitalised word or after a speech verb. */
+static int colon_speaker(ctx *c, const qinfo *qi)
+{
+	const nl_doc *d = c->doc;
+	for (uint32_t i = qi->sstart; i < qi->q->off; i++) {
+		if (c->m[i] != ':')
+			continue;
+		if (say_in(c, qi->sstart, i))
+			return 1;
+		size_t k = tok_at(d, i);
+		if (k > 0) {
+			const nl_token *t = &d->tokens[k - 1];
+			if (t->kind == NL_TOK_WORD && (t->flags & (NL_TF_CAPITALIZED | NL_TF_ALLCAPS)) &&
+			    !(t->flags & NL_TF_IN_QUOTE) && t->off + t->len == i)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* A speech verb in the quotation's sentence within `window` reporter's
+ * words of it (before or after). */
+static int say_near(ctx *c, const qinfo *qi, long window)
+{
+	size_t i = lower_bound(&c->say, qi->sstart);
+	for (; i < c->say.n && c->say.v[i].a < qi->aend; i++) {
+		const span *sp = &c->say.v[i];
+		if (sp->b <= qi->q->off) {
+			if (words_between(c->doc, sp->b, qi->q->off) <= (size_t)window)
+				return 1;
+		} else if (sp->a >= qi->qend) {
+			if (words_between(c->doc, qi->qend, sp->a) <= (size_t)window)
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* Is this (long) quotation attributed? */
 static int long_attributed(ctx *c, const qinfo *qi)
 {
 	const nl_quote *q = qi->q;
 	if (ends_before(c, &c->naming, qi->sstart, q->off, c->st->naming_window, 0, 0))
 		return 1;
-	if (memchr_in(c, qi->sstart, q->off, ':'))
-		return 1;
+	if (colon_before(c, qi))
+		return 2;
 	if (source_tag_after(c, qi))
-		return 1;
+		return 3;
 	if (qi->title) {
 		/* a title or a name: only a speech verb right before it, or an
 		 * attribution right after it, makes it someone's words */
 		if (say_adjacent(c, qi->sstart, q->off))
-			return 1;
+			return 4;
 		return attribution_after(c, qi);
 	}
-	int embedded = !qi->pstart && has_content(c, qi->sstart, q->off);
-	if (qi->lower && embedded)
-		return 1;   /* a partial quotation woven into the sentence: its subject speaks */
+	if (qi->lower && qi->embedded)
+		return 5;   /* a partial quotation woven into the sentence: its subject speaks */
 	if (say_in(c, qi->p->off, qi->pend))
-		return 1;
+		return 6;
 	if (!qi->lower && last_char(c, qi->sstart, q->off) == ',')
-		return 1;   /* introduced: she shot back, "..." */
+		return 7;   /* introduced: she shot back, "..." */
 	if (attribution_after(c, qi))
-		return 1;
+		return 8;
 	if (qi->pstart && inherited(c, q->paragraph))
-		return 1;
+		return 9;
 	return 0;
 }
 
@@ -934,15 +1000,20 @@ static int short_explained(ctx *c, const qinfo *qi)
 	if (ends_before(c, &c->naming, qi->sstart, q->off, st->naming_window, 0, 0))
 		return 1;
 	if (ends_before(c, &c->say, qi->sstart, q->off, st->say_window, 1, 0))
-		return 1;
-	if (attribution_after(c, qi))
-		return 1;
-	if (memchr_in(c, qi->sstart, q->off, ':'))
-		return 1;
+		return 2;
+	/* "...," he said: for a short quotation only when it opens its sentence
+	 * (woven into a sentence, the comma after it is the sentence's own) */
+	if (!qi->embedded && attribution_after(c, qi))
+		return 3;
+	if (colon_speaker(c, qi))
+		return 4;
 	if (ends_before(c, &c->naming_as, qi->sstart, q->off, 1, 0, 1))
-		return 1;
-	if (qi->has_letters && !qi->allcap && say_in(c, qi->sstart, qi->aend))
-		return 1;   /* a partial quotation in a sentence with a speaker */
+		return 5;
+	if (qi->has_letters && !qi->allcap && say_near(c, qi, st->partial_window))
+		return 6;
+	/* the speaker goes on: '"...," Roe said. "Never."' */
+	if (!qi->embedded && !qi->pstart && continues_speech(c, qi))
+		return 7;   /* a partial quotation in a sentence with a speaker */
 	return 0;
 }
 
@@ -1018,6 +1089,12 @@ static void check_quotes(ctx *c, int want_long, int want_short)
 			if (!want_long)
 				continue;
 			int ok = long_attributed(c, &qi);
+#ifdef ATTR_DEBUG
+			if (ok) {
+				snprintf(msg, sizeof msg, "attributed %d", ok);
+				report(c, "anonymous-source", q->off, q->len, msg, NULL, 0);
+			}
+#endif
 			/* a later part of a long quotation may carry the attribution */
 			for (size_t k = i + 1; !ok && k <= last; k++) {
 				const nl_quote *r = &d->quotes[k];
@@ -1049,7 +1126,14 @@ static void check_quotes(ctx *c, int want_long, int want_short)
 		} else if (words <= (size_t)st->scare_max_words) {
 			if (!want_short)
 				continue;
-			if (short_explained(c, &qi))
+			int why = short_explained(c, &qi);
+#ifdef ATTR_DEBUG
+			if (why) {
+				snprintf(msg, sizeof msg, "explained %d", why);
+				report(c, "loaded-verb", q->off, q->len, msg, NULL, 0);
+			}
+#endif
+			if (why)
 				continue;
 			excerpt(d->text + q->inner_off, q->inner_len, ex, 60);
 			snprintf(msg, sizeof msg,
