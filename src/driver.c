@@ -402,6 +402,7 @@ typedef struct job {
 	nl_buf out;                /* rendered report part */
 	char *error;               /* file-level error message */
 	size_t count[3];           /* findings per severity (after --min-severity) */
+	size_t accepted;           /* issue 8: dropped by --baseline */
 	int fail;                  /* a finding at or above fail_on */
 	char *plugin_error;        /* a plugin failed on this file: the others' findings are kept */
 	int done;
@@ -499,7 +500,7 @@ static void lint(pool *pl, job *j)
 	for (size_t i = 0; pl->write_baseline && i < items.n; i++)
 		nl_baseline_add(pl->write_baseline, j->shown, text, len, &items.v[i]);
 	if (pl->baseline)
-		nl_baseline_filter(pl->baseline, j->shown, text, len, &items);
+		j->accepted = nl_baseline_filter(pl->baseline, j->shown, text, len, &items);
 	w = 0;
 	for (size_t i = 0; i < items.n; i++) {
 		nl_item *x = &items.v[i];
@@ -657,6 +658,16 @@ static int add_arg(void *ud, const char *arg)
 	return 0;
 }
 
+/* issue 8: ", N more in the baseline" for the summary line */
+static const char *accepted_note(const nl_baseline *b, size_t n)
+{
+	static char buf[64];
+	if (!b)
+		return "";
+	snprintf(buf, sizeof buf, " (%zu more accepted by the baseline)", n);
+	return buf;
+}
+
 /* ---- the run ------------------------------------------------------------------- */
 int nl_run(const nl_opts *o)
 {
@@ -754,7 +765,7 @@ int nl_run(const nl_opts *o)
 			if (pthread_create(&th[t], NULL, worker, &pl) == 0)
 				started++;
 	}
-	size_t total[3] = {0}, linted = 0;
+	size_t total[3] = {0}, linted = 0, accepted = 0;
 	int fail = 0, first = 1;
 	for (size_t i = 0; i < nfiles; i++) {
 		job *j = &pl.jobs[i];
@@ -790,6 +801,7 @@ int nl_run(const nl_opts *o)
 			linted++;
 			for (int s2 = 0; s2 < 3; s2++)
 				total[s2] += j->count[s2];
+			accepted += j->accepted;   /* issue 8 */
 			fail |= j->fail;
 		}
 		nl_buf_free(&j->out);
@@ -807,9 +819,9 @@ int nl_run(const nl_opts *o)
 	nl_buf_free(&out);
 	fflush(stdout);
 	if (!o->quiet && fmt == &nl_format_text)
-		fprintf(stderr, "%zu file%s linted: %zu error%s, %zu warning%s, %zu info\n", linted,
+		fprintf(stderr, "%zu file%s linted: %zu error%s, %zu warning%s, %zu info%s\n", linted,
 		        linted == 1 ? "" : "s", total[2], total[2] == 1 ? "" : "s", total[1],
-		        total[1] == 1 ? "" : "s", total[0]);
+		        total[1] == 1 ? "" : "s", total[0], accepted_note(pl.baseline, accepted));
 	/* issue 8: --write-baseline: the findings are accepted once written */
 	if (pl.write_baseline && nl_baseline_save(pl.write_baseline, o->write_baseline) == 0) {
 		if (!o->quiet)
