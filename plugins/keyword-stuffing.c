@@ -1122,8 +1122,9 @@ static const nl_rule_info ks_rules[] = {
 	  "heading_min_subheadings (2), or in the title and in >= heading_count (3)\n"
 	  "subheadings, while its share of the body is not high enough for\n"
 	  "overused-phrase.  Name-like phrases are judged by overused-phrase only.\n"
-	  "The title is the paragraph the core marks as title, else a first paragraph\n"
-	  "of <= 40 words and <= 2 sentences (a headline wrapped with its deck).\n"
+	  "The title is the paragraph the core marks as title, with a deck printed on\n"
+	  "the very next line (no blank line between); else a first paragraph of\n"
+	  "<= 40 words and <= 2 sentences.\n"
 	  "Fix: let subheadings say what the section adds.",
 	  NULL },
 	{ "keyphrase-density", NL_SEV_WARNING,
