@@ -60,6 +60,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t elsz)
 	nc = *cap ? *cap : 16;
 	while (nc < need)
 		nc *= 2;
+	if (nc > SIZE_MAX / elsz)
+		return NL_ENOMEM;
 	np = realloc(*p, nc * elsz);
 	if (!np)
 		return NL_ENOMEM;
@@ -233,7 +235,9 @@ static int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned 
 		return b->err = NL_ENOMEM;
 	if (d->ntok == 0)
 		flags |= NL_TF_LINE_START;
-	else if (off - b->last_end < 16) {
+	else if (off <= b->last_end) {
+		/* adjacent (never before: tokens come in order) */
+	} else if (off - b->last_end < 16) {
 		uint32_t i;
 		for (i = b->last_end; i < off; i++)
 			if (b->s[i] == '\n') {
@@ -1119,8 +1123,10 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		nl_token *t = &d->tok[i];
 		uint32_t cp;
 		int pc, nc, open_pos, close_pos, want_open = 0, close_at = -1, type = 0;
+		unsigned char c0 = b->s[t->off];
 		b->role[i - ft] = 0;
-		if (t->kind != NL_TOK_PUNCT || !is_quote_cp(cp = tok_cp(b, t))) {
+		if (t->kind != NL_TOK_PUNCT || (c0 != '"' && c0 != '\'' && c0 != 0xE2 && c0 != 0xC2) ||
+		    !is_quote_cp(cp = tok_cp(b, t))) {
 			if (depth > 0)
 				t->flags |= NL_TF_IN_QUOTE;
 			continue;
@@ -1438,8 +1444,13 @@ static int sentence_pass(builder *b, size_t ft, size_t nt, size_t pidx)
 		nl_token *t = &d->tok[i];
 		size_t j, last;
 		int ab;
-		if (t->kind == NL_TOK_WORD)
+		if (t->kind == NL_TOK_WORD) {
 			has_word = 1;
+			if (b->s[t->off + t->len - 1] != '.' || t->len < 2)
+				continue;
+		} else if (t->kind != NL_TOK_PUNCT) {
+			continue;
+		}
 		if (!is_terminal(b, t))
 			continue;
 		/* absorb more terminal marks and glued closing quotes/brackets */
@@ -2021,7 +2032,9 @@ int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_
 	if (!out)
 		return NL_EINVAL;
 	*out = NULL;
-	if ((!text && len) || len > UINT32_MAX - 1)
+	/* offsets are uint32_t; the margin keeps every "p + k < end" look-ahead
+	   free of wrap-around */
+	if ((!text && len) || len > (size_t)UINT32_MAX - 256)
 		return NL_EINVAL;
 	init_aclass();
 	d = calloc(1, sizeof *d);
@@ -2037,7 +2050,7 @@ int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_
 	b.len = (uint32_t)len;
 	b.format = format;
 	/* a rough first guess at the sizes saves most reallocations */
-	if (grow((void **)&d->tok, &d->captok, len / 5 + 16, sizeof *d->tok) ||
+	if (grow((void **)&d->tok, &d->captok, (len < (64u << 20) ? len : (64u << 20)) / 5 + 16, sizeof *d->tok) ||
 	    grow((void **)&d->sent, &d->capsent, len / 100 + 4, sizeof *d->sent) ||
 	    grow((void **)&d->par, &d->cappar, len / 400 + 4, sizeof *d->par) ||
 	    grow((void **)&d->q, &d->capq, len / 1000 + 4, sizeof *d->q)) {
