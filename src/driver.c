@@ -606,6 +606,16 @@ static int do_list(run *r)
 			printf("%s%s", i ? ", " : "", p->pinst[i].desc->name);
 		printf("\nmin_severity = %s\nfail_on = %s\n", nl_severity_name(p->min_sev),
 		       p->fail_on == NL_FAIL_NEVER ? "never" : nl_severity_name(p->fail_on));
+		{   /* issue 8: the globs a folder argument is searched with */
+			nl_config *ns = nl_settings_section(&p->settings, "newslint", 0);
+			const char *inc = nl_cfg_get(ns, "include"), *exc = nl_cfg_get(ns, "exclude");
+			printf("include = ");
+			if (inc)
+				printf("%s", inc);
+			for (size_t i = 0; !inc && nl_walk_default_include[i]; i++)
+				printf("%s%s", i ? ", " : "", nl_walk_default_include[i]);
+			printf("\nexclude = %s\n", exc ? exc : "");
+		}
 		printf("\n[rules]\n");
 		for (size_t i = 0; i < p->n; i++)
 			for (size_t k = 0; k < p->pinst[i].n_rules; k++)
