@@ -693,6 +693,17 @@ static size_t phrase_key(const ctx *c, size_t i, size_t n, char *out, size_t siz
 	return o;
 }
 
+static int is_connector(const ctx *c, const nl_token *t)
+{
+	static const char *const conn[] = {"and", "or", "nor", "after", "upon", "by", NULL};
+	char w[16];
+	size_t k = tok_fold(c, t, w, sizeof w);
+	for (size_t i = 0; k && conn[i]; i++)
+		if (strcmp(w, conn[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int check_phrases(const ctx *c, size_t pfirst, size_t pend, const unsigned char *used)
 {
 	const nl_doc *d = c->doc;
@@ -723,6 +734,10 @@ static int check_phrases(const ctx *c, size_t pfirst, size_t pend, const unsigne
 				continue;
 			/* "New York New York": a name said twice */
 			if (allcap)
+				continue;
+			/* "over and over and over", "lie after lie after lie": a phrase
+			   that starts or ends with a connector, repeated on purpose */
+			if (is_connector(c, a) || is_connector(c, &d->tokens[i]))
 				continue;
 			if (excepted(c, p1, i, n, pfirst, pend))
 				continue;
@@ -799,7 +814,9 @@ static int check_openings(const ctx *c)
 			if (in_heading(d, s))
 				continue; /* headings are not sentences here */
 			t = opener(d, s);
-			if (t)
+			/* a sentence that opens inside a quotation is the speaker's, not
+			   the writer's: it breaks the run */
+			if (t && !(t->flags & NL_TF_IN_QUOTE))
 				k = tok_fold(c, t, key, sizeof key);
 		}
 		if (k && n && k == kc && memcmp(key, cur, k) == 0) {
@@ -832,7 +849,7 @@ typedef struct occ {
 typedef struct wstat {
 	occ *v;
 	size_t n, cap;
-	size_t uses, name_uses; /* every use, and capitalised uses not at a sentence start */
+	size_t cap_mid, low_mid; /* uses not at a sentence start: capitalised, lower-case */
 	uint32_t first_tok;
 } wstat;
 
@@ -927,9 +944,12 @@ static int check_overused(const ctx *c)
 			}
 			ws->first_tok = (uint32_t)i;
 		}
-		ws->uses++;
-		if ((t->flags & NL_TF_CAPITALIZED) && !(t->flags & NL_TF_SENT_START))
-			ws->name_uses++;
+		if (!(t->flags & NL_TF_SENT_START)) {
+			if (t->flags & NL_TF_CAPITALIZED)
+				ws->cap_mid++;
+			else
+				ws->low_mid++;
+		}
 		/* Quoted speech and headings are counted as uses (for the name test)
 		   but are not the writer's prose to vary. */
 		if (t->flags & (NL_TF_IN_QUOTE | NL_TF_IN_HEADING))
@@ -961,7 +981,8 @@ static int check_overused(const ctx *c)
 	uint32_t W = (uint32_t)st->over_window;
 	for (size_t q = 0; q < nl && !rc; q++) {
 		wstat *ws = list[q];
-		if (ws->n < N || 2 * ws->name_uses > ws->uses) /* mostly capitalised mid-sentence: a name */
+		/* capitalised in most of its uses that are not at a sentence start: a name */
+		if (ws->n < N || ws->cap_mid > ws->low_mid)
 			continue;
 		for (size_t i = 0; i + N <= ws->n && !rc;) {
 			if (ws->v[i + N - 1].pos - ws->v[i].pos >= W) {
@@ -1036,21 +1057,25 @@ static const nl_rule_info rules[] = {
 	 "A phrase of phrase_min_words to phrase_max_words words (defaults " STR(D_PHRASE_MIN) " and "
 	 STR(D_PHRASE_MAX) ")\n"
 	 "said twice back to back, with only white space between (\"in the in the\"): a slip made\n"
-	 "while editing.  The fix is the single phrase.  Names said twice (every word capitalised)\n"
-	 "and phrases listed in the exceptions (\"and so on and so on\") are not reported.\n"
+	 "while editing.  The fix is the single phrase.  Not reported: names said twice (every\n"
+	 "word capitalised), a phrase starting or ending with and/or/nor/after/upon/by (\"over and over and\n"
+	 "over\", \"lie after lie after lie\": repetition on purpose), and phrases listed in the\n"
+	 "exceptions (\"and so on and so on\", \"from time to time to\").\n"
 	 "Keys: phrase_min_words = " STR(D_PHRASE_MIN) ", phrase_max_words = " STR(D_PHRASE_MAX) " (2..8).",
 	 NULL},
 	{"sentence-openings", NL_SEV_INFO, "three or more consecutive sentences start with the same word",
 	 "openings_min (default " STR(D_OPENINGS_MIN) ") or more consecutive sentences that start with the\n"
 	 "same word (compared case-insensitively; leading quotation marks skipped) read as a list.\n"
 	 "Reported once per run, on its first sentence, with the other sentences as related spans.\n"
-	 "Headings and the title are not sentences for this rule (they are skipped).\n"
+	 "Headings and the title are not sentences for this rule (they are skipped); a sentence\n"
+	 "that opens inside a quotation is the speaker's, not the writer's, and breaks the run.\n"
 	 "Keys: openings_min = " STR(D_OPENINGS_MIN) " (2..100).", NULL},
 	{"overused-word", NL_SEV_INFO, "a content word used many times in a short stretch of text",
 	 "A content word used at least overused_min times (default " STR(D_OVERUSED_MIN) ") within any\n"
 	 "overused_window words (default " STR(D_OVERUSED_WINDOW) ").  Not counted: stop words\n"
 	 "(rules/repetition/stop-words.txt), words shorter than overused_min_letters letters (default\n"
-	 STR(D_OVERUSED_LETTERS) "), names (capitalised mid-sentence in most of their uses), acronyms,\n"
+	 STR(D_OVERUSED_LETTERS) "), names (capitalised in most of their uses not at a sentence start),\n"
+	 "acronyms,\n"
 	 "words with digits, units after a number (\"45 percent\"); uses inside quotations and\n"
 	 "headings are not counted.  A possessive\n"
 	 "counts as its word.  Reported once per cluster, at its first use, the others related.\n"

@@ -89,7 +89,7 @@ static void word_sentence_start_mixed_case(void **s)
 static void word_extra_spaces(void **s)
 {
 	(void)s;
-	assert_int_equal(count(NULL, "Officials said it it was over.\n", TXT, W), 0 + 1);
+	assert_int_equal(count(NULL, "Officials said it it was over.\n", TXT, W), 1);
 	assert_int_equal(count(NULL, "Officials said it   it was over.\n", TXT, W), 1);
 }
 
@@ -246,6 +246,10 @@ static void phrase_four_words_and_keys(void **s)
 static void phrase_names_and_exceptions(void **s)
 {
 	(void)s;
+	/* repetition on purpose: a phrase that starts or ends with a connector */
+	assert_int_equal(count(NULL, "He lost the vote over and over and over again.\n", TXT, PH), 0);
+	assert_int_equal(count(NULL, "It was lie after lie after lie, she said.\n", TXT, PH), 0);
+	assert_int_equal(count(NULL, "The staff met from time to time to plan the week.\n", TXT, PH), 0);
 	assert_int_equal(count(NULL, "The band sang New York New York at the close.\n", TXT, PH), 0);
 	assert_int_equal(count(NULL, "There were forms, fees and so on and so on.\n", TXT, PH), 0);
 	assert_int_equal(count(NULL, "Type the `in the` in the box.\n", MD, PH), 0);
@@ -272,7 +276,10 @@ static void openings_run(void **s)
 static void openings_quotes_and_case(void **s)
 {
 	(void)s;
-	assert_int_equal(count(NULL, "Then it rained. \u201cThen we ran,\u201d he said. THEN it stopped.\n", TXT, OP), 1);
+	assert_int_equal(count(NULL, "Then it rained. Then, slowly, it cleared. THEN it stopped.\n", TXT, OP), 1);
+	/* a sentence opening inside a quotation is the speaker's: it breaks the run */
+	assert_int_equal(count(NULL, "He came in. \u201cHe is here,\u201d she said. He sat down. He left.\n", TXT, OP), 0);
+	assert_int_equal(count(NULL, "He came in. He sat down. He left. \u201cHe is here,\u201d she said.\n", TXT, OP), 1);
 	assert_int_equal(count(NULL, "He came in. She sat down. He ordered tea. She left.\n", TXT, OP), 0);
 }
 
