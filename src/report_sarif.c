@@ -189,8 +189,13 @@ static void file(const nl_report_ctx *ctx, const nl_file_result *fr, int first, 
 		}
 		if (x->n_sugg) {
 			nl_buf_puts(out, ",\n         \"fixes\": [");
-			for (size_t k = 0; k < x->n_sugg; k++) {
-				nl_buf_puts(out, k ? ", " : "");
+			for (size_t k = 0, n = 0; k < x->n_sugg; k++) {
+				int dup = 0;   /* SARIF wants the fixes unique */
+				for (size_t q = 0; q < k && !dup; q++)
+					dup = strcmp(x->sugg[q], x->sugg[k]) == 0;
+				if (dup)
+					continue;
+				nl_buf_puts(out, n++ ? ", " : "");
 				nl_buf_puts(out, "{\"description\": {\"text\": ");
 				nl_buf t = {0};
 				nl_buf_printf(&t, "Replace with '%s'", x->sugg[k]);

@@ -2,9 +2,11 @@
 """Check newslint's SARIF output field by field against SARIF 2.1.0.
 
 The objects newslint writes are described below with the properties, required
-properties, types, enumerations and minimums that the published SARIF 2.1.0
-JSON schema (OASIS, sarif-schema-2.1.0.json) gives them; every object there is
-"additionalProperties": false, so an unknown property is an error too.  Then
+properties (and anyOf requirements), types, enumerations, minimums and
+uniqueItems that the published SARIF 2.1.0 JSON schema (OASIS,
+sarif-schema-2.1.0.json, errata01) gives them, transcribed from it; every
+object there is "additionalProperties": false, so an unknown property is an
+error too.  Then
 the semantics the schema cannot say: ruleIndex points at the rule with that
 id, regions agree with the text of the file (lines, code-point columns,
 charOffset/charLength), fixes replace the finding's region, URIs are
@@ -22,8 +24,8 @@ import urllib.parse
 INT, STR, BOOL, OBJ, ARR = "integer", "string", "boolean", "object", "array"
 
 # name: (properties {prop: spec}, required)
-# spec: a type name, ("ref", name), ("array", spec, min_items), ("enum", values),
-#       ("int", minimum)
+# spec: a type name, ("ref", name), ("array", spec, min_items[, unique_items]),
+#       ("enum", values), ("int", minimum)
 S = {
     "sarifLog": ({"$schema": STR, "version": ("enum", ["2.1.0"]), "runs": ("array", ("ref", "run"), 0),
                   "inlineExternalProperties": ARR, "properties": OBJ}, ["version", "runs"]),
@@ -43,7 +45,7 @@ S = {
                        "fullDescription": ("ref", "mms"), "fullName": STR, "version": STR,
                        "semanticVersion": STR, "dottedQuadFileVersion": STR, "releaseDateUtc": STR,
                        "downloadUri": STR, "informationUri": STR, "globalMessageStrings": OBJ,
-                       "notifications": ARR, "rules": ("array", ("ref", "reportingDescriptor"), 0),
+                       "notifications": ARR, "rules": ("array", ("ref", "reportingDescriptor"), 0, True),
                        "taxa": ARR, "locations": ARR, "language": STR, "contents": ARR,
                        "isComprehensive": BOOL, "localizedDataSemanticVersion": STR,
                        "minimumRequiredLocalizedDataSemanticVersion": STR,
@@ -65,9 +67,9 @@ S = {
                 "guid": STR, "correlationGuid": STR, "occurrenceCount": ("int", 1),
                 "partialFingerprints": OBJ, "fingerprints": OBJ, "stacks": ARR, "codeFlows": ARR,
                 "graphs": ARR, "graphTraversals": ARR,
-                "relatedLocations": ("array", ("ref", "location"), 0), "suppressions": ARR,
+                "relatedLocations": ("array", ("ref", "location"), 0, True), "suppressions": ARR,
                 "baselineState": STR, "rank": "number", "attachments": ARR, "hostedViewerUri": STR,
-                "workItemUris": ARR, "provenance": OBJ, "fixes": ("array", ("ref", "fix"), 0),
+                "workItemUris": ARR, "provenance": OBJ, "fixes": ("array", ("ref", "fix"), 0, True),
                 "taxa": ARR, "webRequest": OBJ, "webResponse": OBJ, "properties": OBJ}, ["message"]),
     "message": ({"text": STR, "markdown": STR, "id": STR, "arguments": ARR, "properties": OBJ}, []),
     "location": ({"id": ("int", -1), "physicalLocation": ("ref", "physicalLocation"),
@@ -82,7 +84,7 @@ S = {
                 "endColumn": ("int", 1), "charOffset": ("int", -1), "charLength": ("int", 0),
                 "byteOffset": ("int", -1), "byteLength": ("int", 0), "snippet": OBJ,
                 "message": ("ref", "message"), "sourceLanguage": STR, "properties": OBJ}, []),
-    "fix": ({"description": ("ref", "message"), "artifactChanges": ("array", ("ref", "artifactChange"), 1),
+    "fix": ({"description": ("ref", "message"), "artifactChanges": ("array", ("ref", "artifactChange"), 1, True),
              "properties": OBJ}, ["artifactChanges"]),
     "artifactChange": ({"artifactLocation": ("ref", "artifactLocation"),
                         "replacements": ("array", ("ref", "replacement"), 1), "properties": OBJ},
@@ -100,7 +102,7 @@ S = {
                     "executableLocation": OBJ, "workingDirectory": OBJ, "environmentVariables": OBJ,
                     "stdin": OBJ, "stdout": OBJ, "stderr": OBJ, "stdoutStderr": OBJ, "properties": OBJ},
                    ["executionSuccessful"]),
-    "notification": ({"locations": ("array", ("ref", "location"), 0), "message": ("ref", "message"),
+    "notification": ({"locations": ("array", ("ref", "location"), 0, True), "message": ("ref", "message"),
                       "level": ("enum", ["none", "note", "warning", "error"]), "threadId": INT,
                       "timeUtc": STR, "exception": OBJ, "descriptor": OBJ, "associatedRule": OBJ,
                       "properties": OBJ}, ["message"]),
@@ -130,6 +132,10 @@ def check(v, spec, where):
             return
         if len(v) < spec[2]:
             errors.append("%s: needs at least %d items" % (where, spec[2]))
+        if len(spec) > 3 and spec[3]:
+            seen = [json.dumps(x, sort_keys=True) for x in v]
+            if len(set(seen)) != len(seen):
+                errors.append("%s: items must be unique" % where)
         for i, x in enumerate(v):
             check(x, spec[1], "%s[%d]" % (where, i))
     elif kind == "enum":
@@ -155,6 +161,8 @@ def check_obj(v, name, where):
             check(x, props[k], "%s.%s" % (where, k))
     if name == "message" and "text" not in v and "id" not in v:
         errors.append("%s: a message needs text or id" % where)
+    if name == "region" and not any(k in v for k in ("startLine", "charOffset", "byteOffset")):
+        errors.append("%s: a region needs startLine, charOffset or byteOffset" % where)
     if name == "physicalLocation" and "artifactLocation" not in v and "address" not in v:
         errors.append("%s: a physicalLocation needs artifactLocation or address" % where)
 

@@ -131,6 +131,24 @@ static void test_sarif_offsets_levels_rules(void **st)
 	free(s);
 }
 
+static void test_sarif_fixes_unique(void **st)
+{
+	(void)st;
+	nl_item v[1] = {item(&rule_w, NL_SEV_WARNING, 0, 1, 1, 1, 1, 2, "m")};
+	char *sg[] = {"a", "b", "a"};
+	v[0].sugg = sg;
+	v[0].n_sugg = 3;
+	nl_items items = {v, 1, 1};
+	nl_file_result fr = {"a.txt", "x", 1, &items, NULL};
+	nl_report_ctx ctx = {0};
+	char *s = render(&nl_format_sarif, &ctx, &fr);
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, "Replace with")); p++)
+		n++;
+	assert_int_equal(n, 2);   /* result.fixes is uniqueItems in the schema */
+	free(s);
+}
+
 static void test_sarif_empty_part_for_no_findings(void **st)
 {
 	(void)st;
@@ -150,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_checkstyle_escapes),
 		cmocka_unit_test(test_sarif_uri_encoding),
 		cmocka_unit_test(test_sarif_offsets_levels_rules),
+		cmocka_unit_test(test_sarif_fixes_unique),
 		cmocka_unit_test(test_sarif_empty_part_for_no_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
