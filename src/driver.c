@@ -661,8 +661,12 @@ static int add_arg(void *ud, const char *arg)
 	split_list(ns ? nl_cfg_get(ns, "include") : NULL, &inc);
 	split_list(ns ? nl_cfg_get(ns, "exclude") : NULL, &exc);
 	nl_walk_opts wo = {(const char *const *)inc.v, inc.n, (const char *const *)exc.v, exc.n};
+	size_t before = e->out->n;
 	if (nl_walk(arg, &wo, add_file, e) < 0)
 		e->r->status2 = 1;
+	else if (e->out->n == before)
+		nl_diag("warning: %s: no files to lint in this folder (include = %s)", arg,
+		        inc.n ? nl_cfg_get(ns, "include") : "*.txt, *.md, *.markdown");
 	nl_strv_free(&inc);
 	nl_strv_free(&exc);
 	return 0;
