@@ -158,7 +158,7 @@ static const char *strtab_str(const strtab *t, uint32_t id) { return t->arena + 
 typedef struct ks_params {
 	long min_words, min_count, heading_min_subheadings, heading_count;
 	long error_count, warning_count, bolted_count, heading_error_count;
-	long name_count, keyphrase_min_words;
+	long name_count, keyphrase_min_words, title_max_words, deck_max_words;
 	double absorb_share, error_coverage, warning_coverage, bolted_coverage, bolted_share;
 	double heading_share, heading_error_coverage;
 	double name_share, name_coverage, name_heading_coverage;
@@ -208,7 +208,7 @@ static const char *const ks_keys[] = {
 	"heading_share", "heading_min_subheadings", "heading_count",
 	"heading_error_coverage", "heading_error_count",
 	"name_share", "name_coverage", "name_count", "name_heading_coverage",
-	"keyphrase", "keyphrase_min_words", NULL
+	"keyphrase", "keyphrase_min_words", "title_max_words", "deck_max_words", NULL
 };
 
 static void ks_destroy(void *state)
@@ -253,6 +253,8 @@ static int ks_create(const nl_host *host, const nl_config *cfg, void **state)
 	GETI(name_count, 8, 1, 1000000);
 	GETD(name_heading_coverage, 4.0, 0.0, 100.0);
 	GETI(keyphrase_min_words, 100, 0, 100000000);
+	GETI(title_max_words, 40, 0, 100000);
+	GETI(deck_max_words, 60, 0, 100000);
 #undef GETI
 #undef GETD
 	if (rc)
@@ -479,9 +481,7 @@ static size_t para_words(const nl_doc *d, size_t pi)
 /* The title: the paragraph the core marks.  When it marks none, a short
  * first paragraph is the headline (a headline wrapped onto a second line,
  * or a headline with its deck, "Headline;\ndeck", is not one line). */
-#define KS_TITLE_MAX_WORDS 40
-#define KS_DECK_MAX_WORDS 60
-static uint32_t find_title(const nl_doc *d)
+static uint32_t find_title(const nl_doc *d, long max_words)
 {
 	for (size_t pi = 0; pi < d->n_paragraphs; pi++)
 		if (d->paragraphs[pi].flags & NL_PF_TITLE)
@@ -489,13 +489,13 @@ static uint32_t find_title(const nl_doc *d)
 	if (!d->n_paragraphs || (d->paragraphs[0].flags & NL_PF_HEADING) ||
 	    d->paragraphs[0].n_sentences > 2)
 		return KS_NONE;
-	return para_words(d, 0) <= KS_TITLE_MAX_WORDS ? 0 : KS_NONE;
+	return para_words(d, 0) <= (size_t)max_words ? 0 : KS_NONE;
 }
 
 /* A deck (standfirst) printed on the line right under the headline, with
  * no blank line between them, belongs to the title block: "Headline;\n
  * deck".  Returns one past the title block. */
-static uint32_t find_title_end(const nl_doc *d, uint32_t title)
+static uint32_t find_title_end(const nl_doc *d, uint32_t title, long max_words)
 {
 	if (title == KS_NONE)
 		return KS_NONE;
@@ -512,7 +512,7 @@ static uint32_t find_title_end(const nl_doc *d, uint32_t title)
 		else if (c != ' ' && c != '\t' && c != '\r')
 			return title + 1;
 	}
-	if (newlines != 1 || para_words(d, next) > KS_DECK_MAX_WORDS)
+	if (newlines != 1 || para_words(d, next) > (size_t)max_words)
 		return title + 1;
 	return (uint32_t)next + 1;
 }
@@ -928,8 +928,8 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 
 	/* intern words; function words keep their flag */
 	char buf[KS_WORDBUF];
-	r->title_para = find_title(d);
-	r->title_end = find_title_end(d, r->title_para);
+	r->title_para = find_title(d, p->title_max_words);
+	r->title_end = find_title_end(d, r->title_para, p->deck_max_words);
 	for (size_t pi = 0; pi < d->n_paragraphs; pi++) {
 		int role = para_role(r, pi);
 		r->subheadings += role == ROLE_SUB;
@@ -1122,9 +1122,10 @@ static const nl_rule_info ks_rules[] = {
 	  "heading_min_subheadings (2), or in the title and in >= heading_count (3)\n"
 	  "subheadings, while its share of the body is not high enough for\n"
 	  "overused-phrase.  Name-like phrases are judged by overused-phrase only.\n"
-	  "The title is the paragraph the core marks as title, with a deck printed on\n"
-	  "the very next line (no blank line between); else a first paragraph of\n"
-	  "<= 40 words and <= 2 sentences.\n"
+	  "The title is the paragraph the core marks as title, with a deck of <=\n"
+	  "deck_max_words (60) words printed on the very next line (no blank line\n"
+	  "between); else a first paragraph of <= title_max_words (40) words and <= 2\n"
+	  "sentences.\n"
 	  "Fix: let subheadings say what the section adds.",
 	  NULL },
 	{ "keyphrase-density", NL_SEV_WARNING,
