@@ -672,7 +672,7 @@ static int add_arg(void *ud, const char *arg)
 	return 0;
 }
 
-/* issue 8: ", N more in the baseline" for the summary line */
+/* issue 8: " (N more accepted by the baseline)" for the summary line */
 static const char *accepted_note(const nl_baseline *b, size_t n)
 {
 	static char buf[64];
