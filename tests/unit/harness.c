@@ -49,6 +49,8 @@ nlt_result *nlt_run(const nl_plugin *p, const char *ini, const char *text, int f
 	nl_buf_free(&src);
 	nl_pinst pi;
 	r->pub.create_status = cfg ? nl_pinst_create(&pi, p, NULL, cfg) : NL_ECONFIG;
+	if (cfg && r->pub.create_status != 0)
+		nl_pinst_destroy(&pi);
 	if (r->pub.create_status == 0) {
 		nl_doc *d = NULL;
 		size_t len = strlen(text);
