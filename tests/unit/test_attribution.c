@@ -146,6 +146,14 @@ static void anon_named_spokesman(void **s)
 	assert_int_equal(count(HEAD "Mira Kastell, a spokeswoman for the council, said the vote was delayed.\n", ANON), 0);
 }
 
+static void anon_not_the_speaker(void **s)
+{
+	(void)s;
+	/* the officials are not who speaks here */
+	assert_int_equal(count(HEAD "Brandt said she had written to state officials about the tunnel last year.\n", ANON), 0);
+	assert_int_equal(count_pos(HEAD "The tunnel will close in May, said a senior transport official.\n", ANON), 1);
+}
+
 static void anon_no_say(void **s)
 {
 	(void)s;
@@ -282,6 +290,27 @@ static void sq_span_is_quote(void **s)
 	assert_string_equal(t, "\"reform\"");
 }
 
+static void sq_speaker_goes_on(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "\"Can we pay for it?\" Brandt said. \"Not yet.\"\n", SQ), 0);
+}
+
+static void sq_headline_name_colon(void **s)
+{
+	(void)s;
+	assert_int_equal(count("Brandt: Budget Plan Is \xE2\x80\x98Not Ready\xE2\x80\x99\n\nThe mayor spoke on Monday.\n", SQ), 0);
+	/* a colon that does not follow a name or a speech verb explains nothing */
+	assert_int_equal(count_pos(HEAD "The plan has one flaw: the \"reform\" costs too much.\n", SQ), 1);
+}
+
+static void sq_title_embedded_then_verb(void **s)
+{
+	(void)s;
+	/* the verb after a title woven into the sentence is not the title's speaker */
+	assert_int_equal(count_pos(HEAD "Speaking on \"Valley Today,\" Brandt admitted that the plan was late.\n", SQ), 1);
+}
+
 /* ---- loaded-verb ---- */
 
 static void loaded_claimed_that(void **s)
@@ -303,6 +332,13 @@ static void loaded_flatly_denied(void **s)
 {
 	(void)s;
 	assert_int_equal(count_pos(HEAD "The treasurer flatly denied the report on Monday.\n", LOADED), 1);
+}
+
+static void loaded_noun_and_passive(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Brandt repeated her claim that the budget was balanced.\n", LOADED), 0);
+	assert_int_equal(count(HEAD "The memo was later revealed to be a forgery.\n", LOADED), 0);
 }
 
 static void loaded_said_is_neutral(void **s)
@@ -430,6 +466,7 @@ int main(void)
 		cmocka_unit_test(anon_condition_of_anonymity),
 		cmocka_unit_test(anon_not_authorized),
 		cmocka_unit_test(anon_named_spokesman),
+		cmocka_unit_test(anon_not_the_speaker),
 		cmocka_unit_test(anon_no_say),
 		cmocka_unit_test(uq_plain),
 		cmocka_unit_test(uq_he_said_after),
@@ -448,9 +485,13 @@ int main(void)
 		cmocka_unit_test(sq_partial_with_speaker),
 		cmocka_unit_test(sq_title_on_show),
 		cmocka_unit_test(sq_span_is_quote),
+		cmocka_unit_test(sq_speaker_goes_on),
+		cmocka_unit_test(sq_headline_name_colon),
+		cmocka_unit_test(sq_title_embedded_then_verb),
 		cmocka_unit_test(loaded_claimed_that),
 		cmocka_unit_test(loaded_claimed_responsibility),
 		cmocka_unit_test(loaded_flatly_denied),
+		cmocka_unit_test(loaded_noun_and_passive),
 		cmocka_unit_test(loaded_said_is_neutral),
 		cmocka_unit_test(loaded_inside_quote),
 		cmocka_unit_test(stat_percent),
