@@ -42,6 +42,9 @@
  *    are dropped; a paragraph's span runs from its first to its last token.
  *  - Every token belongs to exactly one sentence; a sentence never ends
  *    before it holds a word ("1." of a numbered line does not end one).
+ *  - SENT_START marks the first word (or number) of each sentence, and also
+ *    a capitalised first word inside a quotation (He said, “We won.”): its
+ *    capital is explained by its position, not by being a name.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -1116,7 +1119,7 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 {
 	doc_impl *d = b->d;
 	qopen st[QSTACK];
-	int depth = 0, k;
+	int depth = 0, k, qstart = 0;
 	size_t i, end = ft + nt;
 	int cont = settle_pending(b, ft, nt, heading);
 	for (i = ft; i < end; i++) {
@@ -1129,6 +1132,10 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		    !is_quote_cp(cp = tok_cp(b, t))) {
 			if (depth > 0)
 				t->flags |= NL_TF_IN_QUOTE;
+			/* a quoted sentence starts here: He said, “We won.” */
+			if (qstart && t->kind == NL_TOK_WORD && (t->flags & NL_TF_CAPITALIZED))
+				t->flags |= NL_TF_SENT_START;
+			qstart = 0;
 			continue;
 		}
 		pc = prev_class(b, t->off);
@@ -1279,9 +1286,12 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 			st[depth].type = (uint8_t)type;
 			depth++;
 			b->role[i - ft] = ROLE_OPEN;
+			qstart = 1;
+			continue;
 		} else if (depth > 0) {
 			t->flags |= NL_TF_IN_QUOTE;
 		}
+		qstart = 0;
 	}
 	/* still open at the end of the paragraph */
 	if (depth > 0) {

@@ -392,6 +392,12 @@ static void test_sentence_start_flag(void **state)
 	assert_false(T(d, "she")->flags & NL_TF_SENT_START);
 	assert_true(T(d, "2015")->flags & NL_TF_SENT_START);
 	nl_doc_free(d);
+	/* a quoted sentence inside a sentence: its first word is a start too */
+	d = build("The mayor said, \xE2\x80\x9CParks come first,\xE2\x80\x9D and called it \xE2\x80\x9C" "a plan.\xE2\x80\x9D", TXT);
+	assert_int_equal(d->n_sentences, 1);
+	assert_true(T(d, "Parks")->flags & NL_TF_SENT_START);
+	assert_false(T(d, "a")->flags & NL_TF_SENT_START);
+	nl_doc_free(d);
 }
 
 static void test_every_token_in_exactly_one_sentence(void **state)
