@@ -462,7 +462,7 @@ static void lint(pool *pl, job *j)
 	}
 	int e = nl_read_file(j->arg, &text, &len);
 	if (e) {
-		j->error = nl_strdup(e == -EISDIR ? "is a folder (not supported yet: list its files)"
+		j->error = nl_strdup(e == -EISDIR ? "is a folder that could not be walked"
 		                                   : strerror(-e));
 		return;
 	}
