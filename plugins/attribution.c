@@ -792,13 +792,9 @@ static void quote_info(ctx *c, const nl_quote *q, qinfo *qi)
 	qi->sstart = (s->off <= q->off && s->off >= qi->p->off) ? s->off : qi->p->off;
 	qi->aend = clause_end(c, qi->qend, qi->pend);
 	qi->words = count_words(d->text + q->inner_off, q->inner_len);
-	/* raw text before it in the paragraph: white space only? */
-	qi->pstart = 1;
-	for (uint32_t i = qi->p->off; i < q->off; i++)
-		if (!is_space(d->text[i])) {
-			qi->pstart = 0;
-			break;
-		}
+	/* only quotations (or nothing) before it in the paragraph: the
+	 * paragraph opens with quotations */
+	qi->pstart = !has_content(c, qi->p->off, q->off);
 	qi->embedded = !qi->pstart && has_content(c, qi->sstart, q->off);
 	/* case of the words inside */
 	size_t nw = 0, ncap = 0, nsmall_lower = 0;
@@ -967,6 +963,49 @@ static int say_near(ctx *c, const qinfo *qi, long window)
 	return 0;
 }
 
+/* An earlier quotation of the paragraph with "..., Name verb-ed" after it:
+ * a later quotation opening a sentence continues that speaker. */
+static int long_continues(ctx *c, const qinfo *qi)
+{
+	const nl_doc *d = c->doc;
+	for (size_t i = 0; i < d->n_quotes; i++) {
+		const nl_quote *r = &d->quotes[i];
+		if (r->off >= qi->q->off)
+			break;
+		if (r->paragraph != qi->q->paragraph || (r->flags & NL_QF_NESTED))
+			continue;
+		qinfo ri;
+		quote_info(c, r, &ri);
+		if (attribution_after(c, &ri))
+			return 1;
+	}
+	return 0;
+}
+
+/* The next paragraph is a signature: "- Jane Roe." / "— Jane Roe, tweeting". */
+static int dash_signature(const ctx *c, uint32_t pi)
+{
+	const nl_doc *d = c->doc;
+	if (pi + 1 >= d->n_paragraphs)
+		return 0;
+	const nl_paragraph *p = &d->paragraphs[pi + 1];
+	const unsigned char *s = (const unsigned char *)d->text + p->off;
+	size_t n = p->len, i = 0;
+	if (n >= 1 && (s[0] == '-' || s[0] == '~'))
+		i = 1;
+	else if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x93 || s[2] == 0x94))
+		i = 3;   /* en or em dash */
+	else
+		return 0;
+	while (i < n && s[i] == ' ')
+		i++;
+	uint32_t cp;
+	if (i >= n)
+		return 0;
+	c->st->host->utf8_next((const char *)s + i, n - i, &cp);
+	return c->st->host->is_upper(cp) && p->len < 120;
+}
+
 /* Is this (long) quotation attributed?  0 if not, else the number of the
  * test that found the speaker (handy when tuning). */
 static int long_attributed(ctx *c, const qinfo *qi)
@@ -995,6 +1034,10 @@ static int long_attributed(ctx *c, const qinfo *qi)
 		return 8;
 	if (qi->pstart && inherited(c, q->paragraph))
 		return 9;
+	if (!qi->embedded && long_continues(c, qi))
+		return 10;
+	if (dash_signature(c, q->paragraph))
+		return 11;
 	return 0;
 }
 

@@ -234,6 +234,25 @@ static void uq_title_case(void **s)
 	assert_int_equal(count(HEAD "Brandt wrote a book titled \"Roads And Bridges Of The Valley\" last year.\n", UQ), 0);
 }
 
+static void uq_speaker_goes_on(void **s)
+{
+	(void)s;
+	/* "..., she added." then a second quotation in the same paragraph */
+	assert_int_equal(count(HEAD "\"The roads come first,\" the mayor added. \"Then the bridges, and then the parks.\"\n", UQ), 0);
+}
+
+static void uq_it_read(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "\"Vote for the roads on Tuesday, not the parks,\" the sign read.\n", UQ), 0);
+}
+
+static void uq_dash_signature(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "\"The roads come first and the bridges come next.\"\n\n- Lena Brandt, mayor.\n", UQ), 0);
+}
+
 static void uq_short_is_not_long(void **s)
 {
 	(void)s;
@@ -477,6 +496,9 @@ int main(void)
 		cmocka_unit_test(uq_introduced_with_comma),
 		cmocka_unit_test(uq_partial_lower_case),
 		cmocka_unit_test(uq_title_case),
+		cmocka_unit_test(uq_speaker_goes_on),
+		cmocka_unit_test(uq_it_read),
+		cmocka_unit_test(uq_dash_signature),
 		cmocka_unit_test(uq_short_is_not_long),
 		cmocka_unit_test(sq_plain),
 		cmocka_unit_test(sq_single_curly),
