@@ -1019,15 +1019,13 @@ static int new_quote(builder *b, size_t ti, size_t pidx, int type, int nested, i
 		q->flags |= NL_QF_NESTED;
 	if (continued)
 		q->flags |= NL_QF_CONTINUED;
-	/* n_words holds the running word count at the opening until closed */
-	q->n_words = 0;
 	t->flags |= NL_TF_QUOTE_MARK;
 	return 0;
 }
 
-/* Close quote qi: the closing mark is token ci (or none: ends at token
- * last, inclusive, when ci == SIZE_MAX). wc_before[] gives word counts. */
-static void close_quote(builder *b, uint32_t qi, size_t ci, size_t last, const size_t *wc, size_t ft, uint32_t flags)
+/* Close quote qi: the closing mark is token ci (or none: it ends with token
+ * last, inclusive, when ci == SIZE_MAX). */
+static void close_quote(builder *b, uint32_t qi, size_t ci, size_t last, uint32_t flags)
 {
 	doc_impl *d = b->d;
 	nl_quote *q = &d->q[qi];
@@ -1048,8 +1046,6 @@ static void close_quote(builder *b, uint32_t qi, size_t ci, size_t last, const s
 	for (i = q->first_token; i < endtok; i++)   /* bounded by the paragraph */
 		if (d->tok[i].kind == NL_TOK_WORD)
 			words++;
-	(void)wc;
-	(void)ft;
 	q->n_words = (uint32_t)words;
 	q->flags |= flags;
 }
@@ -1209,7 +1205,7 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 					   never closed */
 					while (depth > have) {
 						depth--;
-						close_quote(b, st[depth].qi, SIZE_MAX, i - 1, NULL, ft, NL_QF_UNCLOSED);
+						close_quote(b, st[depth].qi, SIZE_MAX, i - 1, NL_QF_UNCLOSED);
 					}
 				}
 				want_open = 1;
@@ -1269,10 +1265,10 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		if (close_at >= 0) {
 			while (depth > close_at + 1) {   /* inner ones never closed */
 				depth--;
-				close_quote(b, st[depth].qi, SIZE_MAX, i - 1, NULL, ft, NL_QF_UNCLOSED);
+				close_quote(b, st[depth].qi, SIZE_MAX, i - 1, NL_QF_UNCLOSED);
 			}
 			depth--;
-			close_quote(b, st[depth].qi, i, 0, NULL, ft, 0);
+			close_quote(b, st[depth].qi, i, 0, 0);
 			t->flags |= NL_TF_QUOTE_MARK;
 			b->role[i - ft] = ROLE_CLOSE;
 			if (depth > 0)
@@ -1296,7 +1292,7 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 	/* still open at the end of the paragraph */
 	if (depth > 0) {
 		for (k = 0; k < depth; k++)
-			close_quote(b, st[k].qi, SIZE_MAX, end - 1, NULL, ft, heading ? NL_QF_UNCLOSED : 0);
+			close_quote(b, st[k].qi, SIZE_MAX, end - 1, heading ? NL_QF_UNCLOSED : 0);
 		if (!heading) {
 			for (k = 0; k < depth; k++)
 				b->pend[k] = st[k].qi;
@@ -1384,12 +1380,14 @@ static int sentence_opener(const builder *b, size_t j, size_t end)
 		return (n->flags & NL_TF_CAPITALIZED) != 0;
 	if (n->kind == NL_TOK_NUMBER)
 		return 1;           /* "... in 2015. 2016 was ..." */
-	if (n->kind != NL_TOK_PUNCT)
+	if (n->kind != NL_TOK_PUNCT && n->kind != NL_TOK_SYMBOL)
 		return 0;
 	cp = tok_cp(b, n);
-	if (cp == 0x201C || cp == 0x2018 || cp == '"' || cp == '\'' || cp == 0xAB || cp == 0x201E)
+	if (n->kind == NL_TOK_PUNCT &&
+	    (cp == 0x201C || cp == 0x2018 || cp == '"' || cp == '\'' || cp == 0xAB || cp == 0x201E))
 		return 1;
-	if ((cp == '(' || cp == '[') && j + 1 < end && (b->d->tok[j + 1].flags & NL_TF_CAPITALIZED))
+	if (n->kind == NL_TOK_PUNCT && (cp == '(' || cp == '[') && j + 1 < end &&
+	    (b->d->tok[j + 1].flags & NL_TF_CAPITALIZED))
 		return 1;
 	/* a bullet at the start of a line: "... done.\n~ The next item" */
 	if ((n->flags & NL_TF_LINE_START) && (is_bullet_cp(cp) || cp == '~') && j + 1 < end &&
@@ -1744,7 +1742,7 @@ static int build_plain(builder *b, uint32_t start)
 	int has_blank = 0, seen_content = 0, pending_blank = 0, soft_all = 0, rc = 0;
 	size_t cont_breaks = 0, breaks = 0, indented = 0, maxlen = 0;
 	/* 1. lines */
-	while (pos < len || (pos == len && nl == 0 && 0)) {
+	while (pos < len) {
 		const unsigned char *nlp = memchr(s + pos, '\n', len - pos);
 		uint32_t e = nlp ? (uint32_t)(nlp - s) : len, te = e;
 		line *l;

@@ -517,6 +517,26 @@ static void test_plain_title_single_sentence(void **state)
 	nl_doc_free(d);
 }
 
+static void test_plain_headline_and_deck(void **state)
+{
+	/* archives export "Headline;\nDeck sentence." as one block */
+	nl_doc *d = build("Council passes budget;\nVote ends a long fight over roads.\n\nThe council voted on Monday.\n", TXT);
+	(void)state;
+	assert_int_equal(d->n_paragraphs, 3);
+	assert_true(d->paragraphs[0].flags & NL_PF_TITLE);
+	assert_string_equal(para(d, 0), "Council passes budget;");
+	assert_false(d->paragraphs[1].flags & NL_PF_HEADING);
+	nl_doc_free(d);
+}
+
+static void test_plain_bullet_line_opens_sentence(void **state)
+{
+	nl_doc *d = build("Items: the roads are fixed.\n~ The parks open in May.\n~ Fares fall.\n\nDone here.\n", TXT);
+	(void)state;
+	assert_int_equal(d->paragraphs[0].n_sentences, 3);
+	nl_doc_free(d);
+}
+
 static void test_plain_title(void **state)
 {
 	nl_doc *d = build("City Council Approves New Budget\n\nThe council approved the budget on Monday.\n", TXT);
@@ -694,6 +714,65 @@ static void test_md_lists_and_blockquotes(void **state)
 	assert_string_equal(para(d, 2), "second item");
 	assert_true(d->paragraphs[3].flags & NL_PF_BLOCKQUOTE);
 	assert_false(d->paragraphs[0].flags & (NL_PF_LIST_ITEM | NL_PF_BLOCKQUOTE));
+	nl_doc_free(d);
+}
+
+static void test_md_entities_and_tables(void **state)
+{
+	nl_doc *d = build("Salt &amp; pepper &mdash; cheap.\n\n| Town | Votes |\n|---|---|\n| Ely | 40 |\n", MD);
+	(void)state;
+	assert_int_equal(T(d, "&amp;")->kind, NL_TOK_PUNCT);
+	assert_int_equal(T(d, "&mdash;")->kind, NL_TOK_PUNCT);
+	assert_int_equal(find(d, "amp"), -1);
+	assert_int_equal(find(d, "|"), -1);
+	assert_int_equal(T(d, "Ely")->kind, NL_TOK_WORD);
+	assert_int_equal(T(d, "40")->kind, NL_TOK_NUMBER);
+	nl_doc_free(d);
+}
+
+static void test_md_nested_and_loose_lists(void **state)
+{
+	nl_doc *d = build("- outer item\n  - inner item\n- last item\n\n1. loose one\n\n2. loose two\n", MD);
+	size_t i;
+	(void)state;
+	assert_int_equal(d->n_paragraphs, 5);
+	for (i = 0; i < d->n_paragraphs; i++)
+		assert_true(d->paragraphs[i].flags & NL_PF_LIST_ITEM);
+	assert_string_equal(para(d, 1), "inner item");
+	assert_string_equal(para(d, 4), "loose two");
+	nl_doc_free(d);
+}
+
+static void test_md_title_without_headings(void **state)
+{
+	/* a Markdown file without '#': an unpunctuated short first line is the title */
+	nl_doc *d = build("Budget Passes After Long Night\n\nThe council voted at dawn.\n", MD);
+	(void)state;
+	assert_true(d->paragraphs[0].flags & NL_PF_TITLE);
+	nl_doc_free(d);
+	d = build("The council voted at dawn.\n\nIt was close.\n", MD);
+	assert_false(d->paragraphs[0].flags & NL_PF_HEADING);
+	nl_doc_free(d);
+}
+
+static void test_md_invariants(void **state)
+{
+	const char *text = "---\na: b\n---\n# T\n\n> \"Q *one*\n> two\n\n- [link **x**](u) `c`\n\n"
+	                   "Para &amp; \xE2\x80\x9Cq\n\n<div>\nh\n</div>\n\n    code\n\nEnd.\n";
+	nl_doc *d = build(text, MD);
+	size_t i, s, next = 0;
+	(void)state;
+	for (i = 1; i < d->n_tokens; i++)
+		assert_true(d->tokens[i].off >= d->tokens[i - 1].off + d->tokens[i - 1].len);
+	for (s = 0; s < d->n_sentences; s++) {
+		assert_int_equal(d->sentences[s].first_token, next);
+		next += d->sentences[s].n_tokens;
+	}
+	assert_int_equal(next, d->n_tokens);
+	for (i = 0; i < d->n_quotes; i++)
+		assert_true(d->quotes[i].off + d->quotes[i].len <= d->text_len);
+	assert_int_equal(find(d, "code"), -1);
+	assert_int_equal(find(d, "h"), -1);
 	nl_doc_free(d);
 }
 
@@ -991,6 +1070,14 @@ static void test_utf8_utf16_without_bom(void **state)
 
 /* ---- Unicode helpers ------------------------------------------------------------------ */
 
+static void test_utf8_utf32_bom(void **state)
+{
+	char err[256];
+	(void)state;
+	assert_int_equal(nl_utf8_check("\xFF\xFE\0\0H\0\0\0", 8, err, sizeof err), -1);
+	assert_non_null(strstr(err, "UTF-32"));
+}
+
 static void test_utf8_next(void **state)
 {
 	uint32_t cp;
@@ -1096,6 +1183,8 @@ int main(void)
 		cmocka_unit_test(test_paragraphs_one_per_line_soft_wraps),
 		cmocka_unit_test(test_paragraphs_wrapped_without_blank_lines),
 		cmocka_unit_test(test_plain_title_single_sentence),
+		cmocka_unit_test(test_plain_headline_and_deck),
+		cmocka_unit_test(test_plain_bullet_line_opens_sentence),
 		cmocka_unit_test(test_plain_title),
 		cmocka_unit_test(test_plain_title_with_punctuation),
 		cmocka_unit_test(test_plain_subheading),
@@ -1111,6 +1200,10 @@ int main(void)
 		cmocka_unit_test(test_md_front_matter_skipped),
 		cmocka_unit_test(test_md_lists_and_blockquotes),
 		cmocka_unit_test(test_md_title_not_first_block),
+		cmocka_unit_test(test_md_entities_and_tables),
+		cmocka_unit_test(test_md_nested_and_loose_lists),
+		cmocka_unit_test(test_md_title_without_headings),
+		cmocka_unit_test(test_md_invariants),
 		cmocka_unit_test(test_quote_straight),
 		cmocka_unit_test(test_quote_curly),
 		cmocka_unit_test(test_quote_single_curly_vs_apostrophe),
@@ -1131,6 +1224,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_invalid_position),
 		cmocka_unit_test(test_utf8_utf16_bom),
 		cmocka_unit_test(test_utf8_utf16_without_bom),
+		cmocka_unit_test(test_utf8_utf32_bom),
 		cmocka_unit_test(test_utf8_next),
 		cmocka_unit_test(test_lower_and_upper),
 		cmocka_unit_test(test_is_alpha),
