@@ -589,6 +589,11 @@ static int excepted(const ctx *c, const char *unit, size_t i, size_t n, size_t p
 	const alt *a = sm_get(&c->st->exceptions, unit, strlen(unit));
 	const nl_doc *d = c->doc;
 	const nl_token *first = &d->tokens[i];
+	/* "that That" mid-sentence is a slip, whatever the list says: a
+	   legitimate double is written in one case ("That that" at a start). */
+	const nl_token *second = &d->tokens[i + n];
+	if (a && !(first->flags & NL_TF_CAPITALIZED) && (second->flags & NL_TF_CAPITALIZED))
+		return 0;
 	for (; a; a = a->next) {
 		if (a->quotes_only && !(first->flags & NL_TF_IN_QUOTE))
 			continue;

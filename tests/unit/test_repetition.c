@@ -117,6 +117,11 @@ static void word_exceptions(void **s)
 	assert_int_equal(count(NULL, "The minister denied that that was the reason for the delay.\n", TXT, W), 0);
 	assert_int_equal(count(NULL, "The minister said that that the delay was over.\n", TXT, W), 1);
 	assert_int_equal(count(NULL, "The order that that restores the rules was signed.\n", TXT, W), 1);
+	assert_int_equal(count(NULL, "Officials said that that nobody had called.\n", TXT, W), 1);
+	assert_int_equal(count(NULL, "It was clear, that that plan would fail.\n", TXT, W), 0);
+	/* a legitimate double is written in one case: "that That" mid-sentence is a slip */
+	assert_int_equal(count(NULL, "The minister denied that\nThat was the reason for the delay.\n", TXT, W), 1);
+	assert_int_equal(count(NULL, "That that was the reason surprised nobody.\n", TXT, W), 0);
 }
 
 static void word_names(void **s)
