@@ -120,6 +120,13 @@ typedef struct sp_state {
 	double name_ratio;
 	unsigned scripts;             /* scripts of the dictionary's TRY letters */
 	uint32_t letters[96];         /* lower-case letters tried for edits */
+	/* prefilter for suggestion candidates: the .dic stems and the .aff
+	 * affix strings, so that most of the ~600 candidates of a word are
+	 * rejected by a hash lookup instead of a 10 us Hunspell_spell call */
+	char **stems;
+	size_t stems_cap, stems_n;
+	struct affix { char strip[16], add[16]; unsigned char sl, al, pfx; } *aff;
+	size_t n_aff;
 	char **common;                /* common words (ranking), open addressing */
 	size_t common_cap, common_n;
 	int compounds;                /* accept prefix+word and word+word compounds */
@@ -187,6 +194,98 @@ static int common_add(sp_state *st, const char *w, size_t n)
 	if (!st->common[k])
 		return -1;
 	st->common_n++;
+	return 0;
+}
+
+/* The same open-addressing set for the dictionary's stems. */
+static int set_has(char *const *set, size_t cap, const char *w, size_t n)
+{
+	if (!cap)
+		return 0;
+	size_t k = hash_bytes(w, n) & (cap - 1);
+	while (set[k]) {
+		if (strncmp(set[k], w, n) == 0 && set[k][n] == 0)
+			return 1;
+		k = (k + 1) & (cap - 1);
+	}
+	return 0;
+}
+
+static int set_add(char ***set, size_t *cap, size_t *count, const char *w, size_t n)
+{
+	if ((*count + 1) * 2 > *cap) {
+		size_t nc = *cap ? *cap * 2 : 1024;
+		char **t = calloc(nc, sizeof *t);
+		if (!t)
+			return -1;
+		for (size_t i = 0; i < *cap; i++) {
+			if (!(*set)[i])
+				continue;
+			size_t k = hash_bytes((*set)[i], strlen((*set)[i])) & (nc - 1);
+			while (t[k])
+				k = (k + 1) & (nc - 1);
+			t[k] = (*set)[i];
+		}
+		free(*set);
+		*set = t;
+		*cap = nc;
+	}
+	if (set_has(*set, *cap, w, n))
+		return 0;
+	size_t k = hash_bytes(w, n) & (*cap - 1);
+	while ((*set)[k])
+		k = (k + 1) & (*cap - 1);
+	(*set)[k] = strndup(w, n);
+	if (!(*set)[k])
+		return -1;
+	(*count)++;
+	return 0;
+}
+
+/* Could w be a word of the dictionary?  0 means certainly not (no stem,
+ * no stem + affix); 1 means ask Hunspell.  Without a prefilter, 1. */
+static int maybe_word(const sp_state *st, const char *w, size_t n)
+{
+	if (!st->stems_cap)
+		return 1;
+	if (set_has(st->stems, st->stems_cap, w, n))
+		return 1;
+	char b[MAX_WORD * 4 + 40];
+	if (n > MAX_WORD * 4)
+		return 1;
+	for (size_t i = 0; i < st->n_aff; i++) {
+		const struct affix *a = &st->aff[i];
+		if (a->al > n)
+			continue;
+		if (!a->pfx) {
+			if (memcmp(w + n - a->al, a->add, a->al) != 0)
+				continue;
+			size_t m = n - a->al;
+			memcpy(b, w, m);
+			memcpy(b + m, a->strip, a->sl);
+			if (set_has(st->stems, st->stems_cap, b, m + a->sl))
+				return 1;
+			/* prefix + suffix (re...ing) */
+			for (size_t j = 0; j < st->n_aff; j++) {
+				const struct affix *p = &st->aff[j];
+				if (!p->pfx || p->al > m || memcmp(b, p->add, p->al) != 0)
+					continue;
+				char c[MAX_WORD * 4 + 40];
+				size_t r = m + a->sl - p->al;
+				memcpy(c, p->strip, p->sl);
+				memcpy(c + p->sl, b + p->al, r);
+				if (set_has(st->stems, st->stems_cap, c, p->sl + r))
+					return 1;
+			}
+		} else {
+			if (memcmp(w, a->add, a->al) != 0)
+				continue;
+			memcpy(b, a->strip, a->sl);
+			memcpy(b + a->sl, w + a->al, n - a->al);
+			if (set_has(st->stems, st->stems_cap, b, a->sl + n - a->al))
+				return 1;
+		}
+	}
 	return 0;
 }
 
@@ -298,7 +397,80 @@ static int add_word_locked(sp_state *st, const char *w, size_t n)
 	char buf[MAX_WORD * 4 + 8];
 	if (n == 0 || n > MAX_WORD || to_dic(st, w, n, buf, sizeof buf) != 0)
 		return -1;
+	if (st->stems_cap && set_add(&st->stems, &st->stems_cap, &st->stems_n, w, n) < 0)
+		return -1;
 	return Hunspell_add(st->hs, buf);
+}
+
+/* Stems of a .dic file (first line: count; then word[/flags][\tmorph]). */
+static int load_stems(sp_state *st, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char line[1024];
+	int first = 1, rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (first) {
+			first = 0;
+			continue;
+		}
+		size_t n = 0;
+		while (line[n] && line[n] != '/' && line[n] != '\t' && line[n] != '\n' && line[n] != '\r' &&
+		       line[n] != ' ')
+			n++;
+		if (n && n <= MAX_WORD * 4 && set_add(&st->stems, &st->stems_cap, &st->stems_n, line, n) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+/* Affix strings of an .aff file: "SFX flag strip add cond" lines. */
+static void load_affixes(sp_state *st, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof line, f)) {
+		int pfx = strncmp(line, "PFX", 3) == 0;
+		if (!pfx && strncmp(line, "SFX", 3) != 0)
+			continue;
+		char flag[64], strip[64], add[64], cond[256];
+		if (sscanf(line + 3, "%63s %63s %63s %255s", flag, strip, add, cond) != 4)
+			continue;          /* a header line: SFX flag Y count */
+		char *slash = strchr(add, '/');
+		if (slash)
+			*slash = 0;
+		if (strcmp(strip, "0") == 0)
+			strip[0] = 0;
+		if (strcmp(add, "0") == 0)
+			add[0] = 0;
+		if (strlen(strip) >= 16 || strlen(add) >= 16)
+			continue;
+		size_t i;
+		for (i = 0; i < st->n_aff; i++)
+			if (st->aff[i].pfx == pfx && strcmp(st->aff[i].strip, strip) == 0 &&
+			    strcmp(st->aff[i].add, add) == 0)
+				break;
+		if (i < st->n_aff)
+			continue;
+		struct affix *v = realloc(st->aff, (st->n_aff + 1) * sizeof *v);
+		if (!v)
+			break;
+		st->aff = v;
+		struct affix *a = &st->aff[st->n_aff++];
+		memset(a, 0, sizeof *a);
+		strcpy(a->strip, strip);
+		strcpy(a->add, add);
+		a->sl = (unsigned char)strlen(strip);
+		a->al = (unsigned char)strlen(add);
+		a->pfx = (unsigned char)pfx;
+	}
+	fclose(f);
 }
 
 /* Closed compounds the dictionary lacks but English makes freely: a common
@@ -329,14 +501,15 @@ static int compound_locked(sp_state *st, const char *w, size_t n)
 	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
 		size_t pl = strlen(pre[i].p);
 		if (n >= pl + pre[i].min_rest && memcmp(low, pre[i].p, pl) == 0 &&
-		    spell_locked(st, low + pl, n - pl) == 1)
+		    maybe_word(st, low + pl, n - pl) && spell_locked(st, low + pl, n - pl) == 1)
 			return 1;
 	}
 	for (size_t i = 5; i + 5 <= n; i++) {
 		char a[MAX_WORD + 1];
 		memcpy(a, low, i);
 		a[i] = 0;
-		if (Hunspell_spell(st->hs, a) && spell_locked(st, low + i, n - i) == 1)
+		if (maybe_word(st, a, i) && maybe_word(st, low + i, n - i) &&
+		    Hunspell_spell(st->hs, a) && spell_locked(st, low + i, n - i) == 1)
 			return 1;
 	}
 	return 0;
@@ -510,8 +683,10 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 		return;
 	char buf[MAX_WORD * 4 + 8];
 	uint32_t tmp[MAX_WORD + 2];
-	encode(cp, n, buf);
-	int v = spell_locked(st, buf, strlen(buf));
+	size_t bl0 = encode(cp, n, buf);
+	if (!maybe_word(st, buf, bl0))
+		return;
+	int v = spell_locked(st, buf, bl0);
 	if (v != 1)
 		return;
 	/* a common word (or an inflection of one) first: news prose is mostly
@@ -623,7 +798,8 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, cands *c,
 		char a[MAX_WORD * 4 + 8], b[MAX_WORD * 4 + 8];
 		encode(w, i, a);
 		encode(w + i, n - i, b);
-		if (spell_locked(st, a, strlen(a)) == 1 && spell_locked(st, b, strlen(b)) == 1) {
+		if (maybe_word(st, a, strlen(a)) && maybe_word(st, b, strlen(b)) &&
+		    spell_locked(st, a, strlen(a)) == 1 && spell_locked(st, b, strlen(b)) == 1) {
 			char both[MAX_WORD * 8 + 16];
 			memcpy(t, w, n * sizeof *w);
 			if (cap)
@@ -661,7 +837,10 @@ static void suggest(sp_state *st, sp_entry *e, const char *w, size_t n, int cap,
 	int any = 0;
 	pthread_mutex_lock(&st->hs_lock);
 	edits1(st, cp, k, cap, &c, &any);
-	if (c.n == 0 && st->hunspell_suggest && st->max_sugg > 0) {
+	/* Hunspell's suggest (milliseconds) only for a word that will be
+	 * reported: a capitalised word with no close common word is taken
+	 * for a name, which gets no suggestions */
+	if (c.n == 0 && !cap && st->hunspell_suggest && st->max_sugg > 0) {
 		char buf[MAX_WORD * 4 + 8];
 		char **list = NULL;
 		if (to_dic(st, w, n, buf, sizeof buf) == 0) {
@@ -780,6 +959,10 @@ static void sp_destroy(void *state)
 	for (size_t i = 0; i < st->common_cap; i++)
 		free(st->common[i]);
 	free(st->common);
+	for (size_t i = 0; i < st->stems_cap; i++)
+		free(st->stems[i]);
+	free(st->stems);
+	free(st->aff);
 	for (int i = 0; i < NSHARDS; i++) {
 		sp_shard *sh = &st->shard[i];
 		for (size_t k = 0; k < sh->nb; k++) {
@@ -997,6 +1180,8 @@ static int load_personal(sp_state *st, const nl_config *cfg, const char *key, co
 				    "the number of words (use wordlist = for a plain list)", path);
 		return NL_ECONFIG;
 	}
+	if (st->stems_cap && load_stems(st, path) < 0)
+		return NL_ENOMEM;
 	if (Hunspell_add_dic(st->hs, path) != 0) {
 		st->host->cfg_error(cfg, key, "Hunspell could not load personal dictionary '%s'", path);
 		return NL_ECONFIG;
@@ -1080,6 +1265,14 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 		}
 	}
 	read_try(st, aff, enc);
+	if (st->to_dic == (iconv_t)-1) {
+		if (load_stems(st, dic) < 0) {
+			h->warn("spelling", "out of memory reading %s", dic);
+			rc = NL_ENOMEM;
+			goto fail;
+		}
+		load_affixes(st, aff);
+	}
 
 	if (news) {
 		char p[4096];
