@@ -230,7 +230,8 @@ static int letter_at(const unsigned char *s, uint32_t i, uint32_t end, int digit
 
 /* ---- token output ------------------------------------------------------ */
 
-static int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
+static inline __attribute__((always_inline))
+int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
 {
 	doc_impl *d = b->d;
 	nl_token *t;
@@ -398,6 +399,20 @@ static uint32_t scan_word(builder *b, uint32_t p, uint32_t end, unsigned *kind, 
 	int nlet = 0, nup = 0, first = 1;
 	int seg = 0, nseg = 1, dot_ok = 1, ascii_host = 1, last_dot = 0;
 	*kind = NL_TOK_WORD;
+	/* fast path: ASCII letters, lower case after the first, ending at a
+	   separator that cannot continue a word, URL or e-mail */
+	if (s[p] < 0x80) {
+		uint32_t r = p + 1;
+		unsigned c;
+		while (r < end && (unsigned)(s[r] - 'a') < 26u)
+			r++;
+		c = r < end ? s[r] : ' ';
+		if (c == ' ' || c == ',' || c == '\n' || c == ';' || c == '?' || c == '!' || c == ')' ||
+		    c == '"' || c == '\r' || c == '\t' || (c == ':' && (r + 1 >= end || s[r + 1] == ' '))) {
+			*flags = (s[p] <= 'Z') ? NL_TF_CAPITALIZED : 0;
+			return r;
+		}
+	}
 	while (q < end) {
 		unsigned c = s[q];
 		if (c - 'a' < 26u) {
@@ -488,7 +503,8 @@ static uint32_t scan_word(builder *b, uint32_t p, uint32_t end, unsigned *kind, 
 					}
 				}
 			}
-			if (c == '@' || c == '.' || c == '_' || c == '+' || c == '%') {
+			if (c == '@' || ((c == '.' || c == '_' || c == '+' || c == '%') &&
+			                 q + 1 < end && (ascii_alnum(s[q + 1]) || s[q + 1] == '@'))) {
 				uint32_t e = email_end(s, p, end);
 				if (e) {
 					*kind = NL_TOK_EMAIL;
@@ -890,7 +906,7 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 	uint32_t cp0;
 	if (!single_line || is_last || nt == 0)
 		return 0;
-	for (i = 0; i < nt; i++) {
+	for (i = 0; i < nt && words <= 25; i++) {
 		if (t[i].kind == NL_TOK_WORD) {
 			words++;
 			realwords++;
