@@ -203,6 +203,29 @@ static void patterns_are_pcre2(void **st)
 	nlt_free(r);
 }
 
+static void each_pattern_keeps_its_own_group_numbers(void **st)
+{
+	(void)st;
+	/* Both patterns use \1: in the combined regex each must mean its own group. */
+	const char *pack = "[dup]\nkind = existence\npatterns = (x+)-\\1\n  (\\w+)\\s+\\1\n";
+	nlt_result *r = run_text(pack, "It was the the best of xx-xx times.\n");
+	assert_int_equal(nlt_count(r, NULL), 2);
+	assert_string_equal(nlt_get(r, NULL, 0)->text, "the the");
+	assert_string_equal(nlt_get(r, NULL, 1)->text, "xx-xx");
+	nlt_free(r);
+}
+
+static void block_quotes_count_as_quotations(void **st)
+{
+	(void)st;
+	const char *text = "The mayor wrote:\n\n> It is an iconic bridge.\n\nCritics call it iconic.\n";
+	nlt_result *r = run_pack("[p]\nkind = existence\nskip_quotes = true\nwords = iconic\n", NULL, text,
+	                         NL_FORMAT_MARKDOWN);
+	assert_int_equal(nlt_count(r, NULL), 1);
+	assert_true(nlt_get(r, NULL, 0)->off > 40);
+	nlt_free(r);
+}
+
 static void words_file_is_read_relative_to_the_pack(void **st)
 {
 	(void)st;
@@ -616,6 +639,8 @@ int main(void)
 		cmocka_unit_test(skip_headings_ignores_the_title_and_headings),
 		cmocka_unit_test(markdown_code_and_urls_are_not_prose),
 		cmocka_unit_test(patterns_are_pcre2),
+		cmocka_unit_test(each_pattern_keeps_its_own_group_numbers),
+		cmocka_unit_test(block_quotes_count_as_quotations),
 		cmocka_unit_test(words_file_is_read_relative_to_the_pack),
 		cmocka_unit_test(substitution_suggests_the_house_form),
 		cmocka_unit_test(substitution_named_placeholders_and_case),
