@@ -38,17 +38,21 @@ static const nl_rule_info sp_rules[] = {
 	  "a lower-case (or sentence-initial) word the dictionary does not know",
 	  "A word that is neither in the Hunspell dictionary nor in an accept list.\n"
 	  "Lower-case words, and capitalised words at the start of a sentence or in a\n"
-	  "heading that look like a misspelt common word, are reported here with up to\n"
-	  "`max_suggestions` (default 3) replacements: words one edit away (swapped,\n"
-	  "dropped, doubled or replaced letter) that the dictionary knows, ranked by\n"
-	  "the kind of slip; Hunspell's own suggest only when none exists.\n"
+	  "heading that look like a slip of a common word (Teh), are reported here with\n"
+	  "up to max_suggestions replacements: words one edit away (swapped, dropped,\n"
+	  "doubled or replaced letter) that the dictionary knows, common words first,\n"
+	  "plus common words two edits away (definately -> definitely).\n"
 	  "Not checked: URLs, e-mail addresses, @handles, #hashtags, numbers and words\n"
-	  "with digits, ALL-CAPS words (check_acronyms = false), Markdown code.\n"
+	  "with digits, ALL-CAPS words, Markdown code. Closed compounds of known words\n"
+	  "(flashpoint) and prefixed words (reframed, midafternoon) are accepted.\n"
 	  "Fix: correct the word, or add it to a word list (wordlist = FILE ...) or a\n"
 	  "Hunspell personal dictionary (personal_dic = FILE.dic).\n"
-	  "Keys: dictionary = en_US, dictionary_path, aff, dic, wordlist, personal_dic,\n"
-	  "news_words = true (the bundled list of news words en_US lacks),\n"
-	  "check_acronyms = false, max_suggestions = 3, hunspell_suggest = true.",
+	  "Keys (defaults): dictionary = en_US, dictionary_path (folder searched before\n"
+	  "DICPATH's and the system's), aff / dic (explicit files), wordlist, personal_dic,\n"
+	  "news_words = true (bundled list of news words en_US lacks), compounds = true,\n"
+	  "check_acronyms = false, max_suggestions = 3, hunspell_suggest = false (Hunspell's\n"
+	  "own suggest when nothing cheaper matches: ~10 ms a word), hunspell_suggest_max = 2\n"
+	  "(such calls per document).",
 	  NULL },
 	{ "unknown-name", NL_SEV_INFO,
 	  "a capitalised word inside a sentence that the dictionary does not know (probably a name)",
@@ -77,7 +81,7 @@ static const nl_rule_info sp_rules[] = {
 
 static const char *const sp_keys[] = {
 	"dictionary", "dictionary_path", "aff", "dic", "wordlist", "personal_dic",
-	"news_words", "check_acronyms", "max_suggestions", "hunspell_suggest",
+	"news_words", "check_acronyms", "max_suggestions", "hunspell_suggest", "hunspell_suggest_max",
 	"name_distance", "name_min_length", "name_ratio", "name_max_rare",
 	"compounds",
 	NULL
@@ -98,6 +102,8 @@ typedef struct sp_entry {
 	unsigned char n_sugg;
 	unsigned char near_common;/* a lower-case word 1 edit away exists (set with sugg) */
 	char **sugg;
+	char **fb;                /* Hunspell's suggestions, when asked */
+	unsigned char n_fb, fb_done;
 	uint32_t len;
 	char word[];
 } sp_entry;
@@ -127,6 +133,10 @@ typedef struct sp_state {
 	size_t stems_cap, stems_n;
 	struct affix { char strip[16], add[16]; unsigned char sl, al, pfx; } *aff;
 	size_t n_aff;
+	struct del_ent *del;          /* deletion index of the common words (lazy) */
+	size_t del_cap;
+	int del_built;
+	long fb_per_doc;              /* Hunspell suggest calls allowed per document */
 	char **common;                /* common words (ranking), open addressing */
 	size_t common_cap, common_n;
 	int compounds;                /* accept prefix+word and word+word compounds */
@@ -811,96 +821,292 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, cands *c,
 	}
 }
 
-/* Compute (once) the suggestions of an unknown word and store them in e. */
-static void suggest(sp_state *st, sp_entry *e, const char *w, size_t n, int cap,
-		    char ***out, size_t *n_out, int *near_common)
+static int osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int max);
+
+/* Two-edit candidates among the common words (definately -> definitely),
+ * through an index of their deletion neighbourhoods (SymSpell's idea):
+ * two strings within 2 edits share a string reachable by <= 2 deletions
+ * from each.  Built on first use, under hs_lock. */
+typedef struct del_ent {
+	uint32_t h;
+	uint32_t id;    /* word index + 1; 0 = empty slot */
+} del_ent;
+
+static void del_insert(sp_state *st, uint32_t h, uint32_t id)
 {
-	if (e) {
-		uint64_t h = e->hash;
-		sp_shard *sh = &st->shard[h & (NSHARDS - 1)];
-		pthread_mutex_lock(&sh->lock);
-		int done = e->sugg_done;
-		pthread_mutex_unlock(&sh->lock);
-		if (done) {
-			*out = e->sugg;
-			*n_out = e->n_sugg;
-			if (near_common)
-				*near_common = e->near_common;
-			return;
+	size_t k = h & (st->del_cap - 1);
+	while (st->del[k].id)
+		k = (k + 1) & (st->del_cap - 1);
+	st->del[k].h = h;
+	st->del[k].id = id;
+}
+
+/* Calls fn for w and every string 1 or 2 deletions from it. */
+static void deletes2(const char *w, size_t n, void (*fn)(void *, const char *, size_t), void *ud)
+{
+	char b[MAX_WORD + 1];
+	fn(ud, w, n);
+	for (size_t i = 0; i < n; i++) {
+		if (i && w[i] == w[i - 1])
+			continue;
+		memcpy(b, w, i);
+		memcpy(b + i, w + i + 1, n - i - 1);
+		fn(ud, b, n - 1);
+		for (size_t j = i; j + 1 < n; j++) {
+			char c[MAX_WORD + 1];
+			if (j > i && b[j] == b[j - 1])
+				continue;
+			memcpy(c, b, j);
+			memcpy(c + j, b + j + 1, n - 2 - j);
+			fn(ud, c, n - 2);
 		}
 	}
-	uint32_t cp[MAX_WORD + 2];
-	size_t k = decode(st->host, w, n, cp, MAX_WORD);
-	for (size_t i = 0; i < k; i++)
-		cp[i] = st->host->lower(cp[i]);
-	cands c = { 0 };
-	int any = 0;
-	pthread_mutex_lock(&st->hs_lock);
-	edits1(st, cp, k, cap, &c, &any);
-	/* Hunspell's suggest (milliseconds) only for a word that will be
-	 * reported: a capitalised word with no close common word is taken
-	 * for a name, which gets no suggestions */
-	if (c.n == 0 && !cap && st->hunspell_suggest && st->max_sugg > 0) {
-		char buf[MAX_WORD * 4 + 8];
-		char **list = NULL;
-		if (to_dic(st, w, n, buf, sizeof buf) == 0) {
-			int m = Hunspell_suggest(st->hs, &list, buf);
-			for (int i = 0; i < m; i++) {
-				char conv[MAX_WORD * 8 + 16];
-				const char *s = list[i];
-				if (st->from_dic != (iconv_t)-1) {
-					char *in = list[i], *o = conv;
-					size_t inl = strlen(list[i]), outl = sizeof conv - 1;
-					iconv(st->from_dic, NULL, NULL, NULL, NULL);
-					if (iconv(st->from_dic, &in, &inl, &o, &outl) == (size_t)-1)
-						continue;
-					*o = 0;
-					s = conv;
-				}
-				cands_add(&c, s, 10.0 + i);
-			}
-			if (list)
-				Hunspell_free_list(st->hs, &list, m);
-		}
+}
+
+typedef struct del_build { sp_state *st; uint32_t id; size_t count; } del_build;
+
+static void del_count_fn(void *ud, const char *w, size_t n)
+{
+	(void)w;
+	(void)n;
+	((del_build *)ud)->count++;
+}
+
+static void del_add_fn(void *ud, const char *w, size_t n)
+{
+	del_build *b = ud;
+	del_insert(b->st, (uint32_t)hash_bytes(w, n), b->id);
+}
+
+static void build_del_index(sp_state *st)
+{
+	st->del_built = 1;
+	del_build b = { st, 0, 0 };
+	for (size_t i = 0; i < st->common_cap; i++) {
+		const char *w = st->common[i];
+		if (w && strlen(w) >= 4 && strlen(w) <= 20)
+			deletes2(w, strlen(w), del_count_fn, &b);
 	}
-	pthread_mutex_unlock(&st->hs_lock);
-	qsort(c.v, c.n, sizeof *c.v, cand_cmp);
-	size_t keep = c.n < (size_t)st->max_sugg ? c.n : (size_t)st->max_sugg;
+	size_t cap = 1024;
+	while (cap < b.count * 2)
+		cap *= 2;
+	st->del = calloc(cap, sizeof *st->del);
+	if (!st->del)
+		return;
+	st->del_cap = cap;
+	for (size_t i = 0; i < st->common_cap; i++) {
+		const char *w = st->common[i];
+		if (!w || strlen(w) < 4 || strlen(w) > 20)
+			continue;
+		b.id = (uint32_t)i + 1;
+		deletes2(w, strlen(w), del_add_fn, &b);
+	}
+}
+
+typedef struct del_query {
+	sp_state *st;
+	const char *w;
+	size_t n;
+	int cap;
+	cands *c;
+} del_query;
+
+static void del_query_fn(void *ud, const char *k, size_t kn)
+{
+	del_query *q = ud;
+	sp_state *st = q->st;
+	uint32_t h = (uint32_t)hash_bytes(k, kn);
+	for (size_t i = h & (st->del_cap - 1); st->del[i].id; i = (i + 1) & (st->del_cap - 1)) {
+		if (st->del[i].h != h)
+			continue;
+		const char *cw = st->common[st->del[i].id - 1];
+		size_t cn = strlen(cw);
+		uint32_t a[MAX_WORD + 2], b[MAX_WORD + 2];
+		for (size_t j = 0; j < q->n; j++)
+			a[j] = (unsigned char)q->w[j];
+		for (size_t j = 0; j < cn; j++)
+			b[j] = (unsigned char)cw[j];
+		int d = osa(a, q->n, b, cn, 2);
+		if (d != 2)
+			continue;          /* 1 edit: edits1 has it, ranked by kind */
+		char out[MAX_WORD + 1];
+		memcpy(out, cw, cn + 1);
+		if (q->cap && out[0] >= 'a' && out[0] <= 'z')
+			out[0] = (char)(out[0] - 32);
+		cands_add(q->c, out, 2.6 + (cw[0] != q->w[0] ? 1.5 : 0));
+	}
+}
+
+static void edits2_common(sp_state *st, const uint32_t *cp, size_t n, int cap, cands *c)
+{
+	if (n < 4 || n > 20 || !st->common_cap)
+		return;
+	char w[MAX_WORD + 1];
+	for (size_t i = 0; i < n; i++) {
+		if (cp[i] < 'a' || cp[i] > 'z')
+			return;             /* the index holds ASCII words */
+		w[i] = (char)cp[i];
+	}
+	w[n] = 0;
+	if (!st->del_built)
+		build_del_index(st);
+	if (!st->del_cap)
+		return;
+	del_query q = { st, w, n, cap, c };
+	deletes2(w, n, del_query_fn, &q);
+}
+
+/* Hunspell's own suggestions (milliseconds a word).  Call with hs_lock. */
+static void hunspell_suggest_locked(sp_state *st, const char *w, size_t n, cands *c)
+{
+	char buf[MAX_WORD * 4 + 8];
+	char **list = NULL;
+	if (to_dic(st, w, n, buf, sizeof buf) != 0)
+		return;
+	int m = Hunspell_suggest(st->hs, &list, buf);
+	for (int i = 0; i < m; i++) {
+		char conv[MAX_WORD * 8 + 16];
+		const char *s = list[i];
+		if (st->from_dic != (iconv_t)-1) {
+			char *in = list[i], *o = conv;
+			size_t inl = strlen(list[i]), outl = sizeof conv - 1;
+			iconv(st->from_dic, NULL, NULL, NULL, NULL);
+			if (iconv(st->from_dic, &in, &inl, &o, &outl) == (size_t)-1)
+				continue;
+			*o = 0;
+			s = conv;
+		}
+		cands_add(c, s, 10.0 + i);
+	}
+	if (list)
+		Hunspell_free_list(st->hs, &list, m);
+}
+
+/* The best max_sugg candidates as a malloc'ed array; frees the rest. */
+static char **take_best(sp_state *st, cands *c, size_t *n_out)
+{
+	qsort(c->v, c->n, sizeof *c->v, cand_cmp);
+	size_t keep = c->n < (size_t)st->max_sugg ? c->n : (size_t)st->max_sugg;
 	char **s = keep ? calloc(keep, sizeof *s) : NULL;
 	if (!s)
 		keep = 0;
-	for (size_t i = 0; i < c.n; i++) {
+	for (size_t i = 0; i < c->n; i++) {
 		if (i < keep)
-			s[i] = c.v[i].w;
+			s[i] = c->v[i].w;
 		else
-			free(c.v[i].w);
+			free(c->v[i].w);
 	}
-	free(c.v);
-	if (near_common)
-		*near_common = any;
-	if (e) {
-		sp_shard *sh = &st->shard[e->hash & (NSHARDS - 1)];
-		pthread_mutex_lock(&sh->lock);
-		if (!e->sugg_done) {
-			e->sugg = s;
-			e->n_sugg = (unsigned char)keep;
-			e->near_common = (unsigned char)any;
-			e->sugg_done = 1;
-			s = NULL;
-		}
-		*out = e->sugg;
-		*n_out = e->n_sugg;
-		pthread_mutex_unlock(&sh->lock);
-		if (s) {
-			for (size_t i = 0; i < keep; i++)
-				free(s[i]);
-			free(s);
-		}
-		return;
-	}
-	/* not cached: the caller frees */
-	*out = s;
+	free(c->v);
+	c->v = NULL;
+	c->n = c->cap = 0;
 	*n_out = keep;
+	return s;
+}
+
+static void free_list(char **s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+/* Suggestions for an unknown word, computed once per distinct word and kept
+ * in its cache entry e (when e is NULL, *owned says the caller frees).
+ * budget: how many more words of this document may use Hunspell's slow
+ * suggest when the fast candidates find nothing; counted the same whether
+ * or not the answer is cached, so that the output does not depend on the
+ * order in which threads met the word. */
+static void suggest(sp_state *st, sp_entry *e, const char *w, size_t n, int cap, int *budget,
+		    char ***out, size_t *n_out, int *near_common, int *owned)
+{
+	sp_shard *sh = e ? &st->shard[e->hash & (NSHARDS - 1)] : NULL;
+	char **s = NULL;
+	size_t ns = 0;
+	int near = 0, done = 0;
+	*owned = 0;
+	if (e) {
+		pthread_mutex_lock(&sh->lock);
+		done = e->sugg_done;
+		if (done) {
+			s = e->sugg;
+			ns = e->n_sugg;
+			near = e->near_common;
+		}
+		pthread_mutex_unlock(&sh->lock);
+	}
+	if (!done) {
+		uint32_t cp[MAX_WORD + 2];
+		size_t k = decode(st->host, w, n, cp, MAX_WORD);
+		for (size_t i = 0; i < k; i++)
+			cp[i] = st->host->lower(cp[i]);
+		cands c = { 0 };
+		pthread_mutex_lock(&st->hs_lock);
+		edits1(st, cp, k, cap, &c, &near);
+		edits2_common(st, cp, k, cap, &c);
+		pthread_mutex_unlock(&st->hs_lock);
+		s = take_best(st, &c, &ns);
+		if (e) {
+			pthread_mutex_lock(&sh->lock);
+			if (!e->sugg_done) {
+				e->sugg = s;
+				e->n_sugg = (unsigned char)ns;
+				e->near_common = (unsigned char)near;
+				e->sugg_done = 1;
+			} else {
+				free_list(s, ns);
+				s = e->sugg;
+				ns = e->n_sugg;
+				near = e->near_common;
+			}
+			pthread_mutex_unlock(&sh->lock);
+		} else {
+			*owned = 1;
+		}
+	}
+	if (near_common)
+		*near_common = near;
+	/* Hunspell's suggest only for a lower-case word that will be reported
+	 * and that nothing cheaper matched: a capitalised word with no close
+	 * common word is taken for a name, which gets no suggestions */
+	if (ns == 0 && !cap && st->hunspell_suggest && st->max_sugg > 0 && budget && *budget > 0) {
+		(*budget)--;
+		int fb_done = 0;
+		if (e) {
+			pthread_mutex_lock(&sh->lock);
+			fb_done = e->fb_done;
+			pthread_mutex_unlock(&sh->lock);
+		}
+		if (fb_done) {
+			s = e->fb;
+			ns = e->n_fb;
+		} else {
+			cands c = { 0 };
+			pthread_mutex_lock(&st->hs_lock);
+			hunspell_suggest_locked(st, w, n, &c);
+			pthread_mutex_unlock(&st->hs_lock);
+			char **f = take_best(st, &c, &ns);
+			if (*owned)
+				free_list(s, 0);
+			if (e) {
+				pthread_mutex_lock(&sh->lock);
+				if (!e->fb_done) {
+					e->fb = f;
+					e->n_fb = (unsigned char)ns;
+					e->fb_done = 1;
+				} else {
+					free_list(f, ns);
+				}
+				f = e->fb;
+				ns = e->n_fb;
+				pthread_mutex_unlock(&sh->lock);
+			} else {
+				*owned = 1;
+			}
+			s = f;
+		}
+	}
+	*out = s;
+	*n_out = ns;
 }
 
 /* ---- create / destroy ------------------------------------------------------------ */
@@ -963,6 +1169,7 @@ static void sp_destroy(void *state)
 		free(st->stems[i]);
 	free(st->stems);
 	free(st->aff);
+	free(st->del);
 	for (int i = 0; i < NSHARDS; i++) {
 		sp_shard *sh = &st->shard[i];
 		for (size_t k = 0; k < sh->nb; k++) {
@@ -971,6 +1178,9 @@ static void sp_destroy(void *state)
 				for (size_t j = 0; j < e->n_sugg; j++)
 					free(e->sugg[j]);
 				free(e->sugg);
+				for (size_t j = 0; j < e->n_fb; j++)
+					free(e->fb[j]);
+				free(e->fb);
 				free(e);
 			}
 		}
@@ -1201,10 +1411,11 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
 	int rc = NL_ECONFIG, news = 1;
 	if (h->cfg_bool(cfg, "check_acronyms", 0, &st->check_acronyms) ||
-	    h->cfg_bool(cfg, "hunspell_suggest", 1, &st->hunspell_suggest) ||
+	    h->cfg_bool(cfg, "hunspell_suggest", 0, &st->hunspell_suggest) ||
 	    h->cfg_bool(cfg, "news_words", 1, &news) ||
 	    h->cfg_bool(cfg, "compounds", 1, &st->compounds) ||
 	    h->cfg_int(cfg, "max_suggestions", 3, 0, MAX_SUGG, &st->max_sugg) ||
+	    h->cfg_int(cfg, "hunspell_suggest_max", 2, 0, 1000000, &st->fb_per_doc) ||
 	    h->cfg_int(cfg, "name_distance", 2, 0, 3, &st->name_distance) ||
 	    h->cfg_int(cfg, "name_min_length", 4, 2, 40, &st->name_min_len) ||
 	    h->cfg_int(cfg, "name_max_rare", 2, 1, 1000, &st->name_max_rare) ||
@@ -1342,6 +1553,7 @@ typedef struct sp_doc {
 	int32_t *fh;             /* open addressing: form index + 1 */
 	size_t fh_cap;
 	int want_word, want_name, want_incons;
+	int budget;              /* Hunspell suggest calls left for this document */
 	int failed;
 } sp_doc;
 
@@ -1890,17 +2102,15 @@ static void report_words_and_names(sp_doc *D)
 				continue;
 			char **s = NULL;
 			size_t ns = 0;
+			int owned = 0;
 			if (st->max_sugg > 0)
-				suggest(st, x->e, key, keyn, 0, &s, &ns, NULL);
+				suggest(st, x->e, key, keyn, 0, &D->budget, &s, &ns, NULL, &owned);
 			char q[300], msg[600];
 			quote_word(w, x->len, q, sizeof q);
 			snprintf(msg, sizeof msg, "%s is not in the dictionary", q);
 			report(D, R_WORD, x->off, x->len, msg, s, ns, NULL, 0);
-			if (!x->e && s) {
-				for (size_t k = 0; k < ns; k++)
-					free(s[k]);
-				free(s);
-			}
+			if (owned)
+				free_list(s, ns);
 			continue;
 		}
 		/* a capitalised unknown form seen only at sentence starts or in
@@ -1915,9 +2125,9 @@ static void report_words_and_names(sp_doc *D)
 		}
 		char **s = NULL;
 		size_t ns = 0;
-		int common = 0;
+		int common = 0, owned = 0;
 		if (D->want_word)
-			suggest(st, x->e, key, keyn, 1, &s, &ns, &common);
+			suggest(st, x->e, key, keyn, 1, NULL, &s, &ns, &common, &owned);
 		char q[300], msg[600];
 		quote_word(w, x->len, q, sizeof q);
 		if (common && D->want_word && !F->incons) {
@@ -1934,11 +2144,8 @@ static void report_words_and_names(sp_doc *D)
 				 "word list if it is right)", q);
 			report(D, R_NAME, x->off, x->len, msg, NULL, 0, rel, nrel);
 		}
-		if (!x->e && s) {
-			for (size_t k = 0; k < ns; k++)
-				free(s[k]);
-			free(s);
-		}
+		if (owned)
+			free_list(s, ns);
 	}
 }
 
@@ -1950,6 +2157,7 @@ static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 	D.st = st;
 	D.doc = doc;
 	D.sink = sink;
+	D.budget = (int)(st->fb_per_doc > 1000000 ? 1000000 : st->fb_per_doc);
 	D.want_word = h->rule_enabled(sink, sp_rules[R_WORD].id) > 0;
 	D.want_name = h->rule_enabled(sink, sp_rules[R_NAME].id) > 0;
 	D.want_incons = h->rule_enabled(sink, sp_rules[R_INCONS].id) > 0;

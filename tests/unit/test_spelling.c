@@ -589,9 +589,32 @@ static void test_en_us_hunspell_fallback(void **s)
 	if (!have_en_us())
 		skip();
 	/* two edits away: no distance-1 candidate, Hunspell's suggest answers */
-	nlt_result *r = nlt_run(&nl_plugin_spelling, NULL, "He was recieveing the plan.\n", NL_FORMAT_TEXT);
+	nlt_result *r = nlt_run(&nl_plugin_spelling, "hunspell_suggest = true\n",
+				"He was recieveing the plan.\n", NL_FORMAT_TEXT);
 	assert_int_equal(nlt_count(r, "unknown-word"), 1);
 	assert_true(has_suggestion(nlt_get(r, "unknown-word", 0), "receiving"));
+	nlt_free(r);
+	/* off by default: it costs ~10 ms a word */
+	r = nlt_run(&nl_plugin_spelling, NULL, "He was recieveing the plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	assert_false(has_suggestion(nlt_get(r, "unknown-word", 0), "receiving"));
+	nlt_free(r);
+	/* no budget for this document: no suggestion from Hunspell */
+	r = nlt_run(&nl_plugin_spelling, "hunspell_suggest = true\nhunspell_suggest_max = 0\n",
+		    "He was recieveing the plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(nlt_get(r, "unknown-word", 0)->n_suggestions, 0);
+	nlt_free(r);
+}
+
+static void test_two_edit_common_word(void **s)
+{
+	(void)s;
+	if (!have_en_us())
+		skip();
+	nlt_result *r = nlt_run(&nl_plugin_spelling, NULL, "It was definately a seperate plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(nlt_count(r, "unknown-word"), 2);
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 0), "definitely"));
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 1), "separate"));
 	nlt_free(r);
 }
 
@@ -648,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_name_ratio_key),
 		cmocka_unit_test(test_en_us_default_and_news_words),
 		cmocka_unit_test(test_en_us_hunspell_fallback),
+		cmocka_unit_test(test_two_edit_common_word),
 	};
 	return cmocka_run_group_tests_name("spelling", tests, NULL, NULL);
 }
