@@ -39,7 +39,9 @@
  *  - A CONTINUES quotation is not UNCLOSED (re-opening the next paragraph is
  *    the AP convention, not an error); UNCLOSED means really unclosed.
  *  - Paragraphs without any token (a Markdown paragraph holding only code)
- *    are dropped; a paragraph's span runs from its first to its last token.
+ *    are dropped, and so are paragraphs of marks only ("* * *", "———",
+ *    section breaks) with their tokens; a paragraph's span runs from its
+ *    first to its last token.
  *  - Every token belongs to exactly one sentence; a sentence never ends
  *    before it holds a word ("1." of a numbered line does not end one).
  *  - SENT_START marks the first word (or number) of each sentence, and also
@@ -728,9 +730,16 @@ static int tokenize(builder *b, uint32_t off, uint32_t end)
 				p = q;
 				continue;
 			}
-			if (emit(b, p, 1, cls == A_SYMBOL ? NL_TOK_SYMBOL : NL_TOK_PUNCT, 0))
+			/* a run of one mark ("***", "===", "!!!") is one token; never
+			   for quotes and brackets, which pair one by one */
+			q = p + 1;
+			if (p + 1 < end && s[p + 1] == c && (c == '#' || (p + 2 < end && s[p + 2] == c)) &&
+			    !strchr("\"'()[]{}<>", (int)c))
+				while (q < end && s[q] == c)
+					q++;
+			if (emit(b, p, q - p, cls == A_SYMBOL ? NL_TOK_SYMBOL : NL_TOK_PUNCT, 0))
 				return b->err;
-			p++;
+			p = q;
 			continue;
 		}
 		/* non-ASCII */
@@ -917,6 +926,10 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 	if (!realwords)
 		return 0;
 	cp0 = tok_cp(b, &t[0]);
+	/* "## Section" in a plain-text file: the writer marked it */
+	if (cp0 == '#' && t[0].kind == NL_TOK_PUNCT && t[0].len <= 6 && nt > 1 &&
+	    t[1].off > t[0].off + t[0].len && words <= 25)
+		return first ? 1 : 2;
 	if (t[0].kind == NL_TOK_PUNCT && is_bullet_cp(cp0))
 		return 0;
 	if (t[0].kind == NL_TOK_NUMBER && nt > 1 && t[1].kind == NL_TOK_PUNCT &&
@@ -1542,6 +1555,16 @@ static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t leve
 	int heading;
 	if (nt == 0)
 		return 0;
+	/* a paragraph of marks only ("* * *", "———") separates sections: it is
+	   not prose, so it leaves no tokens, sentence or paragraph */
+	for (i = ft; i < d->ntok; i++)
+		if (d->tok[i].kind != NL_TOK_PUNCT && d->tok[i].kind != NL_TOK_SYMBOL)
+			break;
+	if (i == d->ntok) {
+		d->ntok = ft;
+		b->last_end = ft ? d->tok[ft - 1].off + d->tok[ft - 1].len : b->last_end;
+		return 0;
+	}
 	if (heading_mode) {
 		int h = plain_heading(b, ft, nt, single_line, is_last, d->npar == 0 && !b->have_title);
 		if (heading_mode == 2 && h == 1 && ends_punctuated(b, &d->tok[ft], nt))

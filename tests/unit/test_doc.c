@@ -537,6 +537,24 @@ static void test_plain_bullet_line_opens_sentence(void **state)
 	nl_doc_free(d);
 }
 
+static void test_plain_marked_headings_and_separators(void **state)
+{
+	nl_doc *d = build("# Budget Day\n\nThe vote is at noon.\n\n* * *\n\n## What next\n\nMore talks.\n\n=====\n", TXT);
+	(void)state;
+	assert_int_equal(d->n_paragraphs, 4);
+	assert_true(d->paragraphs[0].flags & NL_PF_TITLE);
+	assert_true(d->paragraphs[2].flags & NL_PF_HEADING);
+	assert_int_equal(d->paragraphs[2].level, 2);
+	assert_int_equal(find(d, "*"), -1);
+	assert_int_equal(find(d, "====="), -1);
+	assert_int_equal(T(d, "##")->kind, NL_TOK_PUNCT);
+	nl_doc_free(d);
+	d = build("Wow!!! Really?\n", TXT);
+	assert_int_equal(T(d, "!!!")->kind, NL_TOK_PUNCT);
+	assert_int_equal(d->n_sentences, 2);
+	nl_doc_free(d);
+}
+
 static void test_plain_title(void **state)
 {
 	nl_doc *d = build("City Council Approves New Budget\n\nThe council approved the budget on Monday.\n", TXT);
@@ -1185,6 +1203,7 @@ int main(void)
 		cmocka_unit_test(test_plain_title_single_sentence),
 		cmocka_unit_test(test_plain_headline_and_deck),
 		cmocka_unit_test(test_plain_bullet_line_opens_sentence),
+		cmocka_unit_test(test_plain_marked_headings_and_separators),
 		cmocka_unit_test(test_plain_title),
 		cmocka_unit_test(test_plain_title_with_punctuation),
 		cmocka_unit_test(test_plain_subheading),
