@@ -120,31 +120,36 @@ typedef struct builder {
 
 enum { A_SPACE = 1, A_LETTER, A_DIGIT, A_PUNCT, A_SYMBOL };
 
-static unsigned char aclass[128];
-
-static void init_aclass(void)
-{
-	/* idempotent and race-free in effect: every thread writes the same bytes */
-	int c;
-	if (aclass['a'])
-		return;
-	for (c = 0; c < 128; c++) {
-		unsigned char k;
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0)
-			k = A_SPACE;
-		else if (c < 32 || c == 127)
-			k = A_SPACE;
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-			k = A_LETTER;
-		else if (c >= '0' && c <= '9')
-			k = A_DIGIT;
-		else if (strchr("$+<=>^`|~", c))
-			k = A_SYMBOL;
-		else
-			k = A_PUNCT;
-		aclass[c] = k;
-	}
-}
+/* Classes of the ASCII bytes (a constant table: nl_doc_build runs on
+ * several threads at once). */
+#define SP A_SPACE
+#define LE A_LETTER
+#define DI A_DIGIT
+#define PU A_PUNCT
+#define SY A_SYMBOL
+static const unsigned char aclass[128] = {
+	SP, SP, SP, SP, SP, SP, SP, SP,
+	SP, SP, SP, SP, SP, SP, SP, SP,
+	SP, SP, SP, SP, SP, SP, SP, SP,
+	SP, SP, SP, SP, SP, SP, SP, SP,
+	SP, PU, PU, PU, SY, PU, PU, PU,
+	PU, PU, PU, SY, PU, PU, PU, PU,
+	DI, DI, DI, DI, DI, DI, DI, DI,
+	DI, DI, PU, PU, SY, SY, SY, PU,
+	PU, LE, LE, LE, LE, LE, LE, LE,
+	LE, LE, LE, LE, LE, LE, LE, LE,
+	LE, LE, LE, LE, LE, LE, LE, LE,
+	LE, LE, LE, PU, PU, PU, SY, PU,
+	SY, LE, LE, LE, LE, LE, LE, LE,
+	LE, LE, LE, LE, LE, LE, LE, LE,
+	LE, LE, LE, LE, LE, LE, LE, LE,
+	LE, LE, LE, PU, SY, PU, SY, SP,
+};
+#undef SP
+#undef LE
+#undef DI
+#undef PU
+#undef SY
 
 static inline uint32_t dec(const unsigned char *s, uint32_t i, uint32_t end, uint32_t *cp)
 {
@@ -2083,7 +2088,6 @@ int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_
 	   free of wrap-around */
 	if ((!text && len) || len > (size_t)UINT32_MAX - 256)
 		return NL_EINVAL;
-	init_aclass();
 	d = calloc(1, sizeof *d);
 	if (!d)
 		return NL_ENOMEM;
