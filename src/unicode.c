@@ -335,11 +335,11 @@ static size_t utf8_valid_seq(const unsigned char *s, size_t n, const char **why)
 	if (c < 0x80)
 		return 1;
 	if (c >= 0x80 && c <= 0xBF) {
-		*why = "unexpected continuation byte";
+		*why = "is a continuation byte where a character should start";
 		return 0;
 	}
 	if (c == 0xC0 || c == 0xC1 || c >= 0xF5) {
-		*why = c >= 0xF5 ? "byte that never occurs in UTF-8" : "overlong encoding";
+		*why = c >= 0xF5 ? "is never used in UTF-8" : "starts an overlong encoding";
 		return 0;
 	}
 	if (c < 0xE0) {
@@ -351,21 +351,21 @@ static size_t utf8_valid_seq(const unsigned char *s, size_t n, const char **why)
 	}
 	for (k = 1; k < need; k++) {
 		if (k >= n || (s[k] & 0xC0) != 0x80) {
-			*why = "truncated multi-byte sequence";
+			*why = "starts a truncated multi-byte sequence";
 			return 0;
 		}
 		v = (v << 6) | (s[k] & 0x3F);
 	}
 	if (v < min) {
-		*why = "overlong encoding";
+		*why = "starts an overlong encoding";
 		return 0;
 	}
 	if (v >= 0xD800 && v <= 0xDFFF) {
-		*why = "encoded UTF-16 surrogate";
+		*why = "starts an encoded UTF-16 surrogate";
 		return 0;
 	}
 	if (v > 0x10FFFF) {
-		*why = "code point above U+10FFFF";
+		*why = "starts a code point above U+10FFFF";
 		return 0;
 	}
 	return need;
@@ -448,8 +448,8 @@ int nl_utf8_check(const char *text, size_t len, char *err, size_t errsize)
 			size_t k = utf8_valid_seq(s + i, len - i, &why);
 			if (!k) {
 				snprintf(err, errsize, "invalid UTF-8 at line %zu, column %zu (byte offset %zu): "
-				         "%s 0x%02X; if the file is Windows-1252 or Latin-1, convert it with "
-				         "iconv -f WINDOWS-1252 -t UTF-8", line, col, i, why, s[i]);
+				         "byte 0x%02X %s; if the file is Windows-1252 or Latin-1, convert it with "
+				         "iconv -f WINDOWS-1252 -t UTF-8", line, col, i, s[i], why);
 				return -1;
 			}
 			i += k;
