@@ -1118,10 +1118,10 @@ static const char *const elisions[] = {
 /* Does the single opening mark at token i (' or ‘) have a closing partner
  * (' or ’ after a word, not before a letter) later in the paragraph?  Else
  * it is an elision: '90s, ‘em. */
-static int straight_single_closes(builder *b, size_t i, size_t end)
+static int single_has_closer(builder *b, size_t i, size_t end)
 {
 	doc_impl *d = b->d;
-	size_t j, lim = i + 80 < end ? i + 80 : end;
+	size_t j, lim = i + 200 < end ? i + 200 : end;
 	uint32_t nxt;
 	dec(b->s, d->tok[i].off + d->tok[i].len, b->len, &nxt);
 	if (nxt >= '0' && nxt <= '9')
@@ -1133,7 +1133,7 @@ static int straight_single_closes(builder *b, size_t i, size_t end)
 		nl_token *t = &d->tok[j];
 		if (t->kind == NL_TOK_PUNCT && (t->len == 1 || t->len == 3)) {
 			uint32_t cp = tok_cp(b, t);
-			if (cp == '\'' || cp == 0x2019) {
+			if (cp == '\'' || cp == 0x2019 || cp == 0x2018) {
 				int pc = prev_class(b, t->off), nc = next_class(b, t->off + t->len);
 				if ((pc == CL_ALNUM || pc == CL_PUNCT) && nc != CL_ALNUM)
 					return 1;
@@ -1257,7 +1257,7 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		case 0x2018:                      /* ‘ */
 			if (open_pos) {
 				/* ‘90s, ‘em, ‘bout: an elision unless something closes it */
-				if (straight_single_closes(b, i, end)) {
+				if (single_has_closer(b, i, end)) {
 					want_open = 1;
 					type = QT_SCURLY;
 				}
@@ -1290,7 +1290,7 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 					if (is_double(st[k].type))
 						break;
 				}
-			} else if (open_pos && nc == CL_ALNUM && straight_single_closes(b, i, end)) {
+			} else if (open_pos && nc == CL_ALNUM && single_has_closer(b, i, end)) {
 				want_open = 1;
 				type = QT_SSTRAIGHT;
 			}
