@@ -91,6 +91,8 @@ static void word_extra_spaces(void **s)
 	(void)s;
 	assert_int_equal(count(NULL, "Officials said it it was over.\n", TXT, W), 1);
 	assert_int_equal(count(NULL, "Officials said it   it was over.\n", TXT, W), 1);
+	assert_int_equal(count(NULL, "Officials said it\u00a0it was over.\n", TXT, W), 1);     /* no-break space */
+	assert_int_equal(count(NULL, "Officials said that the\r\nthe vote was over.\r\n", TXT, W), 1); /* CRLF */
 }
 
 static void word_blank_line_breaks(void **s)
@@ -137,6 +139,8 @@ static void word_names(void **s)
 	assert_int_equal(count(NULL, "Rivals hoped to trump Trump on the issue.\n", TXT, W), 0);
 	/* an acronym next to a word */
 	assert_int_equal(count(NULL, "Talks between us US officials resumed.\n", TXT, W), 0);
+	/* a word glued to a larger name */
+	assert_int_equal(count(NULL, "She held a senior role at AT&T for a decade.\n", TXT, W), 0);
 }
 
 static void word_markdown_code(void **s)
