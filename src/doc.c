@@ -395,6 +395,51 @@ static int ci_prefix_n(const unsigned char *s, uint32_t p, uint32_t end, const c
 	return 1;
 }
 
+/* An HTML/XML tag or comment starting at p ("<b>", "</tweet>",
+ * "<a href=\"x\">", "<!-- c -->"): its end, or 0.  "a <b and c> d" is
+ * no tag: a tag with words after its name needs an attribute ('='). */
+static uint32_t markup_tag_end(const unsigned char *s, uint32_t p, uint32_t end)
+{
+	uint32_t q = p + 1, lim = end - p > 1000 ? p + 1000 : end, name;
+	int eq = 0, quote = 0;
+	if (q + 3 < end && s[q] == '!' && s[q + 1] == '-' && s[q + 2] == '-') {
+		for (q += 3; q + 2 < lim; q++)
+			if (s[q] == '-' && s[q + 1] == '-' && s[q + 2] == '>')
+				return q + 3;
+		return 0;
+	}
+	if (q < end && s[q] == '/')
+		q++;
+	name = q;
+	while (q < lim && (ascii_alnum(s[q]) || s[q] == '-' || s[q] == ':' || s[q] == '_'))
+		q++;
+	if (q == name || !ascii_alpha(s[name]))
+		return 0;
+	if (q < lim && s[q] == '>')
+		return q + 1;
+	if (q + 1 < lim && s[q] == '/' && s[q + 1] == '>')
+		return q + 2;
+	if (q >= lim || (s[q] != ' ' && s[q] != '\t' && s[q] != '\n' && s[q] != '\r'))
+		return 0;
+	for (; q < lim; q++) {
+		unsigned c = s[q];
+		if (quote) {
+			if (c == (unsigned)quote)
+				quote = 0;
+		} else if (c == '"' || c == '\'') {
+			if (eq)
+				quote = (int)c;
+		} else if (c == '=') {
+			eq = 1;
+		} else if (c == '>') {
+			return eq ? q + 1 : 0;
+		} else if (c == '<') {
+			return 0;
+		}
+	}
+	return 0;
+}
+
 /* ---- the tokenizer of one run --------------------------------------------- */
 
 /* A word from p (a letter there).  Returns its end; sets *kind and *flags. */
@@ -668,6 +713,12 @@ static int tokenize(builder *b, uint32_t off, uint32_t end)
 				continue;
 			}
 			switch (c) {
+			case '<':
+				if (b->format != NL_FORMAT_MARKDOWN && (q = markup_tag_end(s, p, end)) != 0) {
+					p = q;   /* <tweet id="..."> in a plain-text export: not prose */
+					continue;
+				}
+				break;
 			case '$':
 				if (p + 1 < end && s[p + 1] >= '0' && s[p + 1] <= '9') {
 					q = scan_number(b, p, end, &fl);
