@@ -129,8 +129,12 @@ typedef struct sp_state {
 	/* prefilter for suggestion candidates: the .dic stems and the .aff
 	 * affix strings, so that most of the ~600 candidates of a word are
 	 * rejected by a hash lookup instead of a 10 us Hunspell_spell call */
-	char **stems;
-	size_t stems_cap, stems_n;
+	struct strset {
+		uint32_t *h, *off;     /* slot: hash and arena offset + 1 (0 = empty) */
+		size_t cap, n;
+		char *arena;           /* the strings, NUL-terminated, back to back */
+		size_t alen, acap;
+	} stems;
 	struct affix { char strip[16], add[16]; unsigned char sl, al, pfx; } *aff;
 	size_t n_aff;
 	struct del_ent *del;          /* deletion index of the common words (lazy) */
@@ -207,58 +211,92 @@ static int common_add(sp_state *st, const char *w, size_t n)
 	return 0;
 }
 
-/* The same open-addressing set for the dictionary's stems. */
-static int set_has(char *const *set, size_t cap, const char *w, size_t n)
+/* A set of strings in one arena, with the hash kept in the slot so that
+ * a probe rarely touches the strings (the dictionary's ~50k stems). */
+typedef struct strset strset;
+
+static int set_has(const strset *ss, const char *w, size_t n)
 {
-	if (!cap)
+	if (!ss->cap)
 		return 0;
-	size_t k = hash_bytes(w, n) & (cap - 1);
-	while (set[k]) {
-		if (strncmp(set[k], w, n) == 0 && set[k][n] == 0)
+	uint32_t h = (uint32_t)hash_bytes(w, n);
+	for (size_t k = h & (ss->cap - 1); ss->off[k]; k = (k + 1) & (ss->cap - 1)) {
+		if (ss->h[k] != h)
+			continue;
+		const char *x = ss->arena + ss->off[k] - 1;
+		if (memcmp(x, w, n) == 0 && x[n] == 0)
 			return 1;
-		k = (k + 1) & (cap - 1);
 	}
 	return 0;
 }
 
-static int set_add(char ***set, size_t *cap, size_t *count, const char *w, size_t n)
+static int set_add(strset *ss, const char *w, size_t n)
 {
-	if ((*count + 1) * 2 > *cap) {
-		size_t nc = *cap ? *cap * 2 : 1024;
-		char **t = calloc(nc, sizeof *t);
-		if (!t)
+	if ((ss->n + 1) * 2 > ss->cap) {
+		size_t nc = ss->cap ? ss->cap * 2 : 1024;
+		uint32_t *h = calloc(nc, sizeof *h), *off = calloc(nc, sizeof *off);
+		if (!h || !off) {
+			free(h);
+			free(off);
 			return -1;
-		for (size_t i = 0; i < *cap; i++) {
-			if (!(*set)[i])
-				continue;
-			size_t k = hash_bytes((*set)[i], strlen((*set)[i])) & (nc - 1);
-			while (t[k])
-				k = (k + 1) & (nc - 1);
-			t[k] = (*set)[i];
 		}
-		free(*set);
-		*set = t;
-		*cap = nc;
+		for (size_t i = 0; i < ss->cap; i++) {
+			if (!ss->off[i])
+				continue;
+			size_t k = ss->h[i] & (nc - 1);
+			while (off[k])
+				k = (k + 1) & (nc - 1);
+			h[k] = ss->h[i];
+			off[k] = ss->off[i];
+		}
+		free(ss->h);
+		free(ss->off);
+		ss->h = h;
+		ss->off = off;
+		ss->cap = nc;
 	}
-	if (set_has(*set, *cap, w, n))
+	if (set_has(ss, w, n))
 		return 0;
-	size_t k = hash_bytes(w, n) & (*cap - 1);
-	while ((*set)[k])
-		k = (k + 1) & (*cap - 1);
-	(*set)[k] = strndup(w, n);
-	if (!(*set)[k])
-		return -1;
-	(*count)++;
+	if (ss->alen + n + 1 > ss->acap) {
+		size_t na = ss->acap ? ss->acap * 2 : 65536;
+		while (na < ss->alen + n + 1)
+			na *= 2;
+		if (na > UINT32_MAX - 1)
+			return -1;
+		char *a = realloc(ss->arena, na);
+		if (!a)
+			return -1;
+		ss->arena = a;
+		ss->acap = na;
+	}
+	memcpy(ss->arena + ss->alen, w, n);
+	ss->arena[ss->alen + n] = 0;
+	uint32_t h = (uint32_t)hash_bytes(w, n);
+	size_t k = h & (ss->cap - 1);
+	while (ss->off[k])
+		k = (k + 1) & (ss->cap - 1);
+	ss->h[k] = h;
+	ss->off[k] = (uint32_t)ss->alen + 1;
+	ss->alen += n + 1;
+	ss->n++;
 	return 0;
+}
+
+static void set_free(strset *ss)
+{
+	free(ss->h);
+	free(ss->off);
+	free(ss->arena);
+	memset(ss, 0, sizeof *ss);
 }
 
 /* Could w be a word of the dictionary?  0 means certainly not (no stem,
  * no stem + affix); 1 means ask Hunspell.  Without a prefilter, 1. */
 static int maybe_word(const sp_state *st, const char *w, size_t n)
 {
-	if (!st->stems_cap)
+	if (!st->stems.cap)
 		return 1;
-	if (set_has(st->stems, st->stems_cap, w, n))
+	if (set_has(&st->stems, w, n))
 		return 1;
 	char b[MAX_WORD * 4 + 40];
 	if (n > MAX_WORD * 4)
@@ -273,7 +311,7 @@ static int maybe_word(const sp_state *st, const char *w, size_t n)
 			size_t m = n - a->al;
 			memcpy(b, w, m);
 			memcpy(b + m, a->strip, a->sl);
-			if (set_has(st->stems, st->stems_cap, b, m + a->sl))
+			if (set_has(&st->stems, b, m + a->sl))
 				return 1;
 			/* prefix + suffix (re...ing) */
 			for (size_t j = 0; j < st->n_aff; j++) {
@@ -284,7 +322,7 @@ static int maybe_word(const sp_state *st, const char *w, size_t n)
 				size_t r = m + a->sl - p->al;
 				memcpy(c, p->strip, p->sl);
 				memcpy(c + p->sl, b + p->al, r);
-				if (set_has(st->stems, st->stems_cap, c, p->sl + r))
+				if (set_has(&st->stems, c, p->sl + r))
 					return 1;
 			}
 		} else {
@@ -292,7 +330,7 @@ static int maybe_word(const sp_state *st, const char *w, size_t n)
 				continue;
 			memcpy(b, a->strip, a->sl);
 			memcpy(b + a->sl, w + a->al, n - a->al);
-			if (set_has(st->stems, st->stems_cap, b, a->sl + n - a->al))
+			if (set_has(&st->stems, b, a->sl + n - a->al))
 				return 1;
 		}
 	}
@@ -407,7 +445,7 @@ static int add_word_locked(sp_state *st, const char *w, size_t n)
 	char buf[MAX_WORD * 4 + 8];
 	if (n == 0 || n > MAX_WORD || to_dic(st, w, n, buf, sizeof buf) != 0)
 		return -1;
-	if (st->stems_cap && set_add(&st->stems, &st->stems_cap, &st->stems_n, w, n) < 0)
+	if (st->stems.cap && set_add(&st->stems, w, n) < 0)
 		return -1;
 	return Hunspell_add(st->hs, buf);
 }
@@ -429,7 +467,7 @@ static int load_stems(sp_state *st, const char *path)
 		while (line[n] && line[n] != '/' && line[n] != '\t' && line[n] != '\n' && line[n] != '\r' &&
 		       line[n] != ' ')
 			n++;
-		if (n && n <= MAX_WORD * 4 && set_add(&st->stems, &st->stems_cap, &st->stems_n, line, n) < 0) {
+		if (n && n <= MAX_WORD * 4 && set_add(&st->stems, line, n) < 0) {
 			rc = -1;
 			break;
 		}
@@ -985,7 +1023,8 @@ static void hunspell_suggest_locked(sp_state *st, const char *w, size_t n, cands
 /* The best max_sugg candidates as a malloc'ed array; frees the rest. */
 static char **take_best(sp_state *st, cands *c, size_t *n_out)
 {
-	qsort(c->v, c->n, sizeof *c->v, cand_cmp);
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof *c->v, cand_cmp);
 	size_t keep = c->n < (size_t)st->max_sugg ? c->n : (size_t)st->max_sugg;
 	char **s = keep ? calloc(keep, sizeof *s) : NULL;
 	if (!s)
@@ -1165,9 +1204,7 @@ static void sp_destroy(void *state)
 	for (size_t i = 0; i < st->common_cap; i++)
 		free(st->common[i]);
 	free(st->common);
-	for (size_t i = 0; i < st->stems_cap; i++)
-		free(st->stems[i]);
-	free(st->stems);
+	set_free(&st->stems);
 	free(st->aff);
 	free(st->del);
 	for (int i = 0; i < NSHARDS; i++) {
@@ -1390,7 +1427,7 @@ static int load_personal(sp_state *st, const nl_config *cfg, const char *key, co
 				    "the number of words (use wordlist = for a plain list)", path);
 		return NL_ECONFIG;
 	}
-	if (st->stems_cap && load_stems(st, path) < 0)
+	if (st->stems.cap && load_stems(st, path) < 0)
 		return NL_ENOMEM;
 	if (Hunspell_add_dic(st->hs, path) != 0) {
 		st->host->cfg_error(cfg, key, "Hunspell could not load personal dictionary '%s'", path);
@@ -1554,8 +1591,54 @@ typedef struct sp_doc {
 	size_t fh_cap;
 	int want_word, want_name, want_incons;
 	int budget;              /* Hunspell suggest calls left for this document */
+	struct { uint64_t h; sp_entry *e; } *lc;   /* this document's verdicts: */
+	size_t lc_cap, lc_n;     /* spares the shared cache (and its locks) */
 	int failed;
 } sp_doc;
+
+/* lookup() through a small per-document table: an article repeats its
+ * words, and this table stays in the CPU cache where the shared one
+ * does not. */
+static sp_entry *lookup_doc(sp_doc *D, const char *w, size_t n, int *known)
+{
+	uint64_t h = hash_bytes(w, n);
+	if (D->lc_cap) {
+		for (size_t k = h & (D->lc_cap - 1); D->lc[k].e; k = (k + 1) & (D->lc_cap - 1)) {
+			sp_entry *e = D->lc[k].e;
+			if (D->lc[k].h == h && e->len == n && memcmp(e->word, w, n) == 0) {
+				*known = e->known;
+				return e;
+			}
+		}
+	}
+	sp_entry *e = lookup(D->st, w, n, known);
+	if (!e)
+		return NULL;
+	if ((D->lc_n + 1) * 2 > D->lc_cap) {
+		size_t cap = D->lc_cap ? D->lc_cap * 2 : 512;
+		__typeof__(D->lc) t = calloc(cap, sizeof *t);
+		if (!t)
+			return e;
+		for (size_t i = 0; i < D->lc_cap; i++) {
+			if (!D->lc[i].e)
+				continue;
+			size_t k = D->lc[i].h & (cap - 1);
+			while (t[k].e)
+				k = (k + 1) & (cap - 1);
+			t[k] = D->lc[i];
+		}
+		free(D->lc);
+		D->lc = t;
+		D->lc_cap = cap;
+	}
+	size_t k = h & (D->lc_cap - 1);
+	while (D->lc[k].e)
+		k = (k + 1) & (D->lc_cap - 1);
+	D->lc[k].h = h;
+	D->lc[k].e = e;
+	D->lc_n++;
+	return e;
+}
 
 static int push_item(sp_doc *D, const sp_item *x)
 {
@@ -1712,10 +1795,10 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 	if (whole_known) {
 		known = 1;
 	} else {
-		x.e = lookup(st, w, bn, &known);
+		x.e = lookup_doc(D, w, bn, &known);
 		if (!known && bn != n) {        /* Hunspell may know the whole (its affixes) */
 			int k2;
-			lookup(st, w, n, &k2);
+			lookup_doc(D, w, n, &k2);
 			known = k2;
 		}
 	}
@@ -1831,7 +1914,7 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 		if (end != n) {
 			/* "Mr." / "etc.": Hunspell knows the dotted form, try it first */
 			int known;
-			lookup(st, w, n, &known);
+			lookup_doc(D, w, n, &known);
 			if (known)
 				return 0;
 		}
@@ -1840,7 +1923,7 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 	/* a hyphenated compound: the whole first (Hunspell knows well-known),
 	 * then part by part */
 	int whole;
-	lookup(st, w, end, &whole);
+	lookup_doc(D, w, end, &whole);
 	size_t p = 0;
 	int idx = 0;
 	while (p <= end) {
@@ -2187,6 +2270,7 @@ out:
 	free(D.f);
 	free(D.fh);
 	free(D.it);
+	free(D.lc);
 	return rc;
 }
 
