@@ -51,6 +51,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <md4c.h>
 #include "doc.h"
 
@@ -395,6 +396,16 @@ static int ci_prefix_n(const unsigned char *s, uint32_t p, uint32_t end, const c
 	return 1;
 }
 
+static const char *const html_names[] = {
+	"a", "abbr", "article", "aside", "audio", "b", "big", "blockquote", "body", "br", "caption",
+	"center", "cite", "code", "dd", "del", "div", "dl", "dt", "em", "embed", "figcaption",
+	"figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr",
+	"html", "i", "iframe", "img", "ins", "li", "main", "mark", "nav", "noscript", "ol", "p",
+	"pre", "q", "s", "script", "section", "small", "source", "span", "strike", "strong",
+	"style", "sub", "sup", "table", "tbody", "td", "th", "thead", "time", "title", "tr", "tt",
+	"tweet", "u", "ul", "video", "wbr", NULL
+};
+
 /* An HTML/XML tag or comment starting at p ("<b>", "</tweet>",
  * "<a href=\"x\">", "<!-- c -->"): its end, or 0.  "a <b and c> d" is
  * no tag: a tag with words after its name needs an attribute ('='). */
@@ -415,10 +426,14 @@ static uint32_t markup_tag_end(const unsigned char *s, uint32_t p, uint32_t end)
 		q++;
 	if (q == name || !ascii_alpha(s[name]))
 		return 0;
-	if (q < lim && s[q] == '>')
-		return q + 1;
-	if (q + 1 < lim && s[q] == '/' && s[q + 1] == '>')
-		return q + 2;
+	if ((q < lim && s[q] == '>') || (q + 1 < lim && s[q] == '/' && s[q + 1] == '>')) {
+		/* a bare <name>: only a known element ("<delays>" is prose) */
+		size_t i, n = q - name;
+		for (i = 0; html_names[i]; i++)
+			if (strlen(html_names[i]) == n && !strncasecmp(html_names[i], (const char *)s + name, n))
+				return s[q] == '>' ? q + 1 : q + 2;
+		return 0;
+	}
 	if (q >= lim || (s[q] != ' ' && s[q] != '\t' && s[q] != '\n' && s[q] != '\r'))
 		return 0;
 	for (; q < lim; q++) {

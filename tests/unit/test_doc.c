@@ -288,6 +288,11 @@ static void test_plain_markup_tags_skipped(void **state)
 	assert_int_equal(T(d, "more")->kind, NL_TOK_WORD);
 	assert_int_equal(T(d, "<")->kind, NL_TOK_SYMBOL);   /* "<b and c>" is prose */
 	nl_doc_free(d);
+	/* a bare <word> that is no HTML element is prose too */
+	d = build("Fill in <name> and <date> here.", TXT);
+	assert_int_equal(T(d, "name")->kind, NL_TOK_WORD);
+	assert_int_equal(T(d, "date")->kind, NL_TOK_WORD);
+	nl_doc_free(d);
 }
 
 static void test_symbols_and_emoji(void **state)
