@@ -51,7 +51,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <md4c.h>
 #include "doc.h"
 
@@ -396,65 +395,6 @@ static int ci_prefix_n(const unsigned char *s, uint32_t p, uint32_t end, const c
 	return 1;
 }
 
-static const char *const html_names[] = {
-	"a", "abbr", "article", "aside", "audio", "b", "big", "blockquote", "body", "br", "caption",
-	"center", "cite", "code", "dd", "del", "div", "dl", "dt", "em", "embed", "figcaption",
-	"figure", "font", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr",
-	"html", "i", "iframe", "img", "ins", "li", "main", "mark", "nav", "noscript", "ol", "p",
-	"pre", "q", "s", "script", "section", "small", "source", "span", "strike", "strong",
-	"style", "sub", "sup", "table", "tbody", "td", "th", "thead", "time", "title", "tr", "tt",
-	"tweet", "u", "ul", "video", "wbr", NULL
-};
-
-/* An HTML/XML tag or comment starting at p ("<b>", "</tweet>",
- * "<a href=\"x\">", "<!-- c -->"): its end, or 0.  "a <b and c> d" is
- * no tag: a tag with words after its name needs an attribute ('='). */
-static uint32_t markup_tag_end(const unsigned char *s, uint32_t p, uint32_t end)
-{
-	uint32_t q = p + 1, lim = end - p > 1000 ? p + 1000 : end, name;
-	int eq = 0, quote = 0;
-	if (q + 3 < end && s[q] == '!' && s[q + 1] == '-' && s[q + 2] == '-') {
-		for (q += 3; q + 2 < lim; q++)
-			if (s[q] == '-' && s[q + 1] == '-' && s[q + 2] == '>')
-				return q + 3;
-		return 0;
-	}
-	if (q < end && s[q] == '/')
-		q++;
-	name = q;
-	while (q < lim && (ascii_alnum(s[q]) || s[q] == '-' || s[q] == ':' || s[q] == '_'))
-		q++;
-	if (q == name || !ascii_alpha(s[name]))
-		return 0;
-	if ((q < lim && s[q] == '>') || (q + 1 < lim && s[q] == '/' && s[q + 1] == '>')) {
-		/* a bare <name>: only a known element ("<delays>" is prose) */
-		size_t i, n = q - name;
-		for (i = 0; html_names[i]; i++)
-			if (strlen(html_names[i]) == n && !strncasecmp(html_names[i], (const char *)s + name, n))
-				return s[q] == '>' ? q + 1 : q + 2;
-		return 0;
-	}
-	if (q >= lim || (s[q] != ' ' && s[q] != '\t' && s[q] != '\n' && s[q] != '\r'))
-		return 0;
-	for (; q < lim; q++) {
-		unsigned c = s[q];
-		if (quote) {
-			if (c == (unsigned)quote)
-				quote = 0;
-		} else if (c == '"' || c == '\'') {
-			if (eq)
-				quote = (int)c;
-		} else if (c == '=') {
-			eq = 1;
-		} else if (c == '>') {
-			return eq ? q + 1 : 0;
-		} else if (c == '<') {
-			return 0;
-		}
-	}
-	return 0;
-}
-
 /* ---- the tokenizer of one run --------------------------------------------- */
 
 /* A word from p (a letter there).  Returns its end; sets *kind and *flags. */
@@ -728,12 +668,6 @@ static int tokenize(builder *b, uint32_t off, uint32_t end)
 				continue;
 			}
 			switch (c) {
-			case '<':
-				if (b->format != NL_FORMAT_MARKDOWN && (q = markup_tag_end(s, p, end)) != 0) {
-					p = q;   /* <tweet id="..."> in a plain-text export: not prose */
-					continue;
-				}
-				break;
 			case '$':
 				if (p + 1 < end && s[p + 1] >= '0' && s[p + 1] <= '9') {
 					q = scan_number(b, p, end, &fl);

@@ -275,26 +275,6 @@ static void test_line_start_flag(void **state)
 	nl_doc_free(d);
 }
 
-static void test_plain_markup_tags_skipped(void **state)
-{
-	nl_doc *d = build("He posted <tweet id=\"7\" author=\"@desk\">Polls close at noon</tweet> today, "
-	                  "and <b>more</b> <!-- note --> if a <b and c> holds.", TXT);
-	(void)state;
-	assert_int_equal(find(d, "tweet"), -1);
-	assert_int_equal(find(d, "author"), -1);
-	assert_int_equal(find(d, "note"), -1);
-	assert_int_equal(d->n_quotes, 0);
-	assert_int_equal(T(d, "Polls")->kind, NL_TOK_WORD);
-	assert_int_equal(T(d, "more")->kind, NL_TOK_WORD);
-	assert_int_equal(T(d, "<")->kind, NL_TOK_SYMBOL);   /* "<b and c>" is prose */
-	nl_doc_free(d);
-	/* a bare <word> that is no HTML element is prose too */
-	d = build("Fill in <name> and <date> here.", TXT);
-	assert_int_equal(T(d, "name")->kind, NL_TOK_WORD);
-	assert_int_equal(T(d, "date")->kind, NL_TOK_WORD);
-	nl_doc_free(d);
-}
-
 static void test_symbols_and_emoji(void **state)
 {
 	nl_doc *d = build("Prices rose \xF0\x9F\x93\x88 by 5 + 3 \xC2\xA9 today.", TXT);
@@ -1203,7 +1183,6 @@ int main(void)
 		cmocka_unit_test(test_digit_and_nonascii_flags),
 		cmocka_unit_test(test_line_start_flag),
 		cmocka_unit_test(test_symbols_and_emoji),
-		cmocka_unit_test(test_plain_markup_tags_skipped),
 		cmocka_unit_test(test_sentences_basic),
 		cmocka_unit_test(test_sentence_titles_abbreviations),
 		cmocka_unit_test(test_sentence_us_abbreviation),
