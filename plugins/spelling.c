@@ -66,16 +66,18 @@ static const nl_rule_info sp_rules[] = {
 	  "spelling.inconsistent-name" },
 	{ "inconsistent-name", NL_SEV_WARNING,
 	  "the same name spelled two ways in one article (Zelenskyy / Zelensky)",
-	  "Two capitalised forms in one article within a small edit distance, with the\n"
-	  "same first letter, where one form is much more frequent than the other or\n"
-	  "known to the dictionary while the other is not. Reported on each occurrence\n"
-	  "of the rarer, unknown form; the other form's occurrences are related spans\n"
-	  "and the frequent form is the suggestion. Plural, possessive and demonym forms\n"
-	  "(Obama/Obamas, Clinton's, Kenya/Kenyan) are not taken for misspellings.\n"
-	  "Keys: name_distance = 2 (maximum edit distance; names shorter than 6 letters\n"
-	  "allow 1), name_min_length = 4, name_ratio = 2 (how many times more frequent\n"
-	  "the other form must be when neither is in the dictionary), name_max_rare = 2\n"
-	  "(a form used more often than this is taken as deliberate).",
+	  "Two capitalised forms in one article with the same first letter and a small\n"
+	  "edit distance, where the rarer form is not in the dictionary and the other\n"
+	  "is either much more frequent (name_ratio times) or a name the dictionary\n"
+	  "knows. Reported on each occurrence of the rarer form, with the other form's\n"
+	  "occurrences as related spans and the frequent form as the suggestion.\n"
+	  "Not taken for misspellings: plurals, possessives and demonyms (Obama/Obamas,\n"
+	  "Kenya/Kenyan), pet forms of a known name (Mike/Mikey), capitalised common\n"
+	  "words (Press, School), a form used more than name_max_rare times, and run-\n"
+	  "together words. A name the dictionary knows is often one letter from another\n"
+	  "real name, so against such a name only 1 edit counts, on 6+ letters.\n"
+	  "Keys (defaults): name_distance = 2 (names shorter than 6 letters allow 1),\n"
+	  "name_min_length = 4, name_ratio = 2, name_max_rare = 2.",
 	  NULL },
 };
 
