@@ -106,6 +106,7 @@ typedef struct sp_entry {
 	char **sugg;
 	char **fb;                /* Hunspell's suggestions, when asked */
 	unsigned char n_fb, fb_done;
+	unsigned char slip_done, slip; /* is_slip() answer */
 	uint32_t len;
 	char word[];
 } sp_entry;
@@ -1049,6 +1050,89 @@ static void free_list(char **s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(s[i]);
 	free(s);
+}
+
+/* Is a capitalised word at a sentence start a slip of a common word (Teh)
+ * rather than a name (Comey)?  Yes when one telling edit away there is a
+ * dictionary word: a swap, a doubled or undoubled letter, an accent; or a
+ * common word by a near-key, vowel or apostrophe slip.  The first letter is
+ * left alone.  The same test as edits1's, on ~12 candidates a letter
+ * instead of ~60.  Call with hs_lock. */
+static int is_slip_locked(sp_state *st, const uint32_t *w, size_t n)
+{
+	uint32_t t[MAX_WORD + 2];
+	char buf[MAX_WORD * 4 + 8];
+#define SLIP_TRY(len, common_only) do { \
+		size_t bl_ = encode(t, (len), buf); \
+		if (common_has(st, buf, bl_)) \
+			return 1; \
+		if (!(common_only) && maybe_word(st, buf, bl_) && spell_locked(st, buf, bl_) == 1) \
+			return 1; \
+	} while (0)
+	for (size_t i = 1; i + 1 < n; i++) {          /* swaps */
+		if (w[i] == w[i + 1])
+			continue;
+		memcpy(t, w, n * sizeof *w);
+		t[i] = w[i + 1];
+		t[i + 1] = w[i];
+		SLIP_TRY(n, 0);
+	}
+	for (size_t i = 1; i < n; i++) {              /* undouble */
+		if (w[i] != w[i - 1])
+			continue;
+		memcpy(t, w, i * sizeof *w);
+		memcpy(t + i, w + i + 1, (n - i - 1) * sizeof *w);
+		SLIP_TRY(n - 1, 0);
+	}
+	for (size_t i = 1; i < n && n < MAX_WORD; i++) {  /* double */
+		memcpy(t, w, i * sizeof *w);
+		t[i] = w[i];
+		memcpy(t + i + 1, w + i, (n - i) * sizeof *w);
+		SLIP_TRY(n + 1, 0);
+		t[i] = '\'';                               /* a dropped apostrophe */
+		SLIP_TRY(n + 1, 1);
+	}
+	for (size_t i = 1; i < n; i++) {              /* replacements */
+		for (size_t L = 0; L < st->n_letters; L++) {
+			uint32_t ch = st->letters[L];
+			if (ch == w[i])
+				continue;
+			int acc = accent_pair(ch, w[i]);
+			if (!acc && !kbd_adjacent(ch, w[i]) && !(is_vowel(ch) && is_vowel(w[i])))
+				continue;
+			memcpy(t, w, n * sizeof *w);
+			t[i] = ch;
+			SLIP_TRY(n, !acc);
+		}
+	}
+#undef SLIP_TRY
+	return 0;
+}
+
+static int is_slip(sp_state *st, sp_entry *e, const char *w, size_t n)
+{
+	sp_shard *sh = e ? &st->shard[e->hash & (NSHARDS - 1)] : NULL;
+	if (e) {
+		pthread_mutex_lock(&sh->lock);
+		int done = e->slip_done, v = e->slip;
+		pthread_mutex_unlock(&sh->lock);
+		if (done)
+			return v;
+	}
+	uint32_t cp[MAX_WORD + 2];
+	size_t k = decode(st->host, w, n, cp, MAX_WORD);
+	for (size_t i = 0; i < k; i++)
+		cp[i] = st->host->lower(cp[i]);
+	pthread_mutex_lock(&st->hs_lock);
+	int v = is_slip_locked(st, cp, k);
+	pthread_mutex_unlock(&st->hs_lock);
+	if (e) {
+		pthread_mutex_lock(&sh->lock);
+		e->slip = (unsigned char)v;
+		e->slip_done = 1;
+		pthread_mutex_unlock(&sh->lock);
+	}
+	return v;
 }
 
 /* Suggestions for an unknown word, computed once per distinct word and kept
@@ -2211,8 +2295,11 @@ static void report_words_and_names(sp_doc *D)
 		char **s = NULL;
 		size_t ns = 0;
 		int common = 0, owned = 0;
-		if (D->want_word)
-			suggest(st, x->e, key, keyn, 1, NULL, &s, &ns, &common, &owned);
+		if (D->want_word) {
+			common = is_slip(st, x->e, key, keyn);
+			if (common && st->max_sugg > 0)
+				suggest(st, x->e, key, keyn, 1, NULL, &s, &ns, NULL, &owned);
+		}
 		char q[300], msg[600];
 		quote_word(w, x->len, q, sizeof q);
 		if (common && D->want_word && !F->incons) {

@@ -606,6 +606,23 @@ static void test_en_us_hunspell_fallback(void **s)
 	nlt_free(r);
 }
 
+static void test_en_gb_by_name(void **s)
+{
+	(void)s;
+	if (!have_en_us() || (access("/usr/share/hunspell/en_GB.dic", R_OK) != 0 &&
+			      access("/usr/share/myspell/dicts/en_GB.dic", R_OK) != 0))
+		skip();
+	nlt_result *r = nlt_run(&nl_plugin_spelling, "dictionary = en_GB\n", "The colour of the flag.\n",
+				NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(nlt_count(r, "unknown-word"), 0);
+	nlt_free(r);
+	r = nlt_run(&nl_plugin_spelling, "dictionary = en_US\n", "The colour of the flag.\n", NL_FORMAT_TEXT);
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 0), "color"));
+	nlt_free(r);
+}
+
 static void test_two_edit_common_word(void **s)
 {
 	(void)s;
@@ -672,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_en_us_default_and_news_words),
 		cmocka_unit_test(test_en_us_hunspell_fallback),
 		cmocka_unit_test(test_two_edit_common_word),
+		cmocka_unit_test(test_en_gb_by_name),
 	};
 	return cmocka_run_group_tests_name("spelling", tests, NULL, NULL);
 }
