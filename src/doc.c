@@ -105,8 +105,8 @@ typedef struct builder {
 	uint32_t pend[QSTACK];
 	uint8_t pend_type;
 	int npend;
-	/* plain-text headings found (for demoting runs of them) */
-	size_t prev_plain_heading;  /* index+1 of the previous paragraph if a plain subheading */
+	/* a run of consecutive plain-text subheadings (demoted at 3) */
+	size_t sub_run, sub_run_start;
 	/* Markdown state */
 	struct run { uint32_t off, end, flags; } *runs;
 	size_t nruns, capruns;
@@ -920,7 +920,7 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 	uint32_t cp0;
 	if (!single_line || is_last || nt == 0)
 		return 0;
-	for (i = 0; i < nt && words <= 25; i++) {
+	for (i = 0; i < nt && words <= 40; i++) {
 		if (t[i].kind == NL_TOK_WORD) {
 			words++;
 			realwords++;
@@ -953,19 +953,20 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 		/* two short sentences ("We came. We saw.") open an article, they
 		   are no headline -- unless written in title case; longer ones
 		   are ("What's next for Sanders? Much rests on his answer.") */
-		if (words > 25)
+		size_t longw = 0, caps = 0;
+		int title_case;
+		for (i = 0; i < nt; i++)
+			if (t[i].kind == NL_TOK_WORD && t[i].len >= 4) {
+				longw++;
+				if (t[i].flags & NL_TF_CAPITALIZED)
+					caps++;
+			}
+		title_case = longw >= 2 && caps * 10 >= longw * 7;
+		/* a headline in Title Case may run long */
+		if (words > (title_case ? 40u : 25u))
 			return 0;
-		if (words < 7 && inner_sentence_end(b, ft, nt)) {
-			size_t longw = 0, caps = 0;
-			for (i = 0; i < nt; i++)
-				if (t[i].kind == NL_TOK_WORD && t[i].len >= 4) {
-					longw++;
-					if (t[i].flags & NL_TF_CAPITALIZED)
-						caps++;
-				}
-			if (longw < 2 || caps * 10 < longw * 7)
-				return 0;
-		}
+		if (words < 6 && !title_case && inner_sentence_end(b, ft, nt))
+			return 0;
 		return 1;
 	}
 	if (words > 12 || ends_punctuated(b, t, nt))
@@ -1612,24 +1613,28 @@ static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t leve
 	if (sentence_pass(b, ft, nt, pidx))
 		return b->err;
 	p->n_sentences = (uint32_t)(d->nsent - p->first_sentence);
-	/* Two plain subheadings in a row are a list of short lines, not headings. */
+	/* Three or more plain subheadings in a row are a list of short lines
+	   (names, items), not headings; two may be a deck and a heading. */
 	if (heading_mode == 1) {
 		int sub = heading && !(flags & NL_PF_TITLE);
-		if (sub && b->prev_plain_heading) {
-			size_t k;
-			for (k = b->prev_plain_heading - 1; k <= pidx; k++) {
-				nl_paragraph *pp = &d->par[k];
-				if ((pp->flags & NL_PF_HEADING) && !(pp->flags & NL_PF_TITLE)) {
-					size_t m;
-					pp->flags &= (uint16_t)~NL_PF_HEADING;
-					pp->level = 0;
-					for (m = pp->first_token; m < pp->first_token + pp->n_tokens; m++)
-						d->tok[m].flags &= (uint16_t)~NL_TF_IN_HEADING;
+		if (!sub) {
+			b->sub_run = 0;
+		} else {
+			if (!b->sub_run)
+				b->sub_run_start = pidx;
+			if (++b->sub_run >= 3) {
+				size_t k;
+				for (k = b->sub_run_start; k <= pidx; k++) {
+					nl_paragraph *pp = &d->par[k];
+					if ((pp->flags & NL_PF_HEADING) && !(pp->flags & NL_PF_TITLE)) {
+						size_t m;
+						pp->flags &= (uint16_t)~NL_PF_HEADING;
+						pp->level = 0;
+						for (m = pp->first_token; m < pp->first_token + pp->n_tokens; m++)
+							d->tok[m].flags &= (uint16_t)~NL_TF_IN_HEADING;
+					}
 				}
 			}
-			b->prev_plain_heading = pidx + 1;  /* later ones demote too */
-		} else {
-			b->prev_plain_heading = sub ? pidx + 1 : 0;
 		}
 	}
 	return 0;

@@ -555,6 +555,31 @@ static void test_plain_marked_headings_and_separators(void **state)
 	nl_doc_free(d);
 }
 
+static void test_plain_heading_runs(void **state)
+{
+	/* two short lines in a row may be a deck and a heading; three are a list */
+	nl_doc *d = build("Budget Day\n\nThe Money Section\n\nWhere It Goes\n\nThe council spends most on roads.\n\n"
+	                  "Anna Berg, 52\n\nTom Lund, 61\n\nEva Holm, 47\n\nAll three were named on Monday.\n", TXT);
+	(void)state;
+	assert_int_equal(d->n_paragraphs, 8);
+	assert_true(d->paragraphs[1].flags & NL_PF_HEADING);
+	assert_true(d->paragraphs[2].flags & NL_PF_HEADING);
+	assert_false(d->paragraphs[4].flags & NL_PF_HEADING);
+	assert_false(d->paragraphs[5].flags & NL_PF_HEADING);
+	assert_false(d->paragraphs[6].flags & NL_PF_HEADING);
+	assert_false(T(d, "Tom")->flags & NL_TF_IN_HEADING);
+	nl_doc_free(d);
+}
+
+static void test_plain_long_title_case_headline(void **state)
+{
+	nl_doc *d = build("Mayor Wins Second Term After Long Night of Counting, Promises Parks, Buses, Housing and "
+	                  "Cheaper Fares to Voters Who Stood in Line for Hours in the Rain on Tuesday\n\nThe mayor won.\n", TXT);
+	(void)state;
+	assert_true(d->paragraphs[0].flags & NL_PF_TITLE);
+	nl_doc_free(d);
+}
+
 static void test_plain_title(void **state)
 {
 	nl_doc *d = build("City Council Approves New Budget\n\nThe council approved the budget on Monday.\n", TXT);
@@ -1204,6 +1229,8 @@ int main(void)
 		cmocka_unit_test(test_plain_headline_and_deck),
 		cmocka_unit_test(test_plain_bullet_line_opens_sentence),
 		cmocka_unit_test(test_plain_marked_headings_and_separators),
+		cmocka_unit_test(test_plain_heading_runs),
+		cmocka_unit_test(test_plain_long_title_case_headline),
 		cmocka_unit_test(test_plain_title),
 		cmocka_unit_test(test_plain_title_with_punctuation),
 		cmocka_unit_test(test_plain_subheading),
