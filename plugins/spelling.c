@@ -137,6 +137,7 @@ typedef struct sp_state {
 		size_t cap, n;
 		char *arena;           /* the strings, NUL-terminated, back to back */
 		size_t alen, acap;
+		uint64_t bloom[4096];  /* 2 bits a string: most misses stop here, in L1/L2 */
 	} stems;
 	struct affix { char strip[16], add[16]; unsigned char sl, al, pfx; } *aff;
 	size_t n_aff;
@@ -145,6 +146,7 @@ typedef struct sp_state {
 	int del_built;
 	long fb_per_doc;              /* Hunspell suggest calls allowed per document */
 	char **common;                /* common words (ranking), open addressing */
+	unsigned char *common_ok;     /* per slot: the dictionary knows it */
 	size_t common_cap, common_n;
 	int compounds;                /* accept prefix+word and word+word compounds */
 	size_t n_letters;
@@ -172,6 +174,22 @@ static int common_has(const sp_state *st, const char *w, size_t n)
 	while (st->common[k]) {
 		if (strlen(st->common[k]) == n && memcmp(st->common[k], w, n) == 0)
 			return 1;
+		k = (k + 1) & (st->common_cap - 1);
+	}
+	return 0;
+}
+
+/* A common word the dictionary was found to know at start-up: its verdict
+ * needs neither the shared cache nor a lock (about half the distinct words
+ * of an article). */
+static int common_known(const sp_state *st, const char *w, size_t n)
+{
+	if (!st->common_ok)
+		return 0;
+	size_t k = hash_bytes(w, n) & (st->common_cap - 1);
+	while (st->common[k]) {
+		if (strncmp(st->common[k], w, n) == 0 && st->common[k][n] == 0)
+			return st->common_ok[k];
 		k = (k + 1) & (st->common_cap - 1);
 	}
 	return 0;
@@ -223,6 +241,9 @@ static int set_has(const strset *ss, const char *w, size_t n)
 	if (!ss->cap)
 		return 0;
 	uint32_t h = (uint32_t)hash_bytes(w, n);
+	uint32_t b1 = h & 262143u, b2 = (h >> 14) & 262143u;
+	if (!(ss->bloom[b1 >> 6] & (1ull << (b1 & 63))) || !(ss->bloom[b2 >> 6] & (1ull << (b2 & 63))))
+		return 0;
 	for (size_t k = h & (ss->cap - 1); ss->off[k]; k = (k + 1) & (ss->cap - 1)) {
 		if (ss->h[k] != h)
 			continue;
@@ -280,6 +301,9 @@ static int set_add(strset *ss, const char *w, size_t n)
 		k = (k + 1) & (ss->cap - 1);
 	ss->h[k] = h;
 	ss->off[k] = (uint32_t)ss->alen + 1;
+	uint32_t b1 = h & 262143u, b2 = (h >> 14) & 262143u;
+	ss->bloom[b1 >> 6] |= 1ull << (b1 & 63);
+	ss->bloom[b2 >> 6] |= 1ull << (b2 & 63);
 	ss->alen += n + 1;
 	ss->n++;
 	return 0;
@@ -1290,6 +1314,7 @@ static void sp_destroy(void *state)
 	for (size_t i = 0; i < st->common_cap; i++)
 		free(st->common[i]);
 	free(st->common);
+	free(st->common_ok);
 	set_free(&st->stems);
 	free(st->aff);
 	free(st->del);
@@ -1628,6 +1653,11 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	if ((rc = each_path(h, cfg, "wordlist", load_wordlist, st)) != 0 ||
 	    (rc = each_path(h, cfg, "personal_dic", load_personal, st)) != 0)
 		goto fail;
+	if (st->common_cap && (st->common_ok = calloc(st->common_cap, 1)) != NULL) {
+		for (size_t i = 0; i < st->common_cap; i++)
+			if (st->common[i])
+				st->common_ok[i] = spell_locked(st, st->common[i], strlen(st->common[i])) == 1;
+	}
 	*out = st;
 	return 0;
 fail:
@@ -1687,6 +1717,10 @@ typedef struct sp_doc {
  * does not. */
 static sp_entry *lookup_doc(sp_doc *D, const char *w, size_t n, int *known)
 {
+	if (common_known(D->st, w, n)) {
+		*known = 1;
+		return NULL;
+	}
 	uint64_t h = hash_bytes(w, n);
 	if (D->lc_cap) {
 		for (size_t k = h & (D->lc_cap - 1); D->lc[k].e; k = (k + 1) & (D->lc_cap - 1)) {
@@ -1886,6 +1920,13 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 			int k2;
 			lookup_doc(D, w, n, &k2);
 			known = k2;
+		}
+		/* the plural of a known name: the Clintons, the Kennedys */
+		if (!known && cls == CL_CAP && bn == n && bn > 3 && w[bn - 1] == 's' && w[bn - 2] != 's' &&
+		    uppers == 1) {
+			int k3;
+			lookup_doc(D, w, bn - 1, &k3);
+			known = k3;
 		}
 	}
 	x.known = (unsigned char)known;
