@@ -539,6 +539,9 @@ typedef struct ctx {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	spans say, naming, naming_as, src, anon, vague, stat, stat_src, loaded;
+	uint32_t *lastc;         /* per token: start of the last reporter's word at or before it */
+	uint32_t *par_first_end; /* per quotation: end of the first quotation of its paragraph before it */
+	unsigned char *after_before; /* per quotation: an earlier one of its paragraph has "..., Name said" */
 	int oom;
 } ctx;
 
@@ -652,13 +655,16 @@ static size_t sent_at(const nl_doc *d, uint32_t pos)
 	return lo ? lo - 1 : 0;
 }
 
-/* Reporter's word tokens (outside quotations) in [a, b). */
-static size_t words_between(const nl_doc *d, uint32_t a, uint32_t b)
+/* Reporter's word tokens (outside quotations) in [a, b), counted up to
+ * max + 1 (callers only compare with small windows; this keeps a huge
+ * sentence linear). */
+static size_t words_upto(const nl_doc *d, uint32_t a, uint32_t b, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = tok_at(d, a); i < d->n_tokens && d->tokens[i].off < b; i++)
 		if (is_wordish(&d->tokens[i]) && !(d->tokens[i].flags & NL_TF_IN_QUOTE))
-			n++;
+			if (++n > max)
+				break;
 	return n;
 }
 
@@ -682,7 +688,8 @@ static int ends_before(ctx *c, const spans *s, uint32_t lo, uint32_t pos, long w
 			const nl_token *t = &d->tokens[k];
 			if (!is_wordish(t) || (t->flags & NL_TF_IN_QUOTE))
 				continue;
-			n++;
+			if (++n > (size_t)window)
+				return 0;
 			if (gap_check) {
 				size_t e = match_at(c, L_GAP, t->off, t->off + t->len);
 				if (e == t->off + t->len)
@@ -720,10 +727,20 @@ static char last_char(const ctx *c, uint32_t a, uint32_t b)
 	return b > a ? c->m[b - 1] : 0;
 }
 
-/* Any letter or digit in the masked text [a, b)? */
+/* Any of the reporter's words (a token whose masked text has a letter or a
+ * digit) starting in [a, b)?  O(log n) through c->lastc. */
 static int has_content(const ctx *c, uint32_t a, uint32_t b)
 {
-	for (uint32_t i = a; i < b; i++) {
+	size_t k = tok_at(c->doc, b);
+	if (k == 0 || b <= a)
+		return 0;
+	uint32_t last = c->lastc[k - 1];
+	return last != UINT32_MAX && last >= a;
+}
+
+static int content_token(const ctx *c, const nl_token *t)
+{
+	for (uint32_t i = t->off; i < t->off + t->len && i < c->len; i++) {
 		unsigned char ch = (unsigned char)c->m[i];
 		if ((ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch >= 0x80)
 			return 1;
@@ -735,12 +752,13 @@ static int has_content(const ctx *c, uint32_t a, uint32_t b)
  * followed by white space (or the paragraph end). */
 static uint32_t clause_end(const ctx *c, uint32_t pos, uint32_t pend)
 {
-	for (uint32_t i = pos; i < pend; i++) {
+	uint32_t stop = pend - pos > 400 ? pos + 400 : pend;   /* a clause is short */
+	for (uint32_t i = pos; i < stop; i++) {
 		char ch = c->m[i];
 		if ((ch == '.' || ch == '!' || ch == '?') && (i + 1 >= pend || is_space(c->m[i + 1])))
 			return i + 1;
 	}
-	return pend;
+	return stop;
 }
 
 /* ---- quotations ---------------------------------------------------------------- */
@@ -875,7 +893,7 @@ static int say_adjacent(ctx *c, uint32_t lo, uint32_t pos)
 			continue;
 		if (sp->a < lo)
 			return 0;
-		return pos - sp->b <= 6 && words_between(c->doc, sp->b, pos) == 0;
+		return pos - sp->b <= 6 && words_upto(c->doc, sp->b, pos, 0) == 0;
 	}
 	return 0;
 }
@@ -903,25 +921,17 @@ static int inherited(const ctx *c, size_t pi)
  * quotation opening a later sentence continues the same speaker. */
 static int continues_speech(ctx *c, const qinfo *qi)
 {
-	const nl_doc *d = c->doc;
-	const nl_quote *q = qi->q;
-	for (size_t i = 0; i < d->n_quotes; i++) {
-		const nl_quote *r = &d->quotes[i];
-		if (r->off >= q->off)
-			break;
-		if (r->paragraph != q->paragraph || (r->flags & NL_QF_NESTED))
-			continue;
-		if (say_in(c, r->off + r->len, q->off))
-			return 1;
-	}
-	return 0;
+	size_t i = (size_t)(qi->q - c->doc->quotes);
+	uint32_t first_end = c->par_first_end[i];
+	return first_end != UINT32_MAX && first_end <= qi->q->off && say_in(c, first_end, qi->q->off);
 }
 
 /* Any colon before a long quotation in its sentence: "The statement:
  * '...'", "Roe said: '...'" -- a long quotation after a colon is introduced. */
 static int colon_before(const ctx *c, const qinfo *qi)
 {
-	return qi->q->off > qi->sstart && memchr(c->m + qi->sstart, ':', qi->q->off - qi->sstart) != NULL;
+	uint32_t a = qi->q->off - qi->sstart > 600 ? qi->q->off - 600 : qi->sstart;
+	return qi->q->off > a && memchr(c->m + a, ':', qi->q->off - a) != NULL;
 }
 
 /* "Name: '...'" or "X said: '...'": a colon before the quotation in its
@@ -929,7 +939,8 @@ static int colon_before(const ctx *c, const qinfo *qi)
 static int colon_speaker(ctx *c, const qinfo *qi)
 {
 	const nl_doc *d = c->doc;
-	for (uint32_t i = qi->sstart; i < qi->q->off; i++) {
+	uint32_t a = qi->q->off - qi->sstart > 300 ? qi->q->off - 300 : qi->sstart;
+	for (uint32_t i = a; i < qi->q->off; i++) {
 		if (c->m[i] != ':')
 			continue;
 		if (say_in(c, qi->sstart, i))
@@ -949,17 +960,23 @@ static int colon_speaker(ctx *c, const qinfo *qi)
  * words of it (before or after). */
 static int say_near(ctx *c, const qinfo *qi, long window)
 {
-	size_t i = lower_bound(&c->say, qi->sstart);
-	for (; i < c->say.n && c->say.v[i].a < qi->aend; i++) {
-		const span *sp = &c->say.v[i];
+	/* the nearest speech verb before it ... */
+	size_t i = lower_bound(&c->say, qi->q->off);
+	while (i > 0) {
+		const span *sp = &c->say.v[--i];
+		if (sp->a < qi->sstart)
+			break;
 		if (sp->b <= qi->q->off) {
-			if (words_between(c->doc, sp->b, qi->q->off) <= (size_t)window)
+			if (words_upto(c->doc, sp->b, qi->q->off, (size_t)window) <= (size_t)window)
 				return 1;
-		} else if (sp->a >= qi->qend) {
-			if (words_between(c->doc, qi->qend, sp->a) <= (size_t)window)
-				return 1;
+			break;
 		}
 	}
+	/* ... and the nearest after it, in the clause */
+	i = lower_bound(&c->say, qi->qend);
+	if (i < c->say.n && c->say.v[i].a < qi->aend &&
+	    words_upto(c->doc, qi->qend, c->say.v[i].a, (size_t)window) <= (size_t)window)
+		return 1;
 	return 0;
 }
 
@@ -967,19 +984,7 @@ static int say_near(ctx *c, const qinfo *qi, long window)
  * a later quotation opening a sentence continues that speaker. */
 static int long_continues(ctx *c, const qinfo *qi)
 {
-	const nl_doc *d = c->doc;
-	for (size_t i = 0; i < d->n_quotes; i++) {
-		const nl_quote *r = &d->quotes[i];
-		if (r->off >= qi->q->off)
-			break;
-		if (r->paragraph != qi->q->paragraph || (r->flags & NL_QF_NESTED))
-			continue;
-		qinfo ri;
-		quote_info(c, r, &ri);
-		if (attribution_after(c, &ri))
-			return 1;
-	}
-	return 0;
+	return c->after_before[qi->q - c->doc->quotes];
 }
 
 /* The next paragraph is a signature: "- Jane Roe." / "— Jane Roe, tweeting". */
@@ -1101,11 +1106,48 @@ static void excerpt(const char *s, size_t n, char *out, size_t max)
 	out[j] = 0;
 }
 
+/* One pass over the quotations: for each, the end of the first quotation of
+ * its paragraph before it, and whether an earlier one has "..., Name said"
+ * after it (keeps the speaker tests linear in the number of quotations). */
+static int quote_prepass(ctx *c)
+{
+	const nl_doc *d = c->doc;
+	c->par_first_end = malloc((d->n_quotes + 1) * sizeof *c->par_first_end);
+	c->after_before = calloc(d->n_quotes + 1, 1);
+	if (!c->par_first_end || !c->after_before)
+		return NL_ENOMEM;
+	uint32_t cur = UINT32_MAX, first_end = UINT32_MAX;
+	unsigned char seen = 0;
+	for (size_t i = 0; i < d->n_quotes; i++) {
+		const nl_quote *q = &d->quotes[i];
+		if (q->paragraph != cur) {
+			cur = q->paragraph;
+			first_end = UINT32_MAX;
+			seen = 0;
+		}
+		c->par_first_end[i] = first_end;
+		c->after_before[i] = seen;
+		if ((q->flags & NL_QF_NESTED) || q->paragraph >= d->n_paragraphs)
+			continue;
+		if (first_end == UINT32_MAX)
+			first_end = q->off + q->len;
+		qinfo qi;
+		quote_info(c, q, &qi);
+		if (attribution_after(c, &qi))
+			seen = 1;
+	}
+	return 0;
+}
+
 static void check_quotes(ctx *c, int want_long, int want_short)
 {
 	const nl_doc *d = c->doc;
 	const state *st = c->st;
 	char msg[600], ex[200];
+	if (quote_prepass(c)) {
+		c->oom = 1;
+		return;
+	}
 	for (size_t i = 0; i < d->n_quotes && !c->oom; i++) {
 		const nl_quote *q = &d->quotes[i];
 		if (q->flags & (NL_QF_NESTED | NL_QF_CONTINUED))
@@ -1301,13 +1343,16 @@ static int name_follows(const ctx *c, uint32_t pos, uint32_t end)
  * ("said a senior official", "according to officials")? */
 static int source_speaks(const ctx *c, uint32_t a, uint32_t b, uint32_t sa, uint32_t sb)
 {
-	size_t i = lower_bound(&c->say, sa);
-	for (; i < c->say.n && c->say.v[i].a < sb; i++) {
-		const span *sp = &c->say.v[i];
-		if (sp->a >= b && words_between(c->doc, b, sp->a) <= 6)
-			return 1;
-		if (sp->b <= a && words_between(c->doc, sp->b, a) <= 3)
-			return 1;
+	size_t i = lower_bound(&c->say, b);
+	if (i < c->say.n && c->say.v[i].a < sb && words_upto(c->doc, b, c->say.v[i].a, 6) <= 6)
+		return 1;
+	i = lower_bound(&c->say, a);
+	while (i > 0) {
+		const span *sp = &c->say.v[--i];
+		if (sp->a < sa)
+			break;
+		if (sp->b <= a)
+			return words_upto(c->doc, sp->b, a, 3) <= 3;
 	}
 	return 0;
 }
@@ -1603,6 +1648,17 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 		scan(&c, L_STAT, &c.stat);
 		scan(&c, L_STAT_SRC, &c.stat_src);
 	}
+	if (!c.oom && (want_long || want_short)) {
+		c.lastc = malloc((doc->n_tokens + 1) * sizeof *c.lastc);
+		if (!c.lastc)
+			c.oom = 1;
+		uint32_t last = UINT32_MAX;
+		for (size_t k = 0; c.lastc && k < doc->n_tokens; k++) {
+			if (content_token(&c, &doc->tokens[k]))
+				last = doc->tokens[k].off;
+			c.lastc[k] = last;
+		}
+	}
 	if (c.oom) {
 		rc = NL_ENOMEM;
 		goto out;
@@ -1630,6 +1686,9 @@ out:
 	free(c.vague.v);
 	free(c.stat.v);
 	free(c.stat_src.v);
+	free(c.lastc);
+	free(c.par_first_end);
+	free(c.after_before);
 	pcre2_match_data_free(c.md);
 	pcre2_match_context_free(c.mctx);
 	pcre2_jit_stack_free(c.jit);
