@@ -92,7 +92,7 @@ static const char *const sp_keys[] = {
 /* ---- state ----------------------------------------------------------------- */
 
 #define NSHARDS 64
-#define CACHE_MAX 2000000   /* distinct forms kept; past this, verdicts are recomputed */
+#define CACHE_MAX 400000    /* distinct forms kept (~30 MB); past this, verdicts are recomputed */
 #define MAX_WORD 128        /* bytes; longer "words" are not checked */
 #define MAX_SUGG 10
 
@@ -2166,13 +2166,31 @@ static int derived(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int
 	return 0;
 }
 
+/* Forms ordered by first byte, then length: the candidates for one form are
+ * a short run of this order, so a 50 MB file is not quadratic in its names. */
+static int u64_order(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 static void name_consistency(sp_doc *D)
 {
 	sp_state *st = D->st;
 	const nl_host *h = st->host;
 	const char *text = D->doc->text;
+	if (!D->n_f)
+		return;
+	/* sort keys: first byte, length in code points, form index */
+	uint64_t *ord = malloc(D->n_f * sizeof *ord);
+	if (!ord)
+		return;
+	for (size_t i = 0; i < D->n_f; i++)
+		ord[i] = ((uint64_t)(unsigned char)D->f[i].s[0] << 56) |
+			 ((uint64_t)(D->f[i].ncp & 0xFFFFFF) << 32) | (uint32_t)i;
+	qsort(ord, D->n_f, sizeof *ord, u64_order);
 	/* rare unknown forms (B) against more frequent or known forms (A) with
-	 * the same first letter; forms are few per article */
+	 * the same first letter and a length within 2 */
 	for (size_t bi = 0; bi < D->n_f; bi++) {
 		sp_form *B = &D->f[bi];
 		if (B->known || B->count > (uint32_t)st->name_max_rare || B->ncp < (uint32_t)st->name_min_len ||
@@ -2182,8 +2200,22 @@ static void name_consistency(sp_doc *D)
 		size_t bn = decode(h, B->s, B->n, bcp, MAX_WORD);
 		int best = -1;
 		double best_score = 0;
-		for (size_t ai = 0; ai < D->n_f; ai++) {
+		/* first form with B's first byte and length >= B's - 2 */
+		size_t lo = 0, hi = D->n_f;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			const sp_form *M = &D->f[(uint32_t)ord[mid]];
+			if ((unsigned char)M->s[0] < (unsigned char)B->s[0] ||
+			    ((unsigned char)M->s[0] == (unsigned char)B->s[0] && M->ncp + 2 < B->ncp))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t oi = lo; oi < D->n_f; oi++) {
+			size_t ai = (uint32_t)ord[oi];
 			sp_form *A = &D->f[ai];
+			if (A->s[0] != B->s[0] || A->ncp > B->ncp + 2)
+				break;
 			if (ai == bi || A->ncp < (uint32_t)st->name_min_len || A->ncp > 30)
 				continue;
 			if (A->ncp + 2 < B->ncp || B->ncp + 2 < A->ncp)
@@ -2234,6 +2266,7 @@ static void name_consistency(sp_doc *D)
 		if (best >= 0)
 			B->incons = best + 1;
 	}
+	free(ord);
 	for (size_t bi = 0; bi < D->n_f; bi++) {
 		sp_form *B = &D->f[bi];
 		if (!B->incons)
@@ -2247,7 +2280,7 @@ static void name_consistency(sp_doc *D)
 			rel[i].off = D->it[A->items[i]].off;
 			rel[i].len = D->it[A->items[i]].len;
 		}
-		char qa[300], qb[300], msg[800];
+		char qa[300], qb[300], msg[1100];
 		quote_word(text + ax->off, ax->len, qa, sizeof qa);
 		quote_word(text + bx->off, bx->len, qb, sizeof qb);
 		if (A->known && A->count < st->name_ratio * B->count)
