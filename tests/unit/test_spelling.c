@@ -445,6 +445,17 @@ static void test_unreadable_dic_is_config_error(void **s)
 	nlt_free(r);
 }
 
+static void test_aff_without_dic_is_error(void **s)
+{
+	(void)s;
+	char ini[4200];
+	snprintf(ini, sizeof ini, "aff = %s/tiny.aff\n", data_dir);
+	nlt_result *r = nlt_run(&nl_plugin_spelling, ini, "The plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, NL_ECONFIG);
+	assert_non_null(strstr(r->errors, "dic"));
+	nlt_free(r);
+}
+
 static void test_path_as_dictionary_name_is_error(void **s)
 {
 	(void)s;
@@ -548,6 +559,20 @@ static void test_short_names_need_distance_one(void **s)
 	nlt_free(r);
 	r = run_tiny(NULL, "The minister met Olanx. Olanx spoke. Olanx left. Then Obunx spoke.\n");
 	assert_int_equal(nlt_count(r, "inconsistent-name"), 0);
+	nlt_free(r);
+}
+
+static void test_frequent_rare_form_is_deliberate(void **s)
+{
+	(void)s;
+	/* both forms used 3+ times: two names, not a slip (name_max_rare = 2) */
+	const char *t = "The minister met Olanxe. Olanxe spoke. Olanxe left. Olanxe said so. Olanxe was "
+			"ready. Olanxe spoke again. The office met Olanxa. Olanxa spoke. Olanxa left.\n";
+	nlt_result *r = run_tiny(NULL, t);
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 0);
+	nlt_free(r);
+	r = run_tiny("name_max_rare = 3\n", t);
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 3);
 	nlt_free(r);
 }
 
@@ -676,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_missing_dictionary_names_folders_and_package),
 		cmocka_unit_test(test_dic_without_aff_derives_aff),
 		cmocka_unit_test(test_unreadable_dic_is_config_error),
+		cmocka_unit_test(test_aff_without_dic_is_error),
 		cmocka_unit_test(test_path_as_dictionary_name_is_error),
 		cmocka_unit_test(test_latin1_dictionary_converted),
 		cmocka_unit_test(test_bad_key_values),
@@ -685,6 +711,7 @@ int main(void)
 		cmocka_unit_test(test_equal_frequency_not_inconsistent),
 		cmocka_unit_test(test_different_first_letter_not_inconsistent),
 		cmocka_unit_test(test_short_names_need_distance_one),
+		cmocka_unit_test(test_frequent_rare_form_is_deliberate),
 		cmocka_unit_test(test_name_ratio_key),
 		cmocka_unit_test(test_en_us_default_and_news_words),
 		cmocka_unit_test(test_en_us_hunspell_fallback),
