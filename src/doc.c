@@ -107,6 +107,7 @@ typedef struct builder {
 	int npend;
 	/* a run of consecutive plain-text subheadings (demoted at 3) */
 	size_t sub_run, sub_run_start;
+	int deck_next;              /* the next paragraph is the deck under the headline */
 	/* Markdown state */
 	struct run { uint32_t off, end, flags; } *runs;
 	size_t nruns, capruns;
@@ -1558,7 +1559,8 @@ static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t leve
 	doc_impl *d = b->d;
 	size_t nt = d->ntok - ft, pidx, i;
 	nl_paragraph *p;
-	int heading;
+	int heading, deck = b->deck_next;
+	b->deck_next = 0;
 	if (nt == 0)
 		return 0;
 	/* a paragraph of marks only ("* * *", "———") separates sections: it is
@@ -1576,6 +1578,8 @@ static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t leve
 		if (heading_mode == 2 && h == 1 && ends_punctuated(b, &d->tok[ft], nt))
 			h = 0;          /* Markdown: only an unpunctuated first line */
 		if (heading_mode == 2 && h == 2)
+			h = 0;
+		if (deck && h == 2)
 			h = 0;
 		if (h == 1) {
 			flags |= NL_PF_TITLE | NL_PF_HEADING;
@@ -1862,6 +1866,7 @@ static int build_plain(builder *b, uint32_t start)
 				/* "Headline;\nDeck sentence." at the top: the title stands alone */
 				rc = tokenize_para(b, L[i].s, L[i].e, 0, 1, 0);
 				a = i + 1;
+				b->deck_next = 1;   /* the deck is part of the title block */
 			}
 			while (a < j && !rc) {
 				size_t z = a + 1;

@@ -527,6 +527,11 @@ static void test_plain_headline_and_deck(void **state)
 	assert_string_equal(para(d, 0), "Council passes budget;");
 	assert_false(d->paragraphs[1].flags & NL_PF_HEADING);
 	nl_doc_free(d);
+	/* the deck is never a subheading, even without final punctuation */
+	d = build("Council passes budget;\nA long fight over roads ends\n\nThe council voted on Monday.\n", TXT);
+	assert_int_equal(d->n_paragraphs, 3);
+	assert_false(d->paragraphs[1].flags & NL_PF_HEADING);
+	nl_doc_free(d);
 }
 
 static void test_plain_bullet_line_opens_sentence(void **state)
