@@ -1801,6 +1801,14 @@ static int build_plain(builder *b, uint32_t start)
 		line *l;
 		if (te > pos && s[te - 1] == '\r')
 			te--;
+		if (nl > 0 && L[nl - 1].blank && line_blank(s, pos, te)) {
+			/* runs of blank lines are one separator (a file of newlines
+			   must not cost 12 bytes a line) */
+			pos = nlp ? e + 1 : len;
+			if (!nlp)
+				break;
+			continue;
+		}
 		if (grow((void **)&L, &cap, nl + 1, sizeof *L)) {
 			free(L);
 			return b->err = NL_ENOMEM;
