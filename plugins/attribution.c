@@ -1154,6 +1154,10 @@ static void check_quotes(ctx *c, int want_long, int want_short)
 			continue;
 		if (q->paragraph >= d->n_paragraphs || !q->inner_len)
 			continue;
+		/* a stray opening mark (no closing mark, not re-opened in the next
+		 * paragraph) is a typo, not a quotation without a speaker */
+		if ((q->flags & NL_QF_UNCLOSED) && !(q->flags & NL_QF_CONTINUES))
+			continue;
 		qinfo qi;
 		quote_info(c, q, &qi);
 		/* a quotation over several paragraphs: gather its parts */

@@ -467,6 +467,8 @@ static void empty_and_odd_input(void **s)
 	assert_int_equal(count("", UQ), 0);
 	assert_int_equal(count("\"\"\n", SQ), 0);
 	assert_int_equal(count(HEAD "\"Unclosed quotation that runs on and on to the end\n", SQ), 0);
+	/* a stray opening mark is not a quotation without a speaker */
+	assert_int_equal(count(HEAD "The council met on Tuesday and \"voted to close the old depot for good.\n", UQ), 0);
 	assert_int_equal(count(HEAD "<tweet author=\"someone\" date=\"2020\">A post</tweet>\n", VAGUE), 0);
 }
 
