@@ -108,6 +108,7 @@ typedef struct builder {
 	/* a run of consecutive plain-text subheadings (demoted at 3) */
 	size_t sub_run, sub_run_start;
 	int deck_next;              /* the next paragraph is the deck under the headline */
+	size_t cl_from, cl_at;      /* single_has_closer: no candidate in [cl_from, cl_at) */
 	/* Markdown state */
 	struct run { uint32_t off, end, flags; } *runs;
 	size_t nruns, capruns;
@@ -1131,19 +1132,32 @@ static int single_has_closer(builder *b, size_t i, size_t end)
 	if (i + 1 < end && d->tok[i + 1].off == d->tok[i].off + d->tok[i].len &&
 	    tok_in(b, &d->tok[i + 1], elisions))
 		return 0;                   /* 'em, ‘bout */
-	for (j = i + 1; j < lim; j++) {
+	/* tokens [cl_from, cl_at) were scanned before and hold nothing: skip
+	   them, so a paragraph of many opening marks stays linear */
+	j = i + 1;
+	if (b->cl_at && j >= b->cl_from && j < b->cl_at)
+		j = b->cl_at;
+	for (; j < lim; j++) {
 		nl_token *t = &d->tok[j];
 		if (t->kind == NL_TOK_PUNCT && (t->len == 1 || t->len == 3)) {
 			uint32_t cp = tok_cp(b, t);
 			if (cp == '\'' || cp == 0x2019 || cp == 0x2018) {
 				int pc = prev_class(b, t->off), nc = next_class(b, t->off + t->len);
-				if ((pc == CL_ALNUM || pc == CL_PUNCT) && nc != CL_ALNUM)
+				if ((pc == CL_ALNUM || pc == CL_PUNCT) && nc != CL_ALNUM) {
+					b->cl_from = i + 1;
+					b->cl_at = j;
 					return 1;
+				}
 			}
-			if (cp == '"' || cp == 0x201D)
+			if (cp == '"' || cp == 0x201D) {
+				b->cl_from = i + 1;
+				b->cl_at = j;
 				return 0;   /* do not pair across a double mark */
+			}
 		}
 	}
+	b->cl_from = i + 1;
+	b->cl_at = lim;
 	return 0;
 }
 
@@ -1154,6 +1168,7 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 	int depth = 0, k, qstart = 0;
 	size_t i, end = ft + nt;
 	int cont = settle_pending(b, ft, nt, heading);
+	b->cl_at = 0;                   /* single_has_closer's memo is per paragraph */
 	for (i = ft; i < end; i++) {
 		nl_token *t = &d->tok[i];
 		uint32_t cp;
