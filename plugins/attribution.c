@@ -119,6 +119,7 @@ typedef struct state {
 	const nl_host *host;
 	plist lists[N_LISTS];
 	pcre2_match_context *mctx;
+	pcre2_code *never;       /* matches nothing; validates UTF-8 once per check */
 	long quote_min_words, scare_max_words, inherit_paragraphs;
 	long naming_window, say_window, stat_lookback, partial_window;
 } state;
@@ -459,6 +460,7 @@ static void destroy(void *vst)
 		pcre2_code_free(st->lists[i].code);
 	}
 	pcre2_match_context_free(st->mctx);
+	pcre2_code_free(st->never);
 	free(st);
 }
 
@@ -505,8 +507,13 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	free(say);
 	if (rc)
 		goto fail;
+	{
+		int err;
+		PCRE2_SIZE off;
+		st->never = pcre2_compile((PCRE2_SPTR) "(?!)", PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+	}
 	st->mctx = pcre2_match_context_create(NULL);
-	if (!st->mctx) {
+	if (!st->mctx || !st->never) {
 		rc = NL_ENOMEM;
 		goto fail;
 	}
@@ -587,10 +594,21 @@ static void scan(ctx *c, int id, spans *out)
 	if (!code)
 		return;
 	size_t pos = 0;
+	int limits = 0;
 	while (pos < c->len && !c->oom) {
 		int rc = pcre2_match(code, (PCRE2_SPTR)c->m, c->len, pos, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
-		if (rc <= 0)
-			break;   /* no match, or a limit hit: stop quietly */
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			/* a match or depth limit (a pattern gone wild on this text):
+			 * skip one character and go on, but give up after a few */
+			if (++limits > 32)
+				break;
+			pos++;
+			while (pos < c->len && ((unsigned char)c->m[pos] & 0xC0) == 0x80)
+				pos++;
+			continue;
+		}
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 		if (ov[1] > ov[0])
 			spans_push(c, out, (uint32_t)ov[0], (uint32_t)ov[1]);
@@ -1612,12 +1630,9 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	blank_markup(&c);
 	/* the core hands valid UTF-8; check once anyway so NO_UTF_CHECK is safe */
 	{
-		pcre2_code *any = st->lists[L_SAY].code;
-		if (any) {
-			int r = pcre2_match(any, (PCRE2_SPTR)c.m, c.len, 0, 0, c.md, c.mctx);
-			if (r < 0 && r <= PCRE2_ERROR_UTF8_ERR1 && r >= PCRE2_ERROR_UTF8_ERR21)
-				goto out;
-		}
+		int r = pcre2_match(st->never, (PCRE2_SPTR)c.m, c.len, 0, 0, c.md, c.mctx);
+		if (r < 0 && r <= PCRE2_ERROR_UTF8_ERR1 && r >= PCRE2_ERROR_UTF8_ERR21)
+			goto out;   /* not UTF-8: nothing to say (the core reports it) */
 	}
 	scan(&c, L_SAY, &c.say);
 	{

@@ -461,6 +461,32 @@ static void cfg_thresholds(void **s)
 	nlt_free(r);
 }
 
+static void cfg_pattern_cannot_hang(void **s)
+{
+	(void)s;
+	/* a catastrophic pattern is stopped by the match limit, the check goes on */
+	char text[600];
+	memcpy(text, HEAD, strlen(HEAD));
+	size_t n = strlen(HEAD);
+	memset(text + n, 'a', 400);
+	n += 400;
+	memcpy(text + n, "c \"reform\" is here.\n", 21);
+	text[n + 21] = 0;
+	nlt_result *r = nlt_run(P, "speech_verbs_add = (?:a+)+b\nmatch_limit = 10000\n", text, TXT);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(r->check_status, 0);
+	assert_int_equal(nlt_count(r, SQ), 1);
+	nlt_free(r);
+}
+
+static void cfg_empty_list(void **s)
+{
+	(void)s;
+	/* an emptied list never matches: every short quotation is a scare quote */
+	assert_int_equal(count_ini("naming_words =\nspeech_verbs =\nloaded_verbs =\n",
+	                           HEAD "The so-called \"reform\" will cost the town millions.\n", SQ, 0), 1);
+}
+
 static void empty_and_odd_input(void **s)
 {
 	(void)s;
@@ -526,6 +552,8 @@ int main(void)
 		cmocka_unit_test(cfg_bad_pattern),
 		cmocka_unit_test(cfg_bad_pattern_in_file),
 		cmocka_unit_test(cfg_thresholds),
+		cmocka_unit_test(cfg_pattern_cannot_hang),
+		cmocka_unit_test(cfg_empty_list),
 		cmocka_unit_test(empty_and_odd_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
