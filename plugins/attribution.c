@@ -886,7 +886,7 @@ static int source_tag_after(const ctx *c, const qinfo *qi)
 		i++;
 	if (i >= qi->pend || c->m[i] != '[')
 		return 0;
-	for (uint32_t k = i + 1; k < qi->pend && k < i + 42; k++) {
+	for (uint32_t k = i + 1; k < qi->pend && k < i + 82; k++) {
 		if (c->m[k] == ']')
 			return k > i + 1;
 		if (c->m[k] == '\n')
