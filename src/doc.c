@@ -115,6 +115,8 @@ typedef struct builder {
 	int md_para_open;
 	uint16_t md_pflags, md_level;
 	int md_quote, md_li, md_img, md_link;
+	int md_fallback_title;      /* paragraph 0 is a title by shape, not by '#' */
+	size_t md_first_h1;         /* index+1 of the first level-1 heading */
 	int err;
 } builder;
 
@@ -1600,6 +1602,8 @@ static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t leve
 			flags |= NL_PF_TITLE | NL_PF_HEADING;
 			level = 1;
 			b->have_title = 1;
+			if (heading_mode == 2)
+				b->md_fallback_title = 1;
 		} else if (h == 2) {
 			flags |= NL_PF_HEADING;
 			level = 2;
@@ -1609,6 +1613,8 @@ static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t leve
 			flags |= NL_PF_TITLE;
 			b->have_title = 1;
 		}
+		if (level == 1 && !b->md_first_h1)
+			b->md_first_h1 = d->npar + 1;
 	}
 	heading = (flags & NL_PF_HEADING) != 0;
 	if (heading)
@@ -2090,6 +2096,18 @@ static int build_markdown(builder *b, uint32_t start)
 		return b->err;
 	if (b->err)
 		return b->err;
+	/* The short first line taken as the title of a file without '#'
+	   yields to a real level-1 heading further down. */
+	if (b->md_fallback_title && b->md_first_h1 && b->d->npar &&
+	    (b->d->par[0].flags & NL_PF_TITLE)) {
+		nl_paragraph *p0 = &b->d->par[0], *h = &b->d->par[b->md_first_h1 - 1];
+		size_t m;
+		p0->flags &= (uint16_t)~(NL_PF_TITLE | NL_PF_HEADING);
+		p0->level = 0;
+		for (m = p0->first_token; m < p0->first_token + p0->n_tokens; m++)
+			b->d->tok[m].flags &= (uint16_t)~NL_TF_IN_HEADING;
+		h->flags |= NL_PF_TITLE;
+	}
 	return r ? NL_ENOMEM : 0;
 }
 

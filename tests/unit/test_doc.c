@@ -801,6 +801,12 @@ static void test_md_title_without_headings(void **state)
 	d = build("The council voted at dawn.\n\nIt was close.\n", MD);
 	assert_false(d->paragraphs[0].flags & NL_PF_HEADING);
 	nl_doc_free(d);
+	/* ... but a real '# ' heading further down is the title */
+	d = build("Draft Two For Review\n\n# Budget Passes\n\nThe council voted.\n", MD);
+	assert_false(d->paragraphs[0].flags & (NL_PF_TITLE | NL_PF_HEADING));
+	assert_false(T(d, "Draft")->flags & NL_TF_IN_HEADING);
+	assert_true(d->paragraphs[1].flags & NL_PF_TITLE);
+	nl_doc_free(d);
 }
 
 static void test_md_invariants(void **state)
