@@ -13,7 +13,16 @@
  *     the prose runs of each block (code, HTML, link URLs, image alt text
  *     and markup are never tokenized).
  *  2. Tokens of one paragraph (a single pass over its bytes, ASCII fast path).
- *  3. Headings: Markdown from md4c; plain text by shape (see plain_heading()).
+ *  3. Headings: Markdown from md4c (the first block if it is a heading,
+ *     else the first '#' heading, is the title; a file without any takes a
+ *     short unpunctuated first line).  Plain text by shape (plain_heading()):
+ *     the first line is the title when it has <= 25 words (40 in Title Case)
+ *     and is not two short sentences ("We came. We saw."); "Headline;\nDeck"
+ *     at the top splits, the deck never being a heading; a subheading is a
+ *     one-line paragraph of <= 12 words, capitalised, without final
+ *     . ! ? : ; , (closing quotes and brackets looked through), not a quote,
+ *     bracket, bullet or numbered item, not the last paragraph; "## Title"
+ *     lines count too.  Runs of 3+ such lines are a list, not headings.
  *  4. Quotations (a stack per paragraph; an unclosed quotation is settled
  *     when the next paragraph is seen: re-opened there -> CONTINUES/
  *     CONTINUED, otherwise UNCLOSED).
@@ -31,7 +40,8 @@
  *    digits, letter suffixes ("2nd", "1990s"), a final '%', inner hyphens
  *    ("10-year-old", "2015-16") and apostrophes ("1990's").
  *  - Punctuation is one character per token, except "..." / ". . ." / "…"
- *    (ellipsis), "--" runs and "—" runs (dash).
+ *    (ellipsis), "--" runs and "—" runs (dash), and runs of 3+ of one mark
+ *    ("***", "!!!"; "##").  Quotes and brackets are always single.
  *  - URLs: http(s)://, ftp://, www., and bare domains with a common TLD
  *    written in lower case ("breitbart.com"); trailing .,;:!?' and unbalanced
  *    ) ] are not part of a URL.  E-mail addresses, @handles, #hashtags (need
