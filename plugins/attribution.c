@@ -141,8 +141,8 @@ static const nl_rule_info RULES[] = {
 	{"anonymous-source", NL_SEV_INFO,
 	 "an unnamed official or source is quoted without a reason for the anonymity",
 	 "Flags \"(senior administration) officials/sources/aides/diplomats/spokesman/authorities\"\n"
-	 "as the speaker (a speech verb within 6 words after them, or right before them:\n"
-	 "\"said a senior official\") with no name next to them, when the\n"
+	 "as the speaker (a speech verb within 6 words after them, or at most 3 words before\n"
+	 "them: \"said a senior official\") with no name next to them, when the\n"
 	 "paragraph does not explain the anonymity (\"on condition of anonymity\", \"not\n"
 	 "authorized to speak\", \"declined to be named\"). AP, Reuters, BBC: anonymous\n"
 	 "sources only when vital, and the reason is given.\n"
@@ -151,20 +151,22 @@ static const nl_rule_info RULES[] = {
 	{"unattributed-quote", NL_SEV_WARNING,
 	 "a quotation of several words with no speaker",
 	 "Flags a quotation of quote_min_words (default " STR(D_QUOTE_MIN_WORDS) ") or more words that no\n"
-	 "one is said to have said. A quotation has a speaker when: a speech verb is in its\n"
-	 "paragraph (outside quotations); a colon or \"Name:\" precedes it; it is introduced\n"
-	 "with a comma (\"she shot back, \\\"...\\\"\"); \"..., Name verb-ed\" follows it; it is woven\n"
-	 "into the sentence in lower case (a partial quotation of the sentence's subject); a\n"
-	 "naming word (titled, slogan, sign reading ...) precedes it; a [Source] tag follows it;\n"
-	 "or the paragraph opens with it and one of the previous inherit_paragraphs (default\n"
-	 STR(D_INHERIT_PARAGRAPHS) ") paragraphs of quotations has a speech verb or ends with a colon.\n"
+	 "one is said to have said. A quotation has a speaker when: a naming word (titled,\n"
+	 "slogan, sign reading ...) precedes it; a colon precedes it in its sentence (\"Roe said:\",\n"
+	 "\"Roe:\"); a [Source] tag follows it; it is woven into the sentence in lower case (a\n"
+	 "partial quotation of the sentence's subject); a speech verb is in its paragraph\n"
+	 "(outside quotations); it is introduced with a comma (she shot back, \"...\"); \"...,\"\n"
+	 "Name verb-ed/said/told/read follows it; the paragraph opens with quotations and one of\n"
+	 "the inherit_paragraphs (default " STR(D_INHERIT_PARAGRAPHS) ") paragraphs before it has a speech verb or\n"
+	 "ends with a colon; an earlier quotation of the paragraph has \"..., Name said\" (the\n"
+	 "speaker goes on); or the next paragraph is a signature (\"- Jane Roe\").\n"
 	 "A quotation running over several paragraphs is judged once, as a whole.\n"
-	 "A quotation in title case is treated as a title or name: it needs a speech verb right\n"
-	 "before or an attribution right after.\n"
+	 "A quotation in title case is treated as a title or a name: it needs a speech verb\n"
+	 "right before it or, when it opens its sentence, an attribution right after it.\n"
 	 "Fix: attribute it in the same sentence (\"...,\" Jane Roe said), or introduce a title\n"
 	 "as one (the show \"...\").\n"
-	 "Keys: quote_min_words, inherit_paragraphs, speech_verbs, loaded_verbs, naming_words,\n"
-	 "after_quote, title_words (lists with _add/_file).", NULL},
+	 "Keys: quote_min_words, inherit_paragraphs, naming_window, speech_verbs, loaded_verbs,\n"
+	 "naming_words, after_quote, title_words (lists with _add/_file).", NULL},
 	{"scare-quote", NL_SEV_INFO,
 	 "quotation marks around one to three words with no speaker: scare quotes",
 	 "Flags a quotation of 1 to scare_max_words (default " STR(D_SCARE_MAX_WORDS) ") words, single curly\n"
@@ -187,7 +189,8 @@ static const nl_rule_info RULES[] = {
 	 "right after a quotation), and \"firmly/flatly/angrily/categorically denied/stated\".\n"
 	 "\"claimed\" casts doubt, \"admitted\"/\"conceded\" imply guilt, \"insisted\", \"revealed\",\n"
 	 "\"slammed\" editorialise. Non-speech senses (claimed responsibility, claimed 40 lives,\n"
-	 "admitted to hospital) are skipped.\n"
+	 "admitted to hospital), nouns (\"his claim that\") and passives (\"was revealed to\") are\n"
+	 "skipped.\n"
 	 "Fix: use \"said\", or keep the verb only when the reporting supports it.\n"
 	 "Keys: loaded_verbs, loaded_exceptions (with _add/_file).", NULL},
 	{"unsourced-statistic", NL_SEV_INFO,
@@ -195,7 +198,8 @@ static const nl_rule_info RULES[] = {
 	 "Flags percentages, \"one in N\", \"a majority of voters\", \"most Americans\",\n"
 	 "\"overwhelmingly\", \"public opinion\" in the reporter's text when neither the sentence\n"
 	 "nor the statistic_lookback (default " STR(D_STAT_LOOKBACK) ") sentences before it have a source cue\n"
-	 "(a speech verb, poll, survey, census, study, data, estimated, found ...).\n"
+	 "(a speech verb, poll, survey, census, study, data, estimated, found ...; election\n"
+	 "results and market figures -- vote, won, shares, rate ... -- count as public record).\n"
 	 "Fix: say where the figure comes from (\"according to a Gallup poll released Monday\").\n"
 	 "Keys: statistic_lookback, statistics, statistic_sources (with _add/_file).", NULL},
 };
