@@ -79,7 +79,11 @@ printf '[newslint]\nplugins = packs\n[packs]\npacks = puffery house\n' >"$tmp/pa
 printf 'The iconic bridge cost 5 per cent more.\n' >"$tmp/puff.txt"
 "$nl" --plugin-path "$plugindir" -c "$tmp/packs.ini" --format=json "$tmp/puff.txt" >"$tmp/packs.json" 2>>"$log"
 cat "$tmp/packs.json" >>"$log"
-grep -q '"rule": "puffery.puffery"' "$tmp/packs.json" && grep -q '"rule": "house.percent"' "$tmp/packs.json"
-check $? "the installed packs plugin runs the installed puffery and house packs"
+"$nl" --plugin-path "$plugindir" -c "$tmp/packs.ini" --list-rules >"$tmp/plist" 2>>"$log"
+"$nl" --plugin-path "$plugindir" -c "$tmp/packs.ini" --explain house.percent >"$tmp/pexplain" 2>>"$log"
+cat "$tmp/plist" "$tmp/pexplain" >>"$log"
+grep -q '"rule": "puffery.puffery"' "$tmp/packs.json" && grep -q '"rule": "house.percent"' "$tmp/packs.json" \
+	&& grep -q '^puffery\.editorializing ' "$tmp/plist" && grep -q "'per cent' -> 'percent'" "$tmp/pexplain"
+check $? "the installed packs plugin runs, lists and explains the installed puffery and house packs"
 
 [ "$fails" = 0 ]
