@@ -8,7 +8,8 @@
 /* Build the document model of text[0..len) (not necessarily NUL-terminated;
  * the buffer must outlive the document).  format is NL_FORMAT_TEXT or
  * NL_FORMAT_MARKDOWN.  The input must already be valid UTF-8 (see
- * nl_utf8_check).  Returns 0 and *out, or NL_ENOMEM. */
+ * nl_utf8_check).  Returns 0 and *out, NL_ENOMEM, or NL_EINVAL (out is NULL, or
+ * the input is over 4 GB minus 256 bytes). */
 int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_doc **out);
 void nl_doc_free(nl_doc *doc);
 

@@ -79,7 +79,8 @@ enum nl_token_kind {
 /* token flags */
 #define NL_TF_CAPITALIZED   0x0001u /* first letter upper case */
 #define NL_TF_ALLCAPS       0x0002u /* >= 2 letters, all upper case (NATO, U.S.) */
-#define NL_TF_SENT_START    0x0004u /* first word of its sentence */
+#define NL_TF_SENT_START    0x0004u /* first word of its sentence, or a capitalised first
+                                        word inside a quotation (He said, “We won.”) */
 #define NL_TF_IN_QUOTE      0x0008u /* inside a quotation (marks excluded) */
 #define NL_TF_IN_HEADING    0x0010u /* in a heading or the title */
 #define NL_TF_HAS_DIGIT     0x0020u /* contains a digit */
@@ -119,9 +120,10 @@ typedef struct nl_paragraph {
 
 /* quotation flags */
 #define NL_QF_CURLY      0x01u   /* “…” or ‘…’ */
-#define NL_QF_SINGLE     0x02u   /* ‘…’ (or '…' in Markdown-free plain text) */
+#define NL_QF_SINGLE     0x02u   /* ‘…’, or straight '…' */
 #define NL_QF_UNCLOSED   0x04u   /* ran to the end of the paragraph without a closing mark */
-#define NL_QF_CONTINUES  0x08u   /* continues in the next paragraph (re-opened there) */
+#define NL_QF_CONTINUES  0x08u   /* continues in the next paragraph (re-opened there);
+                                    never combined with NL_QF_UNCLOSED */
 #define NL_QF_CONTINUED  0x10u   /* continues a quotation from the previous paragraph */
 #define NL_QF_NESTED     0x20u   /* inside another quotation */
 
