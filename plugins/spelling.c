@@ -624,6 +624,8 @@ static void cache_grow(sp_shard *sh)
 /* The cached entry of word w (exact form), creating it with its verdict.
  * Returns NULL only when memory is short or the cache is full; *known is
  * always set (1 when the word cannot be checked in this dictionary). */
+static int near_word_locked(sp_state *st, const char *w, size_t n);
+
 static sp_entry *lookup(sp_state *st, const char *w, size_t n, int *known)
 {
 	uint64_t h = hash_bytes(w, n);
@@ -637,8 +639,8 @@ static sp_entry *lookup(sp_state *st, const char *w, size_t n, int *known)
 	}
 	pthread_mutex_lock(&st->hs_lock);
 	int v = spell_locked(st, w, n);
-	if (v == 0 && st->compounds && st->to_dic == (iconv_t)-1)
-		v = compound_locked(st, w, n);
+	if (v == 0 && st->compounds && st->to_dic == (iconv_t)-1 && compound_locked(st, w, n))
+		v = !near_word_locked(st, w, n);
 	pthread_mutex_unlock(&st->hs_lock);
 	*known = v != 0;
 	if (__atomic_load_n(&st->cache_n, __ATOMIC_RELAXED) >= CACHE_MAX)
@@ -794,12 +796,12 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 
 /* Edit-distance-1 candidates of w (lower-cased if cap), scored by the kind
  * of slip.  Call with hs_lock held. */
-static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, cands *c, int *any)
+static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain, cands *c, int *any)
 {
 	uint32_t t[MAX_WORD + 2];
 	const double first = 1.5;   /* slips in the first letter are rarer */
 	/* a name typed in lower case: "clinton" -> "Clinton" */
-	if (!cap && n > 1) {
+	if (!cap && !plain && n > 1) {
 		char buf[MAX_WORD * 4 + 8];
 		memcpy(t, w, n * sizeof *w);
 		t[0] = upper_cp(t[0]);
@@ -869,7 +871,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, cands *c,
 		}
 	}
 	/* a missing space: "alot" -> "a lot" (both halves real words) */
-	for (size_t i = 2; i + 2 <= n; i++) {
+	for (size_t i = 2; i + 2 <= n && !plain; i++) {
 		char a[MAX_WORD * 4 + 8], b[MAX_WORD * 4 + 8];
 		encode(w, i, a);
 		encode(w + i, n - i, b);
@@ -1076,6 +1078,24 @@ static void free_list(char **s, size_t n)
 	free(s);
 }
 
+/* Is w one edit from a dictionary word?  A compound the speller does not
+ * know (compound_locked) is accepted only if not: "mislading" is mis +
+ * lading, but first of all misleading with a dropped letter.  Call with
+ * hs_lock. */
+static int near_word_locked(sp_state *st, const char *w, size_t n)
+{
+	uint32_t cp[MAX_WORD + 2];
+	size_t k = decode(st->host, w, n, cp, MAX_WORD);
+	for (size_t i = 0; i < k; i++)
+		cp[i] = st->host->lower(cp[i]);
+	cands c = { 0 };
+	edits1(st, cp, k, 0, 1, &c, NULL);
+	for (size_t i = 0; i < c.n; i++)
+		free(c.v[i].w);
+	free(c.v);
+	return c.n > 0;
+}
+
 /* Is a capitalised word at a sentence start a slip of a common word (Teh)
  * rather than a name (Comey)?  Yes when one telling edit away there is a
  * dictionary word: a swap, a doubled or undoubled letter, an accent; or a
@@ -1190,7 +1210,7 @@ static void suggest(sp_state *st, sp_entry *e, const char *w, size_t n, int cap,
 			cp[i] = st->host->lower(cp[i]);
 		cands c = { 0 };
 		pthread_mutex_lock(&st->hs_lock);
-		edits1(st, cp, k, cap, &c, &near);
+		edits1(st, cp, k, cap, 0, &c, &near);
 		edits2_common(st, cp, k, cap, &c);
 		pthread_mutex_unlock(&st->hs_lock);
 		s = take_best(st, &c, &ns);
