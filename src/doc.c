@@ -1706,6 +1706,22 @@ static int line_blank(const unsigned char *s, uint32_t a, uint32_t e)
 	return 1;
 }
 
+/* A line holding only an HTML comment, such as a newslint-disable directive:
+   in plain text it is markup, not prose (and not a paragraph of its own). */
+static int line_comment(const unsigned char *s, uint32_t a, uint32_t e)
+{
+	while (a < e && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (e > a && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+		e--;
+	if (e - a < 7 || memcmp(s + a, "<!--", 4) != 0 || memcmp(s + e - 3, "-->", 3) != 0)
+		return 0;
+	for (uint32_t k = a + 4; k + 3 < e; k++)   /* one comment, nothing after it */
+		if (s[k] == '-' && s[k + 1] == '-' && s[k + 2] == '>')
+			return 0;
+	return 1;
+}
+
 /* A list bullet at the start of a line: "- ", "* ", "• ", "1. ", "2) " */
 static int line_bullet(const unsigned char *s, uint32_t a, uint32_t e)
 {
@@ -1832,6 +1848,12 @@ static int build_plain(builder *b, uint32_t start)
 		line *l;
 		if (te > pos && s[te - 1] == '\r')
 			te--;
+		if (te > pos && s[pos] != '\n' && line_comment(s, pos, te)) {
+			pos = nlp ? e + 1 : len;
+			if (!nlp)
+				break;
+			continue;
+		}
 		if (nl > 0 && L[nl - 1].blank && line_blank(s, pos, te)) {
 			/* runs of blank lines are one separator (a file of newlines
 			   must not cost 12 bytes a line) */

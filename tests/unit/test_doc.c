@@ -506,6 +506,25 @@ static void test_paragraphs_wrapped_without_blank_lines(void **state)
 	nl_doc_free(d);
 }
 
+static void test_plain_comment_lines_are_not_prose(void **state)
+{
+	/* a directive line is markup: not the title, not glued to a paragraph */
+	nl_doc *d = build("<!-- newslint-disable-next-line -->\nCouncil passes budget\n\n"
+	                  "<!-- newslint-disable repetition -->\nThe council voted on Monday.\n", TXT);
+	(void)state;
+	assert_int_equal(d->n_paragraphs, 2);
+	assert_true(d->paragraphs[0].flags & NL_PF_TITLE);
+	assert_string_equal(para(d, 0), "Council passes budget");
+	assert_string_equal(para(d, 1), "The council voted on Monday.");
+	for (size_t i = 0; i < d->n_tokens; i++)
+		assert_false(d->text[d->tokens[i].off] == '<');
+	nl_doc_free(d);
+	/* a comment followed by prose on the same line stays prose */
+	d = build("Title here\n\n<!-- note --> The vote was close.\n", TXT);
+	assert_int_equal(d->n_paragraphs, 2);
+	nl_doc_free(d);
+}
+
 static void test_plain_title_single_sentence(void **state)
 {
 	nl_doc *d = build("We came. We saw.\n\nWe won. They lost.\n", TXT);
@@ -1236,6 +1255,7 @@ int main(void)
 		cmocka_unit_test(test_paragraphs_long_lines_in_block),
 		cmocka_unit_test(test_paragraphs_one_per_line_soft_wraps),
 		cmocka_unit_test(test_paragraphs_wrapped_without_blank_lines),
+		cmocka_unit_test(test_plain_comment_lines_are_not_prose),
 		cmocka_unit_test(test_plain_title_single_sentence),
 		cmocka_unit_test(test_plain_headline_and_deck),
 		cmocka_unit_test(test_plain_bullet_line_opens_sentence),
