@@ -173,7 +173,7 @@ static const nl_rule_info RULES[] = {
 	 "quotes included, unless: a naming word (so-called, called, dubbed, termed, known as,\n"
 	 "titled, a sign reading ...) stands within naming_window (default " STR(D_NAMING_WINDOW) ") words before it;\n"
 	 "a speech verb stands within say_window (default " STR(D_SAY_WINDOW) ") words before it (not across \"on\",\n"
-	 "\"the\" or a possessive: \"said on ABC's 'This Week'\" is still flagged); it opens its\n"
+	 "\"the\" or a possessive: \"said on KVLY's 'Valley Today'\" is still flagged); it opens its\n"
 	 "sentence and \"..., he said\" follows; \"Name:\" or \"X said:\" precedes it; it follows a\n"
 	 "characterising \"as\" (\"dismissed it as 'absurd'\"); it is not in title case and a speech\n"
 	 "verb is within partial_window (default " STR(D_PARTIAL_WINDOW) ") words in its sentence (a partial\n"
@@ -692,7 +692,7 @@ static size_t words_upto(const nl_doc *d, uint32_t a, uint32_t b, size_t max)
 
 /* Does a span of s end within `window` reporter's words before pos (and
  * after lo)?  With gap_check, the words between must not be gap words nor
- * possessives ("said on ABC's" is not "said"). With only_articles, the words
+ * possessives ("said on KVLY's" is not "said"). With only_articles, the words
  * between may only be a/an/the. */
 static int ends_before(ctx *c, const spans *s, uint32_t lo, uint32_t pos, long window, int gap_check, int only_articles)
 {
@@ -871,7 +871,7 @@ static void quote_info(ctx *c, const nl_quote *q, qinfo *qi)
 }
 
 /* "..., he said" right after the quotation.  A title woven into the
- * sentence ("on ABC's 'This Week,' Carson said") is not what the
+ * sentence ("on KVLY's 'Valley Today,' Roe said") is not what the
  * following verb reports: only a title that opens its sentence counts. */
 static int attribution_after(ctx *c, const qinfo *qi)
 {
@@ -1458,7 +1458,7 @@ static int attribution_use(const ctx *c, uint32_t a, uint32_t b)
 	const nl_doc *d = c->doc;
 	size_t k = tok_at(d, b);
 	size_t self = tok_at(d, a);
-	/* a capitalised verb inside a sentence is a name or a title ("Trump Revealed") */
+	/* a capitalised verb inside a sentence is a name or a title ("Roe Revealed", a book) */
 	if (self < d->n_tokens && (d->tokens[self].flags & NL_TF_CAPITALIZED) && !(d->tokens[self].flags & NL_TF_SENT_START))
 		return 0;
 	/* the noun ("his claim that") or the passive ("was revealed to be") */
@@ -1503,7 +1503,7 @@ static int attribution_use(const ctx *c, uint32_t a, uint32_t b)
 	for (int i = 0; NEXT[i]; i++)
 		if (fl == strlen(NEXT[i]) && !memcmp(f, NEXT[i], fl))
 			return 1;
-	/* "claimed Jane Roe" after a quotation is covered above; "slammed Trump
+	/* "claimed Jane Roe" after a quotation is covered above; "slammed Roe
 	 * as" / "blasted the plan": an object, the verb still characterises */
 	return 0;
 }
