@@ -1090,10 +1090,21 @@ static int near_word_locked(sp_state *st, const char *w, size_t n)
 		cp[i] = st->host->lower(cp[i]);
 	cands c = { 0 };
 	edits1(st, cp, k, 0, 1, &c, NULL);
-	for (size_t i = 0; i < c.n; i++)
+	char low[MAX_WORD * 4 + 8];
+	size_t ln = encode(cp, k, low);
+	int near = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		/* a neighbour differing only in the last letter is another
+		 * inflection of the same compound (fundraised/fundraiser) */
+		size_t p = 0;
+		while (low[p] && c.v[i].w[p] == low[p])
+			p++;
+		if (p + 1 < ln)
+			near = 1;
 		free(c.v[i].w);
+	}
 	free(c.v);
-	return c.n > 0;
+	return near;
 }
 
 /* Is a capitalised word at a sentence start a slip of a common word (Teh)
