@@ -336,22 +336,39 @@ static int inside(uint32_t off, uint32_t len, uint32_t so, uint32_t sl)
 	return off >= so && (uint64_t)off + len <= (uint64_t)so + sl;
 }
 
-/* Drop findings of a rule whose yields_to rule covers their span. */
+/* Drop findings of a rule whose yields_to rule covers their span.  The
+   findings that others yield to are collected first, so the cost is
+   (yielding findings) x (findings yielded to), not all pairs. */
 static void apply_yields(nl_items *items)
 {
-	int any = 0;
-	for (size_t i = 0; i < items->n && !any; i++)
-		any = items->v[i].rule->info->yields_to != NULL;
-	if (!any)
+	const char *to_ids[8];
+	size_t nto = 0, *tgt = NULL, nt = 0;
+	for (size_t i = 0; i < items->n; i++) {
+		const char *to = items->v[i].rule->info->yields_to;
+		size_t k = 0;
+		while (to && k < nto && strcmp(to_ids[k], to) != 0)
+			k++;
+		if (to && k == nto && nto < 8)
+			to_ids[nto++] = to;
+	}
+	if (nto)
+		tgt = malloc(items->n * sizeof *tgt);
+	for (size_t j = 0; tgt && j < items->n; j++)
+		for (size_t k = 0; k < nto; k++)
+			if (strcmp(to_ids[k], items->v[j].rule->id) == 0) {
+				tgt[nt++] = j;
+				break;
+			}
+	if (!tgt)
 		return;
 	size_t w = 0;
 	for (size_t i = 0; i < items->n; i++) {
 		nl_item *x = &items->v[i];
 		const char *to = x->rule->info->yields_to;
 		int drop = 0;
-		for (size_t j = 0; to && j < items->n && !drop; j++) {
-			nl_item *y = &items->v[j];
-			if (j == i || strcmp(y->rule->id, to) != 0)
+		for (size_t t = 0; to && t < nt && !drop; t++) {
+			nl_item *y = &items->v[tgt[t]];
+			if (tgt[t] == i || strcmp(y->rule->id, to) != 0)
 				continue;
 			drop = inside(x->off, x->len, y->off, y->len);
 			for (size_t k = 0; k < y->n_related && !drop; k++)
@@ -363,6 +380,13 @@ static void apply_yields(nl_items *items)
 			items->v[w++] = *x;
 	}
 	items->n = w;
+	free(tgt);
+}
+
+static int cmp_query(const void *a, const void *b)
+{
+	const nl_lines_query *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
 }
 
 void nl_items_finish(nl_items *items, const nl_doc *doc)
@@ -377,10 +401,21 @@ void nl_items_finish(nl_items *items, const nl_doc *doc)
 		nl_lines_free(&li);
 		return;
 	}
+	/* One sorted sweep for every position (start, end, related): a
+	   per-finding scan from the line start is quadratic on one-line files. */
+	size_t nq = 0;
+	for (size_t i = 0; i < items->n; i++)
+		nq += 2 + items->v[i].n_related;
+	nl_lines_query *q = malloc(nq * sizeof *q);
+	if (!q) {
+		nl_lines_free(&li);
+		return;
+	}
+	nq = 0;
 	for (size_t i = 0; i < items->n; i++) {
 		nl_item *x = &items->v[i];
-		nl_lines_pos(&li, x->off, &x->line, &x->col);
-		nl_lines_pos(&li, x->off + x->len, &x->end_line, &x->end_col);
+		q[nq++] = (nl_lines_query){x->off, &x->line, &x->col};
+		q[nq++] = (nl_lines_query){x->off + x->len, &x->end_line, &x->end_col};
 		if (x->n_related) {
 			x->rel_line = malloc(x->n_related * sizeof *x->rel_line);
 			x->rel_col = malloc(x->n_related * sizeof *x->rel_col);
@@ -391,8 +426,11 @@ void nl_items_finish(nl_items *items, const nl_doc *doc)
 				continue;
 			}
 			for (size_t k = 0; k < x->n_related; k++)
-				nl_lines_pos(&li, x->related[k].off, &x->rel_line[k], &x->rel_col[k]);
+				q[nq++] = (nl_lines_query){x->related[k].off, &x->rel_line[k], &x->rel_col[k]};
 		}
 	}
+	qsort(q, nq, sizeof *q, cmp_query);
+	nl_lines_locate(&li, q, nq);
+	free(q);
 	nl_lines_free(&li);
 }

@@ -65,6 +65,33 @@ void nl_lines_pos(const nl_lines *l, uint32_t off, unsigned *line, unsigned *col
 	*col = c;
 }
 
+void nl_lines_locate(const nl_lines *l, nl_lines_query *q, size_t n)
+{
+	size_t li = 0;            /* current line index */
+	uint32_t at = l->start[0]; /* byte we have counted up to */
+	unsigned c = 1;           /* column at byte 'at' */
+	for (size_t k = 0; k < n; k++) {
+		uint32_t off = q[k].off > l->len ? (uint32_t)l->len : q[k].off;
+		if (off < at || (li + 1 < l->n && off >= l->start[li + 1])) {
+			li = line_of(l, off);
+			at = l->start[li];
+			c = 1;
+		}
+		if (off < at) {   /* inside the BOM: column 1, nothing counted */
+			*q[k].line = (unsigned)li + 1;
+			*q[k].col = 1;
+			continue;
+		}
+		for (; at < off && at < l->len; at++) {
+			unsigned char ch = (unsigned char)l->text[at];
+			if ((ch & 0xC0) != 0x80 && !(ch == '\r' && at + 1 < l->len && l->text[at + 1] == '\n'))
+				c++;
+		}
+		*q[k].line = (unsigned)li + 1;
+		*q[k].col = c;
+	}
+}
+
 void nl_lines_range(const nl_lines *l, unsigned line, uint32_t *begin, uint32_t *end)
 {
 	if (line < 1)

@@ -227,6 +227,28 @@ static void test_columns_count_code_points(void **st)
 	nl_lines_free(&l);
 }
 
+static void test_batch_locate_matches_single(void **st)
+{
+	(void)st;
+	const char *t = "\xEF\xBB\xBFOne “two” three\r\nKyiv’s\tmayor said\n\nend of the text";
+	size_t n = strlen(t);
+	nl_lines l;
+	assert_int_equal(nl_lines_init(&l, t, n), 0);
+	unsigned line[64], col[64];
+	nl_lines_query q[64];
+	size_t k = 0;
+	for (uint32_t off = 0; off <= n && k < 64; off += 1 + off % 3, k++)
+		q[k] = (nl_lines_query){off, &line[k], &col[k]};
+	nl_lines_locate(&l, q, k);
+	for (size_t i = 0; i < k; i++) {
+		unsigned l1, c1;
+		nl_lines_pos(&l, q[i].off, &l1, &c1);
+		assert_int_equal(line[i], l1);
+		assert_int_equal(col[i], c1);
+	}
+	nl_lines_free(&l);
+}
+
 static void test_bom_is_not_a_column(void **st)
 {
 	(void)st;
@@ -265,6 +287,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_severity_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_columns_count_code_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bom_is_not_a_column, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_locate_matches_single, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_distance, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
