@@ -1439,8 +1439,9 @@ static int find_dictionary(const nl_host *h, const nl_config *cfg, const char *n
 	package_of(nm, pkg, sizeof pkg);
 	h->cfg_error(cfg, h->cfg_get(cfg, "dictionary") ? "dictionary" : NULL,
 		     "Hunspell dictionary '%s' not found (looked for %s.aff and %s.dic in %s); "
-		     "install it (Debian/Ubuntu: apt-get install %s), or set dictionary_path = FOLDER, "
-		     "or aff = FILE and dic = FILE", nm, nm, nm, list, pkg);
+		     "install it (Debian/Ubuntu: apt-get install %s; apt-cache search hunspell lists "
+		     "the others), or set dictionary_path = FOLDER, or aff = FILE and dic = FILE",
+		     nm, nm, nm, list, pkg);
 	return NL_ECONFIG;
 }
 
