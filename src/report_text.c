@@ -57,8 +57,11 @@ static void excerpt(const nl_report_ctx *ctx, const nl_file_result *fr, const nl
 		return;
 	size_t span_cp = cp_count(fr->text + s, e - s);
 	size_t side = span_cp >= WINDOW ? 10 : (WINDOW - span_cp) / 2;
-	/* Room one side does not use goes to the other. */
-	size_t left = cp_count(fr->text + lb, s - lb), right = cp_count(fr->text + e, le - e);
+	/* Room one side does not use goes to the other (counted only near the
+	   ends: paragraphs can be one very long line). */
+	size_t a0 = back_cp(fr->text, s, lb, side), b0 = fwd_cp(fr->text, e, le, side);
+	size_t left = a0 == lb ? cp_count(fr->text + lb, s - lb) : side;
+	size_t right = b0 == le ? cp_count(fr->text + e, le - e) : side;
 	size_t lside = side, rside = side;
 	if (left < side)
 		rside += side - left;
