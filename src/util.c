@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
 
 char *nl_strndup(const char *s, size_t n)
 {
@@ -196,6 +198,12 @@ int nl_read_file(const char *path, char **data, size_t *len)
 	if (!f)
 		return -errno;
 	size_t cap = 1 << 16, n = 0;
+	struct stat st;
+	/* A regular file is read into a buffer of its size: no doubling, so a
+	   50 MB article costs 50 MB, not up to 128 MB. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < ((uint64_t)1 << 32))
+		cap = (size_t)st.st_size + 1;
 	char *p = malloc(cap);
 	int err = 0;
 	if (!p) {
