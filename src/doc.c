@@ -251,11 +251,15 @@ static int letter_at(const unsigned char *s, uint32_t i, uint32_t end, int digit
 
 /* ---- token output ------------------------------------------------------ */
 
+static int emit_long(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags);
+
 static inline __attribute__((always_inline))
 int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
 {
 	doc_impl *d = b->d;
 	nl_token *t;
+	if (len > 0xFFFFu)
+		return emit_long(b, off, len, kind, flags);
 	if (d->ntok == d->captok && grow((void **)&d->tok, &d->captok, d->ntok + 1, sizeof *d->tok))
 		return b->err = NL_ENOMEM;
 	if (d->ntok == 0)
@@ -274,12 +278,31 @@ int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
 	}
 	t = &d->tok[d->ntok++];
 	t->off = off;
-	t->len = len;
-	t->kind = (uint16_t)kind;
-	t->flags = (uint16_t)(flags | (b->run_flags & 0xFFFFu));
+	t->len = (uint16_t)len;
+	t->kind = kind & 0xFu;
+	t->flags = (flags | (b->run_flags & 0xFFFFu)) & 0xFFFu;
 	b->last_end = off + len;
 	if (kind == NL_TOK_WORD)
 		b->nwords++;
+	return 0;
+}
+
+/* nl_token.len has 16 bits: a longer run (garbage, a giant URL) becomes
+   several tokens, cut at character boundaries. */
+static __attribute__((noinline))
+int emit_long(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
+{
+	while (len > 0) {
+		uint32_t cut = len > 0xFFFFu ? 0xFFFFu : len;
+		while (cut < len && cut > 1 && (b->s[off + cut] & 0xC0) == 0x80)
+			cut--;
+		int rc = emit(b, off, cut, kind, flags);
+		if (rc)
+			return rc;
+		off += cut;
+		len -= cut;
+		flags &= ~(unsigned)(NL_TF_SENT_START | NL_TF_CAPITALIZED | NL_TF_LINE_START);
+	}
 	return 0;
 }
 

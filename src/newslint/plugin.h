@@ -91,10 +91,13 @@ enum nl_token_kind {
 #define NL_TF_LINE_START    0x0400u /* first token on its line */
 #define NL_TF_IN_LINK       0x0800u /* Markdown link text */
 
+/* 8 bytes a token: a 50 MB article has ~9 million of them.  A run of
+   letters or symbols longer than 65535 bytes is split into several tokens. */
 typedef struct nl_token {
-	uint32_t off, len;
-	uint16_t kind;      /* enum nl_token_kind */
-	uint16_t flags;     /* NL_TF_* */
+	uint32_t off;        /* byte offset into doc->text */
+	uint16_t len;        /* length in bytes */
+	uint16_t kind : 4;   /* enum nl_token_kind */
+	uint16_t flags : 12; /* NL_TF_* */
 } nl_token;
 
 typedef struct nl_sentence {

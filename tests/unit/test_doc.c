@@ -506,6 +506,27 @@ static void test_paragraphs_wrapped_without_blank_lines(void **state)
 	nl_doc_free(d);
 }
 
+static void test_very_long_word_is_split(void **state)
+{
+	/* nl_token.len has 16 bits: a 70,000-letter run becomes two tokens
+	   that together cover it exactly */
+	size_t n = 70000;
+	char *t = malloc(n + 32);
+	(void)state;
+	memcpy(t, "Start ", 6);
+	memset(t + 6, 'a', n);
+	strcpy(t + 6 + n, " end.\n");
+	nl_doc *d = build(t, TXT);
+	assert_int_equal(d->n_tokens, 5);
+	assert_int_equal(d->tokens[1].off, 6);
+	assert_int_equal(d->tokens[1].len, 0xFFFF);
+	assert_int_equal(d->tokens[2].off, 6 + 0xFFFF);
+	assert_int_equal(d->tokens[1].len + d->tokens[2].len, n);
+	assert_int_equal(sizeof(nl_token), 8);
+	nl_doc_free(d);
+	free(t);
+}
+
 static void test_plain_comment_lines_are_not_prose(void **state)
 {
 	/* a directive line is markup: not the title, not glued to a paragraph */
@@ -1255,6 +1276,7 @@ int main(void)
 		cmocka_unit_test(test_paragraphs_long_lines_in_block),
 		cmocka_unit_test(test_paragraphs_one_per_line_soft_wraps),
 		cmocka_unit_test(test_paragraphs_wrapped_without_blank_lines),
+		cmocka_unit_test(test_very_long_word_is_split),
 		cmocka_unit_test(test_plain_comment_lines_are_not_prose),
 		cmocka_unit_test(test_plain_title_single_sentence),
 		cmocka_unit_test(test_plain_headline_and_deck),
