@@ -13,7 +13,9 @@
  * edit-distance-1 candidates checked against the speller (~0.5 ms a word),
  * computed only for reported words, once per distinct word, and Hunspell's own
  * suggest (6-31 ms) runs only when no candidate at distance 1 exists.
- * Hunspell objects are not thread-safe: every call goes through hs_lock.
+ * Hunspell objects are not thread-safe: every call goes through hs_lock,
+ * held for one call at a time (candidate generation and the prefilter run
+ * outside it).
  */
 #include "newslint/plugin.h"
 
@@ -144,6 +146,7 @@ typedef struct sp_state {
 	struct del_ent *del;          /* deletion index of the common words (lazy) */
 	size_t del_cap;
 	int del_built;
+	pthread_mutex_t del_lock;
 	long fb_per_doc;              /* Hunspell suggest calls allowed per document */
 	char **common;                /* common words (ranking), open addressing */
 	unsigned char *common_ok;     /* per slot: the dictionary knows it */
@@ -467,6 +470,15 @@ static int spell_locked(sp_state *st, const char *w, size_t n)
 	return Hunspell_spell(st->hs, buf) != 0;
 }
 
+/* spell_locked for callers that do not hold hs_lock. */
+static int spell(sp_state *st, const char *w, size_t n)
+{
+	pthread_mutex_lock(&st->hs_lock);
+	int v = spell_locked(st, w, n);
+	pthread_mutex_unlock(&st->hs_lock);
+	return v;
+}
+
 static int add_word_locked(sp_state *st, const char *w, size_t n)
 {
 	char buf[MAX_WORD * 4 + 8];
@@ -550,8 +562,8 @@ static void load_affixes(sp_state *st, const char *path)
 
 /* Closed compounds the dictionary lacks but English makes freely: a common
  * prefix before a known word (reframed, midafternoon, supermajority) or two
- * known words of 5+ letters (flashpoint, roundtable).  Call with hs_lock. */
-static int compound_locked(sp_state *st, const char *w, size_t n)
+ * known words of 5+ letters (flashpoint, roundtable). */
+static int compound_ok(sp_state *st, const char *w, size_t n)
 {
 	static const struct { const char *p; unsigned min_rest; } pre[] = {
 		{ "re", 5 }, { "un", 5 }, { "non", 4 }, { "over", 4 }, { "under", 4 },
@@ -576,7 +588,7 @@ static int compound_locked(sp_state *st, const char *w, size_t n)
 	for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++) {
 		size_t pl = strlen(pre[i].p);
 		if (n >= pl + pre[i].min_rest && memcmp(low, pre[i].p, pl) == 0 &&
-		    maybe_word(st, low + pl, n - pl) && spell_locked(st, low + pl, n - pl) == 1)
+		    maybe_word(st, low + pl, n - pl) && spell(st, low + pl, n - pl) == 1)
 			return 1;
 	}
 	for (size_t i = 5; i + 5 <= n; i++) {
@@ -584,7 +596,7 @@ static int compound_locked(sp_state *st, const char *w, size_t n)
 		memcpy(a, low, i);
 		a[i] = 0;
 		if (maybe_word(st, a, i) && maybe_word(st, low + i, n - i) &&
-		    Hunspell_spell(st->hs, a) && spell_locked(st, low + i, n - i) == 1)
+		    spell(st, a, i) == 1 && spell(st, low + i, n - i) == 1)
 			return 1;
 	}
 	return 0;
@@ -624,7 +636,7 @@ static void cache_grow(sp_shard *sh)
 /* The cached entry of word w (exact form), creating it with its verdict.
  * Returns NULL only when memory is short or the cache is full; *known is
  * always set (1 when the word cannot be checked in this dictionary). */
-static int near_word_locked(sp_state *st, const char *w, size_t n);
+static int near_word(sp_state *st, const char *w, size_t n);
 
 static sp_entry *lookup(sp_state *st, const char *w, size_t n, int *known)
 {
@@ -637,11 +649,9 @@ static sp_entry *lookup(sp_state *st, const char *w, size_t n, int *known)
 		*known = e->known;
 		return e;
 	}
-	pthread_mutex_lock(&st->hs_lock);
-	int v = spell_locked(st, w, n);
-	if (v == 0 && st->compounds && st->to_dic == (iconv_t)-1 && compound_locked(st, w, n))
-		v = !near_word_locked(st, w, n);
-	pthread_mutex_unlock(&st->hs_lock);
+	int v = spell(st, w, n);
+	if (v == 0 && st->compounds && st->to_dic == (iconv_t)-1 && compound_ok(st, w, n))
+		v = !near_word(st, w, n);
 	*known = v != 0;
 	if (__atomic_load_n(&st->cache_n, __ATOMIC_RELAXED) >= CACHE_MAX)
 		return NULL;
@@ -763,9 +773,12 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	size_t bl0 = encode(cp, n, buf);
 	if (!maybe_word(st, buf, bl0))
 		return;
+	pthread_mutex_lock(&st->hs_lock);
 	int v = spell_locked(st, buf, bl0);
-	if (v != 1)
+	if (v != 1) {
+		pthread_mutex_unlock(&st->hs_lock);
 		return;
+	}
 	/* a common word (or an inflection of one) first: news prose is mostly
 	 * common words, and edit-1 neighbours are mostly rare ones */
 	size_t bl = strlen(buf);
@@ -778,6 +791,7 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 		if (stems)
 			Hunspell_free_list(st->hs, &stems, ns);
 	}
+	pthread_mutex_unlock(&st->hs_lock);
 	/* for a capitalised word at a sentence start: is it a slip of a common
 	 * word (Teh -> The) rather than a name (Comey -> come)?  Only the
 	 * telling slips count: a swap, a doubled letter, an accent; or a
@@ -795,7 +809,7 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 }
 
 /* Edit-distance-1 candidates of w (lower-cased if cap), scored by the kind
- * of slip.  Call with hs_lock held. */
+ * of slip. */
 static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain, cands *c, int *any)
 {
 	uint32_t t[MAX_WORD + 2];
@@ -807,7 +821,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		t[0] = upper_cp(t[0]);
 		if (t[0] != w[0]) {
 			encode(t, n, buf);
-			if (spell_locked(st, buf, strlen(buf)) == 1)
+			if (spell(st, buf, strlen(buf)) == 1)
 				cands_add(c, buf, 1.4);
 		}
 	}
@@ -876,7 +890,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		encode(w, i, a);
 		encode(w + i, n - i, b);
 		if (maybe_word(st, a, strlen(a)) && maybe_word(st, b, strlen(b)) &&
-		    spell_locked(st, a, strlen(a)) == 1 && spell_locked(st, b, strlen(b)) == 1) {
+		    spell(st, a, strlen(a)) == 1 && spell(st, b, strlen(b)) == 1) {
 			char both[MAX_WORD * 8 + 16];
 			memcpy(t, w, n * sizeof *w);
 			if (cap)
@@ -893,7 +907,7 @@ static int osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int max
 /* Two-edit candidates among the common words (definately -> definitely),
  * through an index of their deletion neighbourhoods (SymSpell's idea):
  * two strings within 2 edits share a string reachable by <= 2 deletions
- * from each.  Built on first use, under hs_lock. */
+ * from each.  Built on first use, under del_lock. */
 typedef struct del_ent {
 	uint32_t h;
 	uint32_t id;    /* word index + 1; 0 = empty slot */
@@ -947,7 +961,6 @@ static void del_add_fn(void *ud, const char *w, size_t n)
 
 static void build_del_index(sp_state *st)
 {
-	st->del_built = 1;
 	del_build b = { st, 0, 0 };
 	for (size_t i = 0; i < st->common_cap; i++) {
 		const char *w = st->common[i];
@@ -958,8 +971,10 @@ static void build_del_index(sp_state *st)
 	while (cap < b.count * 2)
 		cap *= 2;
 	st->del = calloc(cap, sizeof *st->del);
-	if (!st->del)
+	if (!st->del) {
+		__atomic_store_n(&st->del_built, 1, __ATOMIC_RELEASE);
 		return;
+	}
 	st->del_cap = cap;
 	for (size_t i = 0; i < st->common_cap; i++) {
 		const char *w = st->common[i];
@@ -968,6 +983,7 @@ static void build_del_index(sp_state *st)
 		b.id = (uint32_t)i + 1;
 		deletes2(w, strlen(w), del_add_fn, &b);
 	}
+	__atomic_store_n(&st->del_built, 1, __ATOMIC_RELEASE);
 }
 
 typedef struct del_query {
@@ -1015,8 +1031,12 @@ static void edits2_common(sp_state *st, const uint32_t *cp, size_t n, int cap, c
 		w[i] = (char)cp[i];
 	}
 	w[n] = 0;
-	if (!st->del_built)
-		build_del_index(st);
+	if (!__atomic_load_n(&st->del_built, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&st->del_lock);
+		if (!st->del_built)
+			build_del_index(st);
+		pthread_mutex_unlock(&st->del_lock);
+	}
 	if (!st->del_cap)
 		return;
 	del_query q = { st, w, n, cap, c };
@@ -1081,8 +1101,8 @@ static void free_list(char **s, size_t n)
 /* Is w one edit from a dictionary word?  A compound the speller does not
  * know (compound_locked) is accepted only if not: "mislading" is mis +
  * lading, but first of all misleading with a dropped letter.  Call with
- * hs_lock. */
-static int near_word_locked(sp_state *st, const char *w, size_t n)
+ * nothing. */
+static int near_word(sp_state *st, const char *w, size_t n)
 {
 	uint32_t cp[MAX_WORD + 2];
 	size_t k = decode(st->host, w, n, cp, MAX_WORD);
@@ -1112,8 +1132,8 @@ static int near_word_locked(sp_state *st, const char *w, size_t n)
  * dictionary word: a swap, a doubled or undoubled letter, an accent; or a
  * common word by a near-key, vowel or apostrophe slip.  The first letter is
  * left alone.  The same test as edits1's, on ~12 candidates a letter
- * instead of ~60.  Call with hs_lock. */
-static int is_slip_locked(sp_state *st, const uint32_t *w, size_t n)
+ * instead of ~60. */
+static int is_slip_cp(sp_state *st, const uint32_t *w, size_t n)
 {
 	uint32_t t[MAX_WORD + 2];
 	char buf[MAX_WORD * 4 + 8];
@@ -1121,7 +1141,7 @@ static int is_slip_locked(sp_state *st, const uint32_t *w, size_t n)
 		size_t bl_ = encode(t, (len), buf); \
 		if (common_has(st, buf, bl_)) \
 			return 1; \
-		if (!(common_only) && maybe_word(st, buf, bl_) && spell_locked(st, buf, bl_) == 1) \
+		if (!(common_only) && maybe_word(st, buf, bl_) && spell(st, buf, bl_) == 1) \
 			return 1; \
 	} while (0)
 	for (size_t i = 1; i + 1 < n; i++) {          /* swaps */
@@ -1178,9 +1198,7 @@ static int is_slip(sp_state *st, sp_entry *e, const char *w, size_t n)
 	size_t k = decode(st->host, w, n, cp, MAX_WORD);
 	for (size_t i = 0; i < k; i++)
 		cp[i] = st->host->lower(cp[i]);
-	pthread_mutex_lock(&st->hs_lock);
-	int v = is_slip_locked(st, cp, k);
-	pthread_mutex_unlock(&st->hs_lock);
+	int v = is_slip_cp(st, cp, k);
 	if (e) {
 		pthread_mutex_lock(&sh->lock);
 		e->slip = (unsigned char)v;
@@ -1220,10 +1238,8 @@ static void suggest(sp_state *st, sp_entry *e, const char *w, size_t n, int cap,
 		for (size_t i = 0; i < k; i++)
 			cp[i] = st->host->lower(cp[i]);
 		cands c = { 0 };
-		pthread_mutex_lock(&st->hs_lock);
 		edits1(st, cp, k, cap, 0, &c, &near);
 		edits2_common(st, cp, k, cap, &c);
-		pthread_mutex_unlock(&st->hs_lock);
 		s = take_best(st, &c, &ns);
 		if (e) {
 			pthread_mutex_lock(&sh->lock);
@@ -1373,6 +1389,7 @@ static void sp_destroy(void *state)
 	if (st->from_dic != (iconv_t)-1)
 		iconv_close(st->from_dic);
 	pthread_mutex_destroy(&st->hs_lock);
+	pthread_mutex_destroy(&st->del_lock);
 	free(st);
 }
 
@@ -1587,6 +1604,7 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	st->host = h;
 	st->to_dic = st->from_dic = (iconv_t)-1;
 	pthread_mutex_init(&st->hs_lock, NULL);
+	pthread_mutex_init(&st->del_lock, NULL);
 	for (int i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
 	int rc = NL_ECONFIG, news = 1;
