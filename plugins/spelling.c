@@ -1322,19 +1322,28 @@ static int add_entry(void *ud, const char *entry, size_t len, unsigned line)
 {
 	add_ctx *a = ud;
 	(void)line;
-	/* one word per line; a "/flags" part (a .dic habit) is ignored here */
+	/* one entry per line; a "/flags" part (a .dic habit) is ignored here */
 	const char *slash = memchr(entry, '/', len);
 	if (slash)
 		len = (size_t)(slash - entry);
 	while (len && (entry[len - 1] == ' ' || entry[len - 1] == '\t'))
 		len--;
+	/* a full name ("Ursula von der Leyen"): each word is accepted */
+	const char *sp = memchr(entry, ' ', len);
+	if (sp) {
+		size_t first = (size_t)(sp - entry);
+		add_entry(ud, entry, first, line);
+		while (first < len && entry[first] == ' ')
+			first++;
+		return add_entry(ud, entry + first, len - first, line);
+	}
 	if (!len || len > MAX_WORD)
 		return 0;
 	char w[MAX_WORD + 1];
 	size_t o = 0;
 	for (size_t i = 0; i < len; i++) {
 		/* ’ and ‘ are stored as ' like the text is checked */
-		if (i + 2 < len + 0 && (unsigned char)entry[i] == 0xE2 && (unsigned char)entry[i + 1] == 0x80 &&
+		if (i + 2 < len && (unsigned char)entry[i] == 0xE2 && (unsigned char)entry[i + 1] == 0x80 &&
 		    ((unsigned char)entry[i + 2] == 0x99 || (unsigned char)entry[i + 2] == 0x98)) {
 			w[o++] = '\'';
 			i += 2;
@@ -1463,7 +1472,7 @@ static int find_dictionary(const nl_host *h, const nl_config *cfg, const char *n
 }
 
 /* Letters for edits and the scripts the dictionary covers, from its TRY line. */
-static void read_try(sp_state *st, const char *aff_path, const char *enc)
+static void read_try(sp_state *st, const char *aff_path)
 {
 	for (uint32_t c = 'a'; c <= 'z'; c++)
 		st->letters[st->n_letters++] = c;
@@ -1492,7 +1501,6 @@ static void read_try(sp_state *st, const char *aff_path, const char *enc)
 			src = u8;
 			srclen = (size_t)(o - u8);
 		}
-		(void)enc;
 		unsigned scripts = 0;
 		for (size_t i = 0; i < srclen;) {
 			uint32_t c;
@@ -1673,7 +1681,7 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 			goto fail;
 		}
 	}
-	read_try(st, aff, enc);
+	read_try(st, aff);
 	if (st->to_dic == (iconv_t)-1) {
 		if (load_stems(st, dic) < 0) {
 			h->warn("spelling", "out of memory reading %s", dic);
@@ -2057,7 +2065,7 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 	size_t n = 0;
 	for (size_t i = 0; i < t->len;) {
 		unsigned char c = (unsigned char)s[i];
-		if (c == 0xE2 && i + 2 < t->len + 0 && (unsigned char)s[i + 1] == 0x80 &&
+		if (c == 0xE2 && i + 2 < t->len && (unsigned char)s[i + 1] == 0x80 &&
 		    ((unsigned char)s[i + 2] == 0x99 || (unsigned char)s[i + 2] == 0x98)) {
 			map[n] = t->off + (uint32_t)i;
 			w[n++] = '\'';

@@ -341,6 +341,16 @@ static void test_wordlist_accepts_names(void **s)
 	nlt_free(r);
 }
 
+static void test_wordlist_full_name(void **s)
+{
+	(void)s;
+	char extra[4200];
+	snprintf(extra, sizeof extra, "wordlist = %s/names.txt\n", data_dir);
+	nlt_result *r = run_tiny(extra, "The minister met Ursula von der Leyen in the city.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+}
+
 static void test_several_wordlists(void **s)
 {
 	(void)s;
@@ -692,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_sentence_initial_typo_is_a_word),
 		cmocka_unit_test(test_mixed_case_name),
 		cmocka_unit_test(test_wordlist_accepts_names),
+		cmocka_unit_test(test_wordlist_full_name),
 		cmocka_unit_test(test_several_wordlists),
 		cmocka_unit_test(test_missing_wordlist_is_config_error),
 		cmocka_unit_test(test_personal_dic_with_flags),
