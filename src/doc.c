@@ -779,6 +779,9 @@ static int tokenize(builder *b, uint32_t off, uint32_t end)
 			    !strchr("\"'()[]{}<>", (int)c))
 				while (q < end && s[q] == c)
 					q++;
+			/* ''two apostrophes'' are one double quotation mark */
+			if (c == '\'' && p + 1 < end && s[p + 1] == '\'' && (p + 2 >= end || s[p + 2] != '\''))
+				q = p + 2;
 			if (emit(b, p, q - p, cls == A_SYMBOL ? NL_TOK_SYMBOL : NL_TOK_PUNCT, 0))
 				return b->err;
 			p = q;
@@ -1220,6 +1223,10 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 			qstart = 0;
 			continue;
 		}
+		/* ''two apostrophes'' stand for a double quotation mark in some
+		   house styles (and in text converted from old typesetting) */
+		if (cp == '\'' && t->len == 2 && b->s[t->off + 1] == '\'')
+			cp = '"';
 		pc = prev_class(b, t->off);
 		nc = next_class(b, t->off + t->len);
 		open_pos = (pc == CL_START || pc == CL_SPACE || pc == CL_OPEN) && nc != CL_SPACE && nc != CL_END;

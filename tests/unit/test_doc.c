@@ -506,6 +506,17 @@ static void test_paragraphs_wrapped_without_blank_lines(void **state)
 	nl_doc_free(d);
 }
 
+static void test_two_apostrophes_quote(void **state)
+{
+	/* ''...'' is a double quotation in some house styles */
+	nl_doc *d = build("He said ''It was very very good,'' she said. Rock 'n' roll isn't.\n", TXT);
+	(void)state;
+	assert_int_equal(d->n_quotes, 1);
+	assert_int_equal(d->quotes[0].n_words, 5);
+	assert_string_equal(str(d, d->quotes[0].inner_off, d->quotes[0].inner_len), "It was very very good,");
+	nl_doc_free(d);
+}
+
 static void test_very_long_word_is_split(void **state)
 {
 	/* nl_token.len has 16 bits: a 70,000-letter run becomes two tokens
@@ -1276,6 +1287,7 @@ int main(void)
 		cmocka_unit_test(test_paragraphs_long_lines_in_block),
 		cmocka_unit_test(test_paragraphs_one_per_line_soft_wraps),
 		cmocka_unit_test(test_paragraphs_wrapped_without_blank_lines),
+		cmocka_unit_test(test_two_apostrophes_quote),
 		cmocka_unit_test(test_very_long_word_is_split),
 		cmocka_unit_test(test_plain_comment_lines_are_not_prose),
 		cmocka_unit_test(test_plain_title_single_sentence),
