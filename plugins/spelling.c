@@ -13,9 +13,10 @@
  * edit-distance-1 candidates checked against the speller (~0.5 ms a word),
  * computed only for reported words, once per distinct word, and Hunspell's own
  * suggest (6-31 ms) runs only when no candidate at distance 1 exists.
- * Hunspell objects are not thread-safe: every call goes through hs_lock,
- * held for one call at a time (candidate generation and the prefilter run
- * outside it).
+ * Hunspell objects are not thread-safe: a thread borrows one from a small
+ * pool for each call (candidate generation and the prefilter run outside);
+ * a second copy of the dictionary is loaded only when two threads want one
+ * at the same moment, up to speller_threads copies.
  */
 #include "newslint/plugin.h"
 
@@ -87,7 +88,7 @@ static const char *const sp_keys[] = {
 	"dictionary", "dictionary_path", "aff", "dic", "wordlist", "personal_dic",
 	"news_words", "check_acronyms", "max_suggestions", "hunspell_suggest", "hunspell_suggest_max",
 	"name_distance", "name_min_length", "name_ratio", "name_max_rare",
-	"compounds",
+	"compounds", "speller_threads",
 	NULL
 };
 
@@ -114,7 +115,7 @@ typedef struct sp_entry {
 } sp_entry;
 
 typedef struct sp_shard {
-	pthread_mutex_t lock;
+	_Alignas(64) pthread_mutex_t lock;   /* a cache line each: no false sharing */
 	sp_entry **b;
 	size_t nb, n;
 } sp_shard;
@@ -123,8 +124,16 @@ enum { SC_LATIN = 1, SC_GREEK = 2, SC_CYRILLIC = 4, SC_OTHER = 8 };
 
 typedef struct sp_state {
 	const nl_host *host;
-	Hunhandle *hs;
-	pthread_mutex_t hs_lock;
+	Hunhandle *hs;                /* the first speller (create-time work) */
+	pthread_mutex_t hs_lock;      /* guards the pool below */
+	pthread_cond_t hs_cond;
+	struct sp_hs *free_hs, *all_hs;
+	long n_hs, max_hs;
+	char aff_path[4096], dic_path[4096];
+	char **added;                 /* words given to Hunspell_add, for later copies */
+	size_t n_added, cap_added;
+	char **pdics;                 /* personal dictionaries, likewise */
+	size_t n_pdics;
 	iconv_t to_dic, from_dic;     /* (iconv_t)-1 when the dictionary is UTF-8 */
 	int check_acronyms, hunspell_suggest;
 	long max_sugg, name_distance, name_min_len, name_max_rare;
@@ -154,7 +163,8 @@ typedef struct sp_state {
 	int compounds;                /* accept prefix+word and word+word compounds */
 	size_t n_letters;
 	sp_shard shard[NSHARDS];
-	size_t cache_n;               /* under any shard lock: approximate */
+	_Alignas(64) size_t cache_n;  /* distinct forms cached (atomic), on its own line */
+	char pad_[64 - sizeof(size_t)];
 } sp_state;
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -440,12 +450,19 @@ static size_t encode(const uint32_t *cp, size_t n, char *out)
 	return o;
 }
 
-/* ---- the speller (call with hs_lock held) ----------------------------------- */
+/* ---- the speller ------------------------------------------------------------ */
+
+/* One Hunspell object with its converters: used by one thread at a time. */
+typedef struct sp_hs {
+	Hunhandle *hs;
+	iconv_t to_dic, from_dic;     /* (iconv_t)-1 when the dictionary is UTF-8 */
+	struct sp_hs *next_free, *next_all;
+} sp_hs;
 
 /* Convert UTF-8 into the dictionary's encoding; 0 on success. */
-static int to_dic(sp_state *st, const char *w, size_t n, char *out, size_t size)
+static int to_dic_cd(iconv_t cd, const char *w, size_t n, char *out, size_t size)
 {
-	if (st->to_dic == (iconv_t)-1) {
+	if (cd == (iconv_t)-1) {
 		if (n + 1 > size)
 			return -1;
 		memcpy(out, w, n);
@@ -454,37 +471,144 @@ static int to_dic(sp_state *st, const char *w, size_t n, char *out, size_t size)
 	}
 	char *in = (char *)w, *o = out;
 	size_t inl = n, outl = size - 1;
-	iconv(st->to_dic, NULL, NULL, NULL, NULL);
-	if (iconv(st->to_dic, &in, &inl, &o, &outl) == (size_t)-1)
+	iconv(cd, NULL, NULL, NULL, NULL);
+	if (iconv(cd, &in, &inl, &o, &outl) == (size_t)-1)
 		return -1;
 	*o = 0;
 	return 0;
 }
 
 /* 1 known, 0 unknown, -1 cannot be represented in the dictionary's encoding. */
-static int spell_locked(sp_state *st, const char *w, size_t n)
+static int spell_h(sp_hs *h, const char *w, size_t n)
 {
 	char buf[MAX_WORD * 4 + 8];
-	if (to_dic(st, w, n, buf, sizeof buf) != 0)
+	if (to_dic_cd(h->to_dic, w, n, buf, sizeof buf) != 0)
+		return -1;
+	return Hunspell_spell(h->hs, buf) != 0;
+}
+
+/* The first speller, during create() only (one thread). */
+static int spell_main(sp_state *st, const char *w, size_t n)
+{
+	char buf[MAX_WORD * 4 + 8];
+	if (to_dic_cd(st->to_dic, w, n, buf, sizeof buf) != 0)
 		return -1;
 	return Hunspell_spell(st->hs, buf) != 0;
 }
 
-/* spell_locked for callers that do not hold hs_lock. */
-static int spell(sp_state *st, const char *w, size_t n)
+static void hs_free(sp_hs *h)
+{
+	if (h->hs)
+		Hunspell_destroy(h->hs);
+	if (h->to_dic != (iconv_t)-1)
+		iconv_close(h->to_dic);
+	if (h->from_dic != (iconv_t)-1)
+		iconv_close(h->from_dic);
+	free(h);
+}
+
+/* Another copy of the speller: the dictionary, the personal dictionaries
+ * and every added word, as create() set up the first one. */
+static sp_hs *hs_new(sp_state *st)
+{
+	sp_hs *h = calloc(1, sizeof *h);
+	if (!h)
+		return NULL;
+	h->to_dic = h->from_dic = (iconv_t)-1;
+	h->hs = Hunspell_create(st->aff_path, st->dic_path);
+	if (!h->hs)
+		goto fail;
+	if (st->to_dic != (iconv_t)-1) {
+		const char *enc = Hunspell_get_dic_encoding(h->hs);
+		h->to_dic = iconv_open(enc, "UTF-8");
+		h->from_dic = iconv_open("UTF-8", enc);
+		if (h->to_dic == (iconv_t)-1 || h->from_dic == (iconv_t)-1)
+			goto fail;
+	}
+	for (size_t i = 0; i < st->n_pdics; i++)
+		Hunspell_add_dic(h->hs, st->pdics[i]);
+	for (size_t i = 0; i < st->n_added; i++) {
+		char buf[MAX_WORD * 4 + 8];
+		if (to_dic_cd(h->to_dic, st->added[i], strlen(st->added[i]), buf, sizeof buf) == 0)
+			Hunspell_add(h->hs, buf);
+	}
+	return h;
+fail:
+	hs_free(h);
+	return NULL;
+}
+
+/* Borrow a speller: a free one, else a new copy (up to max_hs), else wait. */
+static sp_hs *hs_get(sp_state *st)
 {
 	pthread_mutex_lock(&st->hs_lock);
-	int v = spell_locked(st, w, n);
+	for (;;) {
+		if (st->free_hs) {
+			sp_hs *h = st->free_hs;
+			st->free_hs = h->next_free;
+			pthread_mutex_unlock(&st->hs_lock);
+			return h;
+		}
+		if (st->n_hs < st->max_hs) {
+			st->n_hs++;
+			pthread_mutex_unlock(&st->hs_lock);
+			sp_hs *h = hs_new(st);
+			pthread_mutex_lock(&st->hs_lock);
+			if (h) {
+				h->next_all = st->all_hs;
+				st->all_hs = h;
+				pthread_mutex_unlock(&st->hs_lock);
+				return h;
+			}
+			st->max_hs = --st->n_hs;    /* no memory for more: make do */
+			continue;
+		}
+		pthread_cond_wait(&st->hs_cond, &st->hs_lock);
+	}
+}
+
+static void hs_put(sp_state *st, sp_hs *h)
+{
+	pthread_mutex_lock(&st->hs_lock);
+	h->next_free = st->free_hs;
+	st->free_hs = h;
+	pthread_cond_signal(&st->hs_cond);
 	pthread_mutex_unlock(&st->hs_lock);
+}
+
+static int spell(sp_state *st, const char *w, size_t n)
+{
+	sp_hs *h = hs_get(st);
+	int v = spell_h(h, w, n);
+	hs_put(st, h);
 	return v;
+}
+
+static int remember(char ***v, size_t *n, size_t *cap, const char *w, size_t len)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		char **t = realloc(*v, c * sizeof *t);
+		if (!t)
+			return -1;
+		*v = t;
+		*cap = c;
+	}
+	char *d = strndup(w, len);
+	if (!d)
+		return -1;
+	(*v)[(*n)++] = d;
+	return 0;
 }
 
 static int add_word_locked(sp_state *st, const char *w, size_t n)
 {
 	char buf[MAX_WORD * 4 + 8];
-	if (n == 0 || n > MAX_WORD || to_dic(st, w, n, buf, sizeof buf) != 0)
+	if (n == 0 || n > MAX_WORD || to_dic_cd(st->to_dic, w, n, buf, sizeof buf) != 0)
 		return -1;
 	if (st->stems.cap && set_add(&st->stems, w, n) < 0)
+		return -1;
+	if (remember(&st->added, &st->n_added, &st->cap_added, w, n) < 0)
 		return -1;
 	return Hunspell_add(st->hs, buf);
 }
@@ -773,10 +897,10 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	size_t bl0 = encode(cp, n, buf);
 	if (!maybe_word(st, buf, bl0))
 		return;
-	pthread_mutex_lock(&st->hs_lock);
-	int v = spell_locked(st, buf, bl0);
+	sp_hs *h = hs_get(st);
+	int v = spell_h(h, buf, bl0);
 	if (v != 1) {
-		pthread_mutex_unlock(&st->hs_lock);
+		hs_put(st, h);
 		return;
 	}
 	/* a common word (or an inflection of one) first: news prose is mostly
@@ -785,13 +909,13 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	int common = common_has(st, buf, bl);
 	if (!common && st->common_cap && st->to_dic == (iconv_t)-1) {
 		char **stems = NULL;
-		int ns = Hunspell_stem(st->hs, &stems, buf);
+		int ns = Hunspell_stem(h->hs, &stems, buf);
 		for (int i = 0; i < ns && !common; i++)
 			common = common_has(st, stems[i], strlen(stems[i]));
 		if (stems)
-			Hunspell_free_list(st->hs, &stems, ns);
+			Hunspell_free_list(h->hs, &stems, ns);
 	}
-	pthread_mutex_unlock(&st->hs_lock);
+	hs_put(st, h);
 	/* for a capitalised word at a sentence start: is it a slip of a common
 	 * word (Teh -> The) rather than a name (Comey -> come)?  Only the
 	 * telling slips count: a swap, a doubled letter, an accent; or a
@@ -1043,22 +1167,22 @@ static void edits2_common(sp_state *st, const uint32_t *cp, size_t n, int cap, c
 	deletes2(w, n, del_query_fn, &q);
 }
 
-/* Hunspell's own suggestions (milliseconds a word).  Call with hs_lock. */
-static void hunspell_suggest_locked(sp_state *st, const char *w, size_t n, cands *c)
+/* Hunspell's own suggestions (milliseconds a word). */
+static void hunspell_suggest_h(sp_hs *h, const char *w, size_t n, cands *c)
 {
 	char buf[MAX_WORD * 4 + 8];
 	char **list = NULL;
-	if (to_dic(st, w, n, buf, sizeof buf) != 0)
+	if (to_dic_cd(h->to_dic, w, n, buf, sizeof buf) != 0)
 		return;
-	int m = Hunspell_suggest(st->hs, &list, buf);
+	int m = Hunspell_suggest(h->hs, &list, buf);
 	for (int i = 0; i < m; i++) {
 		char conv[MAX_WORD * 8 + 16];
 		const char *s = list[i];
-		if (st->from_dic != (iconv_t)-1) {
+		if (h->from_dic != (iconv_t)-1) {
 			char *in = list[i], *o = conv;
 			size_t inl = strlen(list[i]), outl = sizeof conv - 1;
-			iconv(st->from_dic, NULL, NULL, NULL, NULL);
-			if (iconv(st->from_dic, &in, &inl, &o, &outl) == (size_t)-1)
+			iconv(h->from_dic, NULL, NULL, NULL, NULL);
+			if (iconv(h->from_dic, &in, &inl, &o, &outl) == (size_t)-1)
 				continue;
 			*o = 0;
 			s = conv;
@@ -1066,7 +1190,7 @@ static void hunspell_suggest_locked(sp_state *st, const char *w, size_t n, cands
 		cands_add(c, s, 10.0 + i);
 	}
 	if (list)
-		Hunspell_free_list(st->hs, &list, m);
+		Hunspell_free_list(h->hs, &list, m);
 }
 
 /* The best max_sugg candidates as a malloc'ed array; frees the rest. */
@@ -1277,9 +1401,9 @@ static void suggest(sp_state *st, sp_entry *e, const char *w, size_t n, int cap,
 			ns = e->n_fb;
 		} else {
 			cands c = { 0 };
-			pthread_mutex_lock(&st->hs_lock);
-			hunspell_suggest_locked(st, w, n, &c);
-			pthread_mutex_unlock(&st->hs_lock);
+			sp_hs *h = hs_get(st);
+			hunspell_suggest_h(h, w, n, &c);
+			hs_put(st, h);
 			char **f = take_best(st, &c, &ns);
 			if (*owned)
 				free_list(s, 0);
@@ -1391,12 +1515,28 @@ static void sp_destroy(void *state)
 		free(sh->b);
 		pthread_mutex_destroy(&sh->lock);
 	}
-	if (st->hs)
-		Hunspell_destroy(st->hs);
-	if (st->to_dic != (iconv_t)-1)
-		iconv_close(st->to_dic);
-	if (st->from_dic != (iconv_t)-1)
-		iconv_close(st->from_dic);
+	/* the first speller is in the pool once create() succeeded */
+	int main_pooled = 0;
+	for (sp_hs *h = st->all_hs, *nx; h; h = nx) {
+		nx = h->next_all;
+		main_pooled |= h->hs == st->hs;
+		hs_free(h);
+	}
+	if (!main_pooled) {
+		if (st->hs)
+			Hunspell_destroy(st->hs);
+		if (st->to_dic != (iconv_t)-1)
+			iconv_close(st->to_dic);
+		if (st->from_dic != (iconv_t)-1)
+			iconv_close(st->from_dic);
+	}
+	for (size_t i = 0; i < st->n_added; i++)
+		free(st->added[i]);
+	free(st->added);
+	for (size_t i = 0; i < st->n_pdics; i++)
+		free(st->pdics[i]);
+	free(st->pdics);
+	pthread_cond_destroy(&st->hs_cond);
 	pthread_mutex_destroy(&st->hs_lock);
 	pthread_mutex_destroy(&st->del_lock);
 	free(st);
@@ -1601,17 +1741,24 @@ static int load_personal(sp_state *st, const nl_config *cfg, const char *key, co
 		st->host->cfg_error(cfg, key, "Hunspell could not load personal dictionary '%s'", path);
 		return NL_ECONFIG;
 	}
+	size_t cap = st->n_pdics;
+	if (remember(&st->pdics, &st->n_pdics, &cap, path, strlen(path)) < 0)
+		return NL_ENOMEM;
 	return 0;
 }
 
 static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 {
-	sp_state *st = calloc(1, sizeof *st);
+	/* 64-byte aligned: the shards and the counter have cache lines of their own */
+	size_t size = (sizeof(sp_state) + 63) & ~(size_t)63;
+	sp_state *st = aligned_alloc(64, size);
 	if (!st)
 		return NL_ENOMEM;
+	memset(st, 0, size);
 	st->host = h;
 	st->to_dic = st->from_dic = (iconv_t)-1;
 	pthread_mutex_init(&st->hs_lock, NULL);
+	pthread_cond_init(&st->hs_cond, NULL);
 	pthread_mutex_init(&st->del_lock, NULL);
 	for (int i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
@@ -1620,6 +1767,7 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	    h->cfg_bool(cfg, "hunspell_suggest", 0, &st->hunspell_suggest) ||
 	    h->cfg_bool(cfg, "news_words", 1, &news) ||
 	    h->cfg_bool(cfg, "compounds", 1, &st->compounds) ||
+	    h->cfg_int(cfg, "speller_threads", 2, 1, 64, &st->max_hs) ||
 	    h->cfg_int(cfg, "max_suggestions", 3, 0, MAX_SUGG, &st->max_sugg) ||
 	    h->cfg_int(cfg, "hunspell_suggest_max", 2, 0, 1000000, &st->fb_per_doc) ||
 	    h->cfg_int(cfg, "name_distance", 2, 0, 3, &st->name_distance) ||
@@ -1667,6 +1815,8 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 		if (find_dictionary(h, cfg, name, aff, dic, sizeof aff) != 0)
 			goto fail;
 	}
+	snprintf(st->aff_path, sizeof st->aff_path, "%s", aff);
+	snprintf(st->dic_path, sizeof st->dic_path, "%s", dic);
 	st->hs = Hunspell_create(aff, dic);
 	if (!st->hs) {
 		h->cfg_error(cfg, NULL, "Hunspell could not load %s", dic);
@@ -1714,8 +1864,20 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	if (st->common_cap && (st->common_ok = calloc(st->common_cap, 1)) != NULL) {
 		for (size_t i = 0; i < st->common_cap; i++)
 			if (st->common[i])
-				st->common_ok[i] = spell_locked(st, st->common[i], strlen(st->common[i])) == 1;
+				st->common_ok[i] = spell_main(st, st->common[i], strlen(st->common[i])) == 1;
 	}
+	/* the first speller opens the pool */
+	sp_hs *h0 = calloc(1, sizeof *h0);
+	if (!h0) {
+		rc = NL_ENOMEM;
+		goto fail;
+	}
+	h0->hs = st->hs;
+	h0->to_dic = st->to_dic;
+	h0->from_dic = st->from_dic;
+	h0->next_all = NULL;
+	st->all_hs = st->free_hs = h0;
+	st->n_hs = 1;
 	*out = st;
 	return 0;
 fail:
