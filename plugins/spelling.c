@@ -55,7 +55,8 @@ static const nl_rule_info sp_rules[] = {
 	  "news_words = true (bundled list of news words en_US lacks), compounds = true,\n"
 	  "check_acronyms = false, max_suggestions = 3, hunspell_suggest = false (Hunspell's\n"
 	  "own suggest when nothing cheaper matches: ~10 ms a word), hunspell_suggest_max = 2\n"
-	  "(such calls per document).",
+	  "(such calls per document), speller_threads = 2 (most copies of the dictionary\n"
+	  "loaded for threads that check at the same time).",
 	  NULL },
 	{ "unknown-name", NL_SEV_INFO,
 	  "a capitalised word inside a sentence that the dictionary does not know (probably a name)",
