@@ -488,14 +488,233 @@ fail:
 	return rc ? rc : NL_ECONFIG;
 }
 
-/* ---- helpers on the document --------------------------------------------- */
+/* ---- per-check vocabulary -------------------------------------------------
+ * Each word of the document is folded once (ASCII in the plugin, anything
+ * else through host->fold) and interned to a small integer id: the rules
+ * below compare ids.  Memory is proportional to the number of distinct
+ * words, plus a window of ids for the paragraph being checked. */
+
+#define NOID UINT32_MAX
+#define CHUNK 32768  /* token ids held at once (a longer paragraph is walked in chunks) */
+#define LOOKAHEAD 32 /* ids kept past the chunk: a phrase double spans <= 16 tokens */
+
+enum { VF_STOP_KNOWN = 1, VF_STOP = 2, VF_OKEY_KNOWN = 4 };
+
+/* overused-word state of one key (a folded word, possessive stripped) */
+typedef struct ostat {
+	uint32_t cap_mid, low_mid;  /* uses not at a sentence start: capitalised, lower-case */
+	uint32_t first_tok;         /* first use + 1; 0 = not seen */
+	uint32_t last;              /* position of the last counted use, or NOID */
+	uint32_t floor;             /* a new cluster starts after this position (last one's end + 1) */
+	uint32_t open;              /* index + 1 of the cluster being extended, or 0 */
+} ostat;
+
+typedef struct occ {
+	uint32_t pos;    /* index among the document's words */
+	uint32_t tok;    /* token index */
+} occ;
+
+typedef struct cluster {
+	uint32_t key;
+	size_t n, cap;
+	occ *v;
+} cluster;
+
+typedef struct ringslot {
+	uint32_t prev;   /* position of the key's previous counted use, or NOID */
+	uint32_t tok;
+} ringslot;
 
 typedef struct ctx {
 	const state *st;
 	const nl_host *h;
 	const nl_doc *doc;
 	nl_sink *sink;
+	/* vocabulary */
+	uint32_t *slots; size_t slot_cap;      /* id + 1, 0 = empty */
+	uint32_t *vhash, *voff, *vlen, *okey;  /* per id */
+	uint8_t *vflags;
+	ostat *os;
+	size_t nv, vcap;
+	char *arena; size_t alen, acap;
+	char *big; size_t big_cap;             /* fold buffer for very long words */
+	/* ids of tokens [fbase, fbase + fn) */
+	uint32_t *ids; size_t fbase, fn;
+	/* overused-word */
+	int want_o;
+	uint32_t pos;                          /* words seen */
+	ringslot *ring;                        /* overused_window slots */
+	cluster *cl; size_t ncl, clcap;
+	int oom;
 } ctx;
+
+static void ctx_free(ctx *c)
+{
+	free(c->slots); free(c->vhash); free(c->voff); free(c->vlen); free(c->okey);
+	free(c->vflags); free(c->os); free(c->arena); free(c->big); free(c->ids); free(c->ring);
+	for (size_t i = 0; i < c->ncl; i++)
+		free(c->cl[i].v);
+	free(c->cl);
+}
+
+static int v_grow_ids(ctx *c)
+{
+	size_t cap = c->vcap ? c->vcap * 2 : 4096;
+	uint32_t *a = realloc(c->vhash, cap * sizeof *a);
+	if (a) c->vhash = a;
+	uint32_t *b = realloc(c->voff, cap * sizeof *b);
+	if (b) c->voff = b;
+	uint32_t *l = realloc(c->vlen, cap * sizeof *l);
+	if (l) c->vlen = l;
+	uint32_t *k = realloc(c->okey, cap * sizeof *k);
+	if (k) c->okey = k;
+	uint8_t *f = realloc(c->vflags, cap);
+	if (f) c->vflags = f;
+	ostat *o = realloc(c->os, cap * sizeof *o);
+	if (o) c->os = o;
+	if (!a || !b || !l || !k || !f || !o)
+		return NL_ENOMEM;
+	c->vcap = cap;
+	return 0;
+}
+
+static int v_grow_slots(ctx *c)
+{
+	size_t cap = c->slot_cap ? c->slot_cap * 2 : 8192;
+	uint32_t *s = calloc(cap, sizeof *s);
+	if (!s)
+		return NL_ENOMEM;
+	for (size_t id = 0; id < c->nv; id++) {
+		size_t j = c->vhash[id] & (cap - 1);
+		while (s[j])
+			j = (j + 1) & (cap - 1);
+		s[j] = (uint32_t)id + 1;
+	}
+	free(c->slots);
+	c->slots = s;
+	c->slot_cap = cap;
+	return 0;
+}
+
+/* The id of the folded word w[0..n) with hash hv (inserted when new). */
+static uint32_t v_intern(ctx *c, const char *w, size_t n, uint32_t hv)
+{
+	if (c->slot_cap) {
+		size_t j = hv & (c->slot_cap - 1);
+		for (uint32_t s; (s = c->slots[j]); j = (j + 1) & (c->slot_cap - 1)) {
+			uint32_t id = s - 1;
+			if (c->vhash[id] == hv && c->vlen[id] == n && memcmp(c->arena + c->voff[id], w, n) == 0)
+				return id;
+		}
+	}
+	if (((c->nv + 1) * 2 > c->slot_cap && v_grow_slots(c)) || (c->nv == c->vcap && v_grow_ids(c)) ||
+	    c->nv >= NOID - 1 || c->alen + n + 1 > UINT32_MAX) {
+		c->oom = 1;
+		return NOID;
+	}
+	if (c->alen + n + 1 > c->acap) {
+		size_t cap = c->acap ? c->acap * 2 : 65536;
+		while (cap < c->alen + n + 1)
+			cap *= 2;
+		char *a = realloc(c->arena, cap);
+		if (!a) {
+			c->oom = 1;
+			return NOID;
+		}
+		c->arena = a;
+		c->acap = cap;
+	}
+	uint32_t id = (uint32_t)c->nv++;
+	memcpy(c->arena + c->alen, w, n);
+	c->arena[c->alen + n] = '\0';
+	c->voff[id] = (uint32_t)c->alen;
+	c->alen += n + 1;
+	c->vlen[id] = (uint32_t)n;
+	c->vhash[id] = hv;
+	c->vflags[id] = 0;
+	c->okey[id] = NOID;
+	memset(&c->os[id], 0, sizeof c->os[id]);
+	size_t j = hv & (c->slot_cap - 1);
+	while (c->slots[j])
+		j = (j + 1) & (c->slot_cap - 1);
+	c->slots[j] = id + 1;
+	return id;
+}
+
+static uint32_t v_hash(const char *w, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	return h;
+}
+
+static const char *v_str(const ctx *c, uint32_t id) { return c->arena + c->voff[id]; }
+
+/* Fold s[0..n) exactly as host->fold and intern it. */
+static uint32_t word_id(ctx *c, const char *s, size_t n)
+{
+	char buf[MAXWORD];
+	if (n < sizeof buf) {
+		uint32_t h = 2166136261u;
+		size_t i = 0;
+		for (; i < n; i++) {
+			unsigned char ch = (unsigned char)s[i];
+			if (ch >= 0x80)
+				break;
+			ch = (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+			buf[i] = (char)ch;
+			h = (h ^ ch) * 16777619u;
+		}
+		if (i == n)
+			return v_intern(c, buf, n, h);
+	}
+	size_t k = c->h->fold(s, n, buf, sizeof buf);
+	if (k < sizeof buf)
+		return v_intern(c, buf, k, v_hash(buf, k));
+	if (k + 1 > c->big_cap) {
+		char *b = realloc(c->big, k + 1);
+		if (!b) {
+			c->oom = 1;
+			return NOID;
+		}
+		c->big = b;
+		c->big_cap = k + 1;
+	}
+	k = c->h->fold(s, n, c->big, c->big_cap);
+	return v_intern(c, c->big, k, v_hash(c->big, k));
+}
+
+/* The id of token k (NOID for anything but a word). */
+static uint32_t tok_id_slow(ctx *c, size_t k)
+{
+	const nl_token *t = &c->doc->tokens[k];
+	if (t->kind != NL_TOK_WORD)
+		return NOID;
+	return word_id(c, c->doc->text + t->off, t->len);
+}
+
+static inline uint32_t id_at(ctx *c, size_t k)
+{
+	size_t r = k - c->fbase;
+	if (r < c->fn)
+		return c->ids[r];
+	return tok_id_slow(c, k);
+}
+
+static int v_stop(ctx *c, uint32_t id)
+{
+	if (!(c->vflags[id] & VF_STOP_KNOWN)) {
+		c->vflags[id] |= VF_STOP_KNOWN;
+		if (sm_has(&c->st->stop, v_str(c, id), c->vlen[id]))
+			c->vflags[id] |= VF_STOP;
+	}
+	return (c->vflags[id] & VF_STOP) != 0;
+}
+
+
+/* ---- helpers on the document --------------------------------------------- */
+
 
 static size_t tok_fold(const ctx *c, const nl_token *t, char *out, size_t size)
 {
@@ -615,45 +834,44 @@ static int is_cap(const nl_token *t) { return (t->flags & NL_TF_CAPITALIZED) && 
 
 /* ---- repeated-word ------------------------------------------------------- */
 
-static int check_words(const ctx *c, size_t pfirst, size_t pend, unsigned char *used)
+#define USED(u, k) ((u)[(k) >> 3] & (1u << ((k) & 7)))
+
+/* Word doubles starting at *wi .. stop-1 of the paragraph [pfirst, pend). */
+static int check_words(ctx *c, size_t pfirst, size_t pend, size_t *wi, size_t stop, unsigned char *used)
 {
 	const nl_doc *d = c->doc;
-	const state *st = c->st;
-	char a[MAXWORD], b[MAXWORD], msg[MAXWORD + 64];
-	for (size_t i = pfirst; i + 1 < pend; i++) {
+	char msg[MAXWORD + 64];
+	size_t i = *wi;
+	for (; i + 1 < pend && i < stop; i++) {
 		const nl_token *x = &d->tokens[i], *y = &d->tokens[i + 1];
 		if (x->kind != NL_TOK_WORD || y->kind != NL_TOK_WORD)
 			continue;
-		if (!gap_is_space(d, x->off + x->len, y->off))
+		uint32_t ia = id_at(c, i);
+		if (ia == NOID || ia != id_at(c, i + 1) || c->vlen[ia] >= MAXWORD)
 			continue;
-		size_t ka = tok_fold(c, x, a, sizeof a), kb = tok_fold(c, y, b, sizeof b);
-		if (!ka || ka != kb || memcmp(a, b, ka) != 0)
+		if (!gap_is_space(d, x->off + x->len, y->off))
 			continue;
 		if (glued(d, i, -1) || glued(d, i + 1, +1))
 			continue;
 		/* NATO nato / US us: an acronym next to a word */
 		if (((x->flags ^ y->flags) & NL_TF_ALLCAPS))
 			continue;
-		int stop = sm_has(&st->stop, a, ka);
+		int stop_w = v_stop(c, ia);
 		/* Names: "Walla Walla", "Duran Duran"; at a sentence start only if
 		   not a function word ("The the" is a typo, "Bora Bora is" is not). */
-		if (is_cap(x) && is_cap(y) && (!(x->flags & NL_TF_SENT_START) || !stop))
+		if (is_cap(x) && is_cap(y) && (!(x->flags & NL_TF_SENT_START) || !stop_w))
 			continue;
 		/* "to trump Trump": a common word followed by the same word as a name. */
-		if (!(x->flags & NL_TF_CAPITALIZED) && is_cap(y) && !(y->flags & NL_TF_SENT_START) && !stop)
+		if (!(x->flags & NL_TF_CAPITALIZED) && is_cap(y) && !(y->flags & NL_TF_SENT_START) && !stop_w)
 			continue;
-		if (excepted(c, a, i, 1, pfirst, pend))
+		if (excepted(c, v_str(c, ia), i, 1, pfirst, pend))
 			continue;
 		/* a run "the the the": one finding for the whole run */
 		size_t j = i + 1;
 		while (j + 1 < pend && d->tokens[j + 1].kind == NL_TOK_WORD &&
-		       gap_is_space(d, d->tokens[j].off + d->tokens[j].len, d->tokens[j + 1].off)) {
-			char w[MAXWORD];
-			size_t kw = tok_fold(c, &d->tokens[j + 1], w, sizeof w);
-			if (kw != ka || memcmp(w, a, ka) != 0)
-				break;
+		       gap_is_space(d, d->tokens[j].off + d->tokens[j].len, d->tokens[j + 1].off) &&
+		       id_at(c, j + 1) == ia)
 			j++;
-		}
 		if (glued(d, j, +1))
 			continue;
 		char word[MAXWORD];
@@ -666,17 +884,20 @@ static int check_words(const ctx *c, size_t pfirst, size_t pend, unsigned char *
 		if (rc)
 			return rc;
 		for (size_t k = i; k <= j; k++)
-			used[k - pfirst] = 1;
+			used[(k - pfirst) >> 3] |= (unsigned char)(1u << ((k - pfirst) & 7));
 		i = j;
 	}
+	*wi = i;
 	return 0;
 }
 
 /* ---- repeated-phrase ----------------------------------------------------- */
 
-/* Fold tokens [i, i+n) and join them with spaces into out; 0 if not all
-   plain words separated by white space. */
-static size_t phrase_key(const ctx *c, size_t i, size_t n, char *out, size_t size)
+#define PHRASE_BUF 1024
+
+/* Would the folded tokens [i, i+n) joined with spaces make a phrase key
+   (all plain words separated by white space, fitting in PHRASE_BUF)? */
+static int phrase_ok(ctx *c, size_t i, size_t n)
 {
 	const nl_doc *d = c->doc;
 	size_t o = 0;
@@ -686,16 +907,16 @@ static size_t phrase_key(const ctx *c, size_t i, size_t n, char *out, size_t siz
 			return 0;
 		if (k > i && !gap_is_space(d, d->tokens[k - 1].off + d->tokens[k - 1].len, t->off))
 			return 0;
-		if (o + 2 >= size)
+		if (o + 2 >= PHRASE_BUF)
 			return 0;
 		if (k > i)
-			out[o++] = ' ';
-		size_t w = tok_fold(c, t, out + o, size - o);
-		if (!w)
+			o++;
+		uint32_t id = id_at(c, k);
+		if (id == NOID || c->vlen[id] >= PHRASE_BUF - o)
 			return 0;
-		o += w;
+		o += c->vlen[id];
 	}
-	return o;
+	return 1;
 }
 
 static int is_connector(const ctx *c, const nl_token *t)
@@ -709,30 +930,40 @@ static int is_connector(const ctx *c, const nl_token *t)
 	return 0;
 }
 
-static int check_phrases(const ctx *c, size_t pfirst, size_t pend, const unsigned char *used)
+/* Phrase doubles starting at *pi .. stop-1 of the paragraph [pfirst, pend). */
+static int check_phrases(ctx *c, size_t pfirst, size_t pend, size_t *pi, size_t stop,
+                         const unsigned char *used)
 {
 	const nl_doc *d = c->doc;
 	const state *st = c->st;
-	char p1[1024], p2[1024], msg[1200], sugg[1024];
-	for (size_t i = pfirst; i < pend; i++) {
+	char p1[PHRASE_BUF], msg[1200], sugg[1024];
+	size_t i = *pi;
+	for (; i < pend && i < stop; i++) {
+		if (d->tokens[i].kind != NL_TOK_WORD)
+			continue;
 		for (size_t n = (size_t)st->phrase_min; n <= (size_t)st->phrase_max; n++) {
 			if (i + 2 * n > pend)
 				break;
-			size_t k1 = phrase_key(c, i, n, p1, sizeof p1);
-			if (!k1)
+			/* the two halves are equal when their ids are (a longer word
+			   than the key buffer holds fails phrase_ok on both) */
+			size_t k = 0;
+			while (k < n && d->tokens[i + n + k].kind == NL_TOK_WORD && id_at(c, i + k) == id_at(c, i + n + k))
+				k++;
+			if (k < n)
+				continue;
+			if (!phrase_ok(c, i, n))
 				break;
-			size_t k2 = phrase_key(c, i + n, n, p2, sizeof p2);
-			if (!k2 || k1 != k2 || memcmp(p1, p2, k1) != 0)
+			if (!phrase_ok(c, i + n, n))
 				continue;
 			const nl_token *a = &d->tokens[i + n - 1], *b = &d->tokens[i + n];
 			if (!gap_is_space(d, a->off + a->len, b->off))
 				continue;
 			/* all one word ("ha ha ha ha"), or overlapping a repeated word: that rule's */
 			int skip = 0, allcap = 1;
-			for (size_t k = i; k < i + 2 * n; k++) {
-				if (used[k - pfirst])
+			for (size_t q = i; q < i + 2 * n; q++) {
+				if (USED(used, q - pfirst))
 					skip = 1;
-				if (!is_cap(&d->tokens[k]))
+				if (!is_cap(&d->tokens[q]))
 					allcap = 0;
 			}
 			if (skip || glued(d, i, -1) || glued(d, i + 2 * n - 1, +1))
@@ -744,6 +975,15 @@ static int check_phrases(const ctx *c, size_t pfirst, size_t pend, const unsigne
 			   that starts or ends with a connector, repeated on purpose */
 			if (is_connector(c, a) || is_connector(c, &d->tokens[i]))
 				continue;
+			size_t o = 0;
+			for (size_t q = i; q < i + n; q++) {
+				uint32_t id = id_at(c, q);
+				if (q > i)
+					p1[o++] = ' ';
+				memcpy(p1 + o, v_str(c, id), c->vlen[id]);
+				o += c->vlen[id];
+			}
+			p1[o] = '\0';
 			if (excepted(c, p1, i, n, pfirst, pend))
 				continue;
 			const nl_token *f = &d->tokens[i], *l = &d->tokens[i + 2 * n - 1];
@@ -760,6 +1000,7 @@ static int check_phrases(const ctx *c, size_t pfirst, size_t pend, const unsigne
 			break;
 		}
 	}
+	*pi = i;
 	return 0;
 }
 
@@ -801,18 +1042,16 @@ static int report_openings(const ctx *c, const size_t *run, size_t n, const char
 	return rc;
 }
 
-static int check_openings(const ctx *c)
+static int check_openings(ctx *c)
 {
 	const nl_doc *d = c->doc;
-	size_t *run = malloc((d->n_sentences + 1) * sizeof *run);
-	if (!run)
-		return NL_ENOMEM;
+	size_t *run = NULL, run_cap = 0;
 	size_t n = 0;
-	char key[MAXWORD], cur[MAXWORD], word[MAXWORD];
-	size_t kc = 0;
+	char word[MAXWORD];
+	uint32_t cur = NOID;
 	int rc = 0;
 	for (size_t i = 0; i <= d->n_sentences && !rc; i++) {
-		size_t k = 0;
+		uint32_t key = NOID;
 		const nl_token *t = NULL;
 		if (i < d->n_sentences) {
 			const nl_sentence *s = &d->sentences[i];
@@ -821,19 +1060,31 @@ static int check_openings(const ctx *c)
 			t = opener(d, s);
 			/* a sentence that opens inside a quotation is the speaker's, not
 			   the writer's: it breaks the run */
-			if (t && !(t->flags & NL_TF_IN_QUOTE))
-				k = tok_fold(c, t, key, sizeof key);
+			if (t && !(t->flags & NL_TF_IN_QUOTE)) {
+				key = word_id(c, d->text + t->off, t->len);
+				if (key != NOID && c->vlen[key] >= MAXWORD)
+					key = NOID;
+			}
 		}
-		if (k && n && k == kc && memcmp(key, cur, k) == 0) {
+		if (n == run_cap) {
+			size_t cap = run_cap ? run_cap * 2 : 64;
+			size_t *v = realloc(run, cap * sizeof *v);
+			if (!v) {
+				rc = NL_ENOMEM;
+				break;
+			}
+			run = v;
+			run_cap = cap;
+		}
+		if (key != NOID && n && key == cur) {
 			run[n++] = i;
 			continue;
 		}
 		if (n >= (size_t)c->st->openings_min)
 			rc = report_openings(c, run, n, word);
 		n = 0;
-		if (k) {
-			memcpy(cur, key, k);
-			kc = k;
+		if (key != NOID) {
+			cur = key;
 			size_t wl = t->len < sizeof word ? t->len : sizeof word - 1;
 			memcpy(word, d->text + t->off, wl);
 			word[wl] = '\0';
@@ -841,31 +1092,10 @@ static int check_openings(const ctx *c)
 		}
 	}
 	free(run);
-	return rc;
+	return rc ? rc : c->oom ? NL_ENOMEM : 0;
 }
 
 /* ---- overused-word ------------------------------------------------------- */
-
-typedef struct occ {
-	uint32_t pos;    /* index among the document's words */
-	uint32_t tok;    /* token index */
-} occ;
-
-typedef struct wstat {
-	occ *v;
-	size_t n, cap;
-	size_t cap_mid, low_mid; /* uses not at a sentence start: capitalised, lower-case */
-	uint32_t first_tok;
-} wstat;
-
-static void wstat_free(void *p)
-{
-	wstat *w = p;
-	if (w) {
-		free(w->v);
-		free(w);
-	}
-}
 
 static int letters(const nl_host *h, const char *s, size_t n)
 {
@@ -878,170 +1108,282 @@ static int letters(const nl_host *h, const char *s, size_t n)
 	return k;
 }
 
-static int cmp_first(const void *a, const void *b)
+/* The key word id counts under (possessive stripped), or NOID when it is
+   never counted (stop word, too few letters, too long). */
+static uint32_t okey_of(ctx *c, uint32_t id)
 {
-	const wstat *x = *(wstat *const *)a, *y = *(wstat *const *)b;
-	return x->first_tok < y->first_tok ? -1 : x->first_tok > y->first_tok;
+	if (c->vflags[id] & VF_OKEY_KNOWN)
+		return c->okey[id];
+	uint32_t key = NOID;
+	size_t k = c->vlen[id];
+	if (k < MAXWORD) {
+		char w[MAXWORD];
+		memcpy(w, v_str(c, id), k + 1);
+		/* possessive: Ukraine's counts as Ukraine */
+		if (k > 2 && w[k - 2] == '\'' && w[k - 1] == 's')
+			k -= 2;
+		w[k] = '\0';
+		if (!sm_has(&c->st->stop, w, k) && letters(c->h, w, k) >= c->st->over_letters)
+			key = k == c->vlen[id] ? id : v_intern(c, w, k, v_hash(w, k));
+	}
+	if (c->oom)
+		return NOID;
+	c->vflags[id] |= VF_OKEY_KNOWN;
+	c->okey[id] = key;
+	return key;
 }
 
-static int report_overused(const ctx *c, const wstat *w, size_t i, size_t j)
+static int cl_push(ctx *c, cluster *cl, uint32_t pos, uint32_t tok)
+{
+	if (cl->n == cl->cap) {
+		size_t cap = cl->cap ? cl->cap * 2 : 8;
+		occ *v = realloc(cl->v, cap * sizeof *v);
+		if (!v)
+			return c->oom = 1;
+		cl->v = v;
+		cl->cap = cap;
+	}
+	cl->v[cl->n++] = (occ){pos, tok};
+	return 0;
+}
+
+/* Count word token i (its id, or NOID to fold it here).  A cluster is a run
+ * of uses in which every overused_min consecutive ones fit in
+ * overused_window words; only the last overused_window words are needed to
+ * find them, so the state is one ring of that many slots plus a few numbers
+ * per distinct word. */
+static void over_feed(ctx *c, size_t i, uint32_t id)
 {
 	const nl_doc *d = c->doc;
-	const nl_token *t = &d->tokens[w->v[i].tok];
-	nl_span *rel = malloc((j - i) * sizeof *rel + 1);
+	const nl_token *t = &d->tokens[i];
+	if (t->kind != NL_TOK_WORD)
+		return;
+	uint32_t p = c->pos++;
+	if (t->flags & (NL_TF_HAS_DIGIT | NL_TF_ALLCAPS))
+		return;
+	/* a unit after a number ("45 percent", "3 million", "5 points"):
+	   poll and budget stories cannot say it another way */
+	if (i > 0 && d->tokens[i - 1].kind == NL_TOK_NUMBER)
+		return;
+	if (id == NOID && (id = tok_id_slow(c, i)) == NOID)
+		return;
+	uint32_t key = okey_of(c, id);
+	if (key == NOID)
+		return;
+	ostat *o = &c->os[key];
+	if (!o->first_tok) {
+		o->first_tok = (uint32_t)i + 1;
+		o->last = NOID;
+	}
+	if (!(t->flags & NL_TF_SENT_START)) {
+		if (t->flags & NL_TF_CAPITALIZED)
+			o->cap_mid++;
+		else
+			o->low_mid++;
+	}
+	/* Quoted speech and headings are counted as uses (for the name test)
+	   but are not the writer's prose to vary. */
+	if (t->flags & (NL_TF_IN_QUOTE | NL_TF_IN_HEADING))
+		return;
+	uint32_t W = (uint32_t)c->st->over_window, N = (uint32_t)c->st->over_min;
+	ringslot *slot = &c->ring[p % W];
+	slot->prev = o->last;
+	slot->tok = (uint32_t)i;
+	o->last = p;
+	/* do the last N uses (this one included, none in a finished cluster)
+	   fit in W words? */
+	uint32_t k = 1, q = slot->prev;
+	while (k < N && q != NOID && q >= o->floor && p - q < W) {
+		if (++k < N)
+			q = c->ring[q % W].prev;
+	}
+	if (k == N) {
+		if (o->open) {
+			cl_push(c, &c->cl[o->open - 1], p, (uint32_t)i);
+			return;
+		}
+		if (c->ncl == c->clcap) {
+			size_t cap = c->clcap ? c->clcap * 2 : 64;
+			cluster *v = realloc(c->cl, cap * sizeof *v);
+			if (!v) {
+				c->oom = 1;
+				return;
+			}
+			c->cl = v;
+			c->clcap = cap;
+		}
+		cluster *cl = &c->cl[c->ncl++];
+		memset(cl, 0, sizeof *cl);
+		cl->key = key;
+		o->open = (uint32_t)c->ncl;
+		/* the N uses, oldest first */
+		occ tmp[16], *u = N <= 16 ? tmp : malloc(N * sizeof *u);
+		if (!u) {
+			c->oom = 1;
+			return;
+		}
+		q = p;
+		for (uint32_t m = N; m-- > 0;) {
+			u[m] = (occ){q, c->ring[q % W].tok};
+			q = c->ring[q % W].prev;
+		}
+		for (uint32_t m = 0; m < N; m++)
+			cl_push(c, cl, u[m].pos, u[m].tok);
+		if (u != tmp)
+			free(u);
+	} else if (o->open) {
+		cluster *cl = &c->cl[o->open - 1];
+		o->floor = cl->v[cl->n - 1].pos + 1;
+		o->open = 0;
+	}
+}
+
+static int report_overused(const ctx *c, const cluster *cl)
+{
+	const nl_doc *d = c->doc;
+	const nl_token *t = &d->tokens[cl->v[0].tok];
+	size_t nrel = cl->n - 1;
+	nl_span *rel = malloc(nrel * sizeof *rel + 1);
 	if (!rel)
 		return NL_ENOMEM;
-	for (size_t k = i + 1; k <= j; k++) {
-		rel[k - i - 1].off = d->tokens[w->v[k].tok].off;
-		rel[k - i - 1].len = d->tokens[w->v[k].tok].len;
+	for (size_t k = 1; k < cl->n; k++) {
+		rel[k - 1].off = d->tokens[cl->v[k].tok].off;
+		rel[k - 1].len = d->tokens[cl->v[k].tok].len;
 	}
 	char word[MAXWORD], msg[MAXWORD + 100];
 	size_t wl = t->len < sizeof word ? t->len : sizeof word - 1;
 	memcpy(word, d->text + t->off, wl);
 	word[wl] = '\0';
-	snprintf(msg, sizeof msg, "\"%s\" used %zu times in %u words", word, j - i + 1,
-	         (unsigned)(w->v[j].pos - w->v[i].pos + 1));
-	int rc = emit(c, "overused-word", t->off, t->len, msg, NULL, rel, j - i);
+	snprintf(msg, sizeof msg, "\"%s\" used %zu times in %u words", word, cl->n,
+	         (unsigned)(cl->v[cl->n - 1].pos - cl->v[0].pos + 1));
+	int rc = emit(c, "overused-word", t->off, t->len, msg, NULL, rel, nrel);
 	free(rel);
 	return rc;
 }
 
-static int check_overused(const ctx *c)
+typedef struct clref {
+	uint32_t first_tok, start;
+	const cluster *cl;
+} clref;
+
+static int cmp_clref(const void *a, const void *b)
 {
-	const nl_doc *d = c->doc;
-	const state *st = c->st;
-	const nl_host *h = c->h;
-	strmap m = {0};
-	int rc = 0;
-	uint32_t pos = 0;
-	char w[MAXWORD];
-	for (size_t i = 0; i < d->n_tokens; i++) {
-		const nl_token *t = &d->tokens[i];
-		if (t->kind != NL_TOK_WORD)
-			continue;
-		uint32_t p = pos++;
-		if (t->flags & (NL_TF_HAS_DIGIT | NL_TF_ALLCAPS))
-			continue;
-		/* a unit after a number ("45 percent", "3 million", "5 points"):
-		   poll and budget stories cannot say it another way */
-		if (i > 0 && d->tokens[i - 1].kind == NL_TOK_NUMBER)
-			continue;
-		size_t k = tok_fold(c, t, w, sizeof w);
-		if (!k)
-			continue;
-		/* possessive: Ukraine's counts as Ukraine */
-		if (k > 2 && w[k - 2] == '\'' && w[k - 1] == 's')
-			k -= 2;
-		w[k] = '\0';
-		if (sm_has(&st->stop, w, k) || letters(h, w, k) < st->over_letters)
-			continue;
-		void **slot = sm_slot(&m, w, k);
-		if (!slot) {
-			rc = NL_ENOMEM;
-			goto out;
-		}
-		wstat *ws = *slot;
-		if (!ws) {
-			ws = *slot = calloc(1, sizeof *ws);
-			if (!ws) {
-				rc = NL_ENOMEM;
-				goto out;
-			}
-			ws->first_tok = (uint32_t)i;
-		}
-		if (!(t->flags & NL_TF_SENT_START)) {
-			if (t->flags & NL_TF_CAPITALIZED)
-				ws->cap_mid++;
-			else
-				ws->low_mid++;
-		}
-		/* Quoted speech and headings are counted as uses (for the name test)
-		   but are not the writer's prose to vary. */
-		if (t->flags & (NL_TF_IN_QUOTE | NL_TF_IN_HEADING))
-			continue;
-		if (ws->n == ws->cap) {
-			size_t cap = ws->cap ? ws->cap * 2 : 8;
-			occ *v = realloc(ws->v, cap * sizeof *v);
-			if (!v) {
-				rc = NL_ENOMEM;
-				goto out;
-			}
-			ws->v = v;
-			ws->cap = cap;
-		}
-		ws->v[ws->n++] = (occ){p, (uint32_t)i};
-	}
-	/* Report in document order. */
-	wstat **list = malloc((m.n + 1) * sizeof *list);
-	if (!list) {
-		rc = NL_ENOMEM;
-		goto out;
-	}
-	size_t nl = 0;
-	for (size_t i = 0; i < m.cap; i++)
-		if (m.keys[i])
-			list[nl++] = m.vals[i];
-	qsort(list, nl, sizeof *list, cmp_first);
-	size_t N = (size_t)st->over_min;
-	uint32_t W = (uint32_t)st->over_window;
-	for (size_t q = 0; q < nl && !rc; q++) {
-		wstat *ws = list[q];
+	const clref *x = a, *y = b;
+	if (x->first_tok != y->first_tok)
+		return x->first_tok < y->first_tok ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Report the clusters of words that are not names, in document order of
+   the word's first use. */
+static int report_clusters(ctx *c)
+{
+	clref *v = malloc((c->ncl + 1) * sizeof *v);
+	if (!v)
+		return NL_ENOMEM;
+	size_t n = 0;
+	for (size_t i = 0; i < c->ncl; i++) {
+		const ostat *o = &c->os[c->cl[i].key];
 		/* capitalised in most of its uses that are not at a sentence start: a name */
-		if (ws->n < N || ws->cap_mid > ws->low_mid)
+		if (o->cap_mid > o->low_mid)
 			continue;
-		for (size_t i = 0; i + N <= ws->n && !rc;) {
-			if (ws->v[i + N - 1].pos - ws->v[i].pos >= W) {
-				i++;
-				continue;
-			}
-			/* extend the cluster while each N consecutive uses still fit in W words */
-			size_t j = i + N - 1;
-			while (j + 1 < ws->n && ws->v[j + 1].pos - ws->v[j + 2 - N].pos < W)
-				j++;
-			rc = report_overused(c, ws, i, j);
-			i = j + 1;
-		}
+		v[n++] = (clref){o->first_tok, c->cl[i].v[0].pos, &c->cl[i]};
 	}
-	free(list);
-out:
-	sm_free(&m, wstat_free);
+	qsort(v, n, sizeof *v, cmp_clref);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = report_overused(c, v[i].cl);
+	free(v);
 	return rc;
 }
 
 /* ---- check ---------------------------------------------------------------- */
 
+/* Ids of tokens [a, b) into c->ids. */
+static void fill_ids(ctx *c, size_t a, size_t b)
+{
+	const nl_doc *d = c->doc;
+	c->fn = 0;
+	c->fbase = a;
+	for (size_t k = a; k < b; k++) {
+		const nl_token *t = &d->tokens[k];
+		c->ids[k - a] = t->kind == NL_TOK_WORD ? word_id(c, d->text + t->off, t->len) : NOID;
+	}
+	c->fn = b - a;
+}
+
 static int check(void *p, const nl_doc *d, nl_sink *sink)
 {
 	const state *st = p;
-	ctx c = {st, st->host, d, sink};
+	ctx c = {.st = st, .h = st->host, .doc = d, .sink = sink};
 	int rc = 0;
 	int want_w = st->host->rule_enabled(sink, "repeated-word");
 	int want_p = st->host->rule_enabled(sink, "repeated-phrase");
+	int want_s = st->host->rule_enabled(sink, "sentence-openings");
+	c.want_o = st->host->rule_enabled(sink, "overused-word");
 	size_t maxp = 0;
 	for (size_t i = 0; i < d->n_paragraphs; i++)
 		if (d->paragraphs[i].n_tokens > maxp)
 			maxp = d->paragraphs[i].n_tokens;
-	unsigned char *used = calloc(maxp + 1, 1);
-	if (!used)
-		return NL_ENOMEM;
-	for (size_t i = 0; i < d->n_paragraphs && !rc && (want_w || want_p); i++) {
+	if (maxp > d->n_tokens)
+		maxp = d->n_tokens;
+	unsigned char *used = calloc(maxp / 8 + 1, 1);
+	c.ids = malloc(((maxp < CHUNK ? maxp : CHUNK) + LOOKAHEAD + 1) * sizeof *c.ids);
+	if (c.want_o)
+		c.ring = malloc((size_t)st->over_window * sizeof *c.ring);
+	if (!used || !c.ids || (c.want_o && !c.ring)) {
+		rc = NL_ENOMEM;
+		goto out;
+	}
+	size_t cursor = 0; /* tokens before it have been counted for overused-word */
+	size_t span = 2 * (size_t)st->phrase_max;
+	for (size_t i = 0; i < d->n_paragraphs && !rc && (want_w || want_p || c.want_o); i++) {
 		const nl_paragraph *pa = &d->paragraphs[i];
 		size_t a = pa->first_token, b = a + pa->n_tokens;
 		if (b > d->n_tokens)
 			b = d->n_tokens;
-		memset(used, 0, maxp + 1);
-		if (want_w)
-			rc = check_words(&c, a, b, used);
-		if (!rc && want_p)
-			rc = check_phrases(&c, a, b, used);
+		if (c.want_o)
+			for (; cursor < a; cursor++)
+				over_feed(&c, cursor, NOID);
+		if (a >= b)
+			continue;
+		memset(used, 0, (b - a) / 8 + 1);
+		size_t wi = a, pi = a;
+		for (size_t base = a; base < b && !rc;) {
+			size_t cend = b - base > CHUNK ? base + CHUNK : b;
+			fill_ids(&c, base, cend + LOOKAHEAD < b ? cend + LOOKAHEAD : b);
+			if (c.want_o) {
+				for (size_t k = cursor > base ? cursor : base; k < cend; k++)
+					over_feed(&c, k, c.ids[k - base]);
+				if (cursor < cend)
+					cursor = cend;
+			}
+			if (want_w)
+				rc = check_words(&c, a, b, &wi, cend, used);
+			/* a phrase double may only be judged once every word double
+			   it could overlap is known */
+			size_t pstop = cend == b ? b : cend > a + span ? cend - span : a;
+			if (!rc && want_p)
+				rc = check_phrases(&c, a, b, &pi, pstop, used);
+			base = cend;
+		}
+		c.fn = 0;
 	}
-	free(used);
-	if (!rc && st->host->rule_enabled(sink, "sentence-openings"))
+	if (!rc && c.want_o)
+		for (; cursor < d->n_tokens; cursor++)
+			over_feed(&c, cursor, NOID);
+	if (!rc && c.oom)
+		rc = NL_ENOMEM;
+	if (!rc && want_s)
 		rc = check_openings(&c);
-	if (!rc && st->host->rule_enabled(sink, "overused-word"))
-		rc = check_overused(&c);
+	if (!rc && c.want_o)
+		rc = report_clusters(&c);
+out:
+	free(used);
+	ctx_free(&c);
 	return rc;
 }
+
 
 /* ---- descriptor ------------------------------------------------------------ */
 
