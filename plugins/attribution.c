@@ -109,10 +109,14 @@ typedef struct entry {
 	unsigned line;  /* 0 for an INI value */
 } entry;
 
+struct pfilt;
+
 typedef struct plist {
 	entry *e;
 	size_t n, cap;
-	pcre2_code *code;
+	pcre2_code *code;        /* LF_ANCHORED lists: compiled anchored */
+	pcre2_code *acode;       /* scanned lists: the same, anchored (JIT) */
+	struct pfilt *pf;        /* scanned lists: where a match may start */
 } plist;
 
 typedef struct state {
@@ -122,6 +126,7 @@ typedef struct state {
 	pcre2_code *never;       /* matches nothing; validates UTF-8 once per check */
 	long quote_min_words, scare_max_words, inherit_paragraphs;
 	long naming_window, say_window, stat_lookback, partial_window;
+	uint8_t wordb[256];      /* ASCII characters of the word bounds' look-behind */
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -356,6 +361,712 @@ static char *join(const plist *l)
 	return s;
 }
 
+/* ---- start-position prefilter ----------------------------------------------
+ * A scan asks PCRE2 for the leftmost match of a whole list.  Trying a big
+ * alternation at every word start is what costs: most positions cannot start
+ * a match at all.  For each scanned list we derive, from the patterns
+ * themselves, the possible first (up to 3) bytes of a match; the scan then
+ * runs the (JIT, compile-time anchored) pattern only where those bytes occur.
+ * The derivation is conservative (every byte set is a superset), so the
+ * matches are exactly those of the plain scan: trying start positions in
+ * order, skipping only positions where no match can start, is what an
+ * unanchored search does.  Anything the small parser does not understand
+ * makes the list "unfiltered" (the plain scan is used).  Caseless ASCII
+ * letters match two non-ASCII characters (U+017F for s, U+212A for k): a
+ * document holding either is scanned without filters. */
+#define PF_MAXN 3
+#define PF_MAXEXP 4096
+
+typedef struct bset {
+	uint8_t b[32];
+} bset;
+
+static void bs_add(bset *s, unsigned ch)
+{
+	s->b[ch >> 3] |= (uint8_t)(1u << (ch & 7));
+}
+
+static int bs_has(const bset *s, unsigned ch)
+{
+	return (s->b[ch >> 3] >> (ch & 7)) & 1;
+}
+
+typedef struct ptab {
+	int any;                 /* every position is a candidate */
+	int used;
+	uint8_t u1[256];
+	uint64_t b2[65536 / 64];
+	uint64_t t3[65536 / 64]; /* hashed */
+} ptab;
+
+typedef struct pfilt {
+	int usable;
+	int word;                /* a match starts after no ASCII word char */
+	ptab main;               /* bytes at the start */
+	ptab ws;                 /* bytes after a leading run of white space */
+} pfilt;
+
+static unsigned h3(const unsigned char *p)
+{
+	uint32_t x = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+	x *= 0x9E3779B1u;
+	return x >> 16;
+}
+
+#define BIT(a, i) (((a)[(i) >> 6] >> ((i) & 63)) & 1)
+#define SETBIT(a, i) ((a)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
+
+/* the regex, parsed just enough */
+enum { RN_SET, RN_EPS, RN_STOP, RN_GROUP };
+typedef struct rnode rnode;
+typedef struct ritem {
+	rnode *n;
+	int min, max;            /* max -1: unbounded */
+} ritem;
+typedef struct rseq {
+	ritem *it;
+	size_t n, cap;
+} rseq;
+struct rnode {
+	int kind;
+	int term;                /* SET: may match a multi-byte character: stop after it */
+	bset set;
+	rseq *alt;
+	size_t nalt;
+	rnode *next_alloc;
+};
+
+typedef struct rparse {
+	const char *p, *end;
+	int caseless;
+	int fail;
+	rnode *nodes;            /* every node, to free */
+} rparse;
+
+static rnode *rn_new(rparse *r, int kind)
+{
+	rnode *n = calloc(1, sizeof *n);
+	if (!n) {
+		r->fail = 1;
+		return NULL;
+	}
+	n->kind = kind;
+	n->next_alloc = r->nodes;
+	r->nodes = n;
+	return n;
+}
+
+static void rn_free_all(rparse *r)
+{
+	for (rnode *n = r->nodes, *nx; n; n = nx) {
+		nx = n->next_alloc;
+		for (size_t i = 0; i < n->nalt; i++)
+			free(n->alt[i].it);
+		free(n->alt);
+		free(n);
+	}
+}
+
+static void set_leads(bset *s)
+{
+	for (unsigned ch = 0xC2; ch <= 0xF4; ch++)
+		bs_add(s, ch);
+}
+
+static void set_char(rparse *r, bset *s, unsigned ch, int *term)
+{
+	if (ch < 0x80) {
+		bs_add(s, ch);
+		if (r->caseless && ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'))
+			bs_add(s, ch ^ 0x20);
+	} else {
+		/* a non-ASCII character (or its other case) */
+		set_leads(s);
+		if (r->caseless) {
+			bs_add(s, 's'), bs_add(s, 'S'), bs_add(s, 'k'), bs_add(s, 'K');
+		}
+		*term = 1;
+	}
+}
+
+static void set_range(bset *s, unsigned a, unsigned b)
+{
+	for (unsigned ch = a; ch <= b; ch++)
+		bs_add(s, ch);
+}
+
+/* \d \s \w \h \v \p{..} (UCP: also non-ASCII) into s; 0 if not such a class */
+static int set_escape_class(rparse *r, char e, bset *s, int *term)
+{
+	switch (e) {
+	case 'd': set_range(s, '0', '9'); break;
+	case 's': set_range(s, 9, 13); bs_add(s, ' '); break;
+	case 'h': bs_add(s, 9); bs_add(s, ' '); break;
+	case 'v': set_range(s, 10, 13); break;
+	case 'w': set_range(s, '0', '9'); set_range(s, 'a', 'z'); set_range(s, 'A', 'Z'); bs_add(s, '_'); break;
+	case 'p':
+		/* \p{..}: any ASCII character or any non-ASCII one (a superset) */
+		if (r->p < r->end && *r->p == '{') {
+			const char *q = memchr(r->p, '}', (size_t)(r->end - r->p));
+			if (!q) {
+				r->fail = 1;
+				return 1;
+			}
+			r->p = q + 1;
+		} else if (r->p < r->end) {
+			r->p++;
+		}
+		set_range(s, 0, 0x7F);
+		break;
+	default:
+		return 0;
+	}
+	set_leads(s);
+	*term = 1;
+	return 1;
+}
+
+static unsigned hexval(char ch)
+{
+	return ch >= '0' && ch <= '9' ? (unsigned)(ch - '0') : (unsigned)((ch | 0x20) - 'a' + 10);
+}
+
+/* \x{hhhh} or \xhh after the x; returns the code point */
+static unsigned parse_hex(rparse *r)
+{
+	unsigned v = 0;
+	if (r->p < r->end && *r->p == '{') {
+		r->p++;
+		while (r->p < r->end && *r->p != '}')
+			v = v * 16 + hexval(*r->p++);
+		if (r->p < r->end)
+			r->p++;
+		else
+			r->fail = 1;
+	} else {
+		for (int i = 0; i < 2 && r->p < r->end && strchr("0123456789abcdefABCDEF", *r->p); i++)
+			v = v * 16 + hexval(*r->p++);
+	}
+	return v;
+}
+
+/* One UTF-8 character of the pattern as a literal */
+static void literal_utf8(rparse *r, rnode *n)
+{
+	unsigned char ch = (unsigned char)*r->p;
+	size_t k = ch < 0x80 ? 1 : ch < 0xE0 ? 2 : ch < 0xF0 ? 3 : 4;
+	r->p += k <= (size_t)(r->end - r->p) ? k : (size_t)(r->end - r->p);
+	set_char(r, &n->set, ch < 0x80 ? ch : 0x80, &n->term);
+}
+
+static rnode *parse_class(rparse *r)
+{
+	rnode *n = rn_new(r, RN_SET);
+	if (!n)
+		return NULL;
+	if (r->p < r->end && *r->p == '^') {
+		n->kind = RN_STOP;   /* a negated class: almost anything */
+		while (r->p < r->end && *r->p != ']') {
+			if (*r->p == '\\')
+				r->p++;
+			r->p++;
+		}
+		if (r->p >= r->end)
+			r->fail = 1;
+		else
+			r->p++;
+		return n;
+	}
+	int first = 1;
+	while (r->p < r->end && (*r->p != ']' || first)) {
+		first = 0;
+		unsigned lo;
+		if (*r->p == '[') {
+			r->fail = 1;   /* [:alpha:] and friends */
+			return n;
+		}
+		if (*r->p == '\\') {
+			r->p++;
+			if (r->p >= r->end) {
+				r->fail = 1;
+				return n;
+			}
+			char e = *r->p++;
+			if (set_escape_class(r, e, &n->set, &n->term))
+				continue;
+			if (e == 'x')
+				lo = parse_hex(r);
+			else if (e == 'n')
+				lo = '\n';
+			else if (e == 't')
+				lo = '\t';
+			else if (e == 'r')
+				lo = '\r';
+			else if (e == 'f')
+				lo = '\f';
+			else if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
+				r->fail = 1;
+				return n;
+			} else
+				lo = (unsigned char)e;
+		} else if ((unsigned char)*r->p >= 0x80) {
+			literal_utf8(r, n);
+			continue;
+		} else {
+			lo = (unsigned char)*r->p++;
+		}
+		if (r->p + 1 < r->end && *r->p == '-' && r->p[1] != ']') {
+			r->p++;
+			unsigned hi;
+			if (*r->p == '\\') {
+				r->p++;
+				char e = r->p < r->end ? *r->p++ : 0;
+				if (e == 'x')
+					hi = parse_hex(r);
+				else if (e && !((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')))
+					hi = (unsigned char)e;
+				else {
+					r->fail = 1;
+					return n;
+				}
+			} else if ((unsigned char)*r->p >= 0x80) {
+				hi = 0x80;
+				literal_utf8(r, n);
+			} else {
+				hi = (unsigned char)*r->p++;
+			}
+			if (hi >= 0x80 || lo >= 0x80) {
+				/* a range reaching past ASCII */
+				if (lo < 0x80)
+					for (unsigned ch = lo; ch < 0x80; ch++)
+						set_char(r, &n->set, ch, &n->term);
+				set_char(r, &n->set, 0x80, &n->term);
+			} else {
+				for (unsigned ch = lo; ch <= hi; ch++)
+					set_char(r, &n->set, ch, &n->term);
+			}
+		} else {
+			set_char(r, &n->set, lo, &n->term);
+		}
+	}
+	if (r->p >= r->end)
+		r->fail = 1;
+	else
+		r->p++;
+	return n;
+}
+
+static rnode *parse_alt(rparse *r, int depth);
+
+static int seq_push(rparse *r, rseq *s, rnode *n, int min, int max)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 8;
+		ritem *v = realloc(s->it, cap * sizeof *v);
+		if (!v) {
+			r->fail = 1;
+			return -1;
+		}
+		s->it = v;
+		s->cap = cap;
+	}
+	s->it[s->n++] = (ritem){n, min, max};
+	return 0;
+}
+
+/* a quantifier after an atom: sets min/max, 0 if none */
+static int parse_quant(rparse *r, int *min, int *max)
+{
+	if (r->p >= r->end)
+		return 0;
+	char ch = *r->p;
+	if (ch == '?' || ch == '*' || ch == '+') {
+		r->p++;
+		*min = ch == '+' ? 1 : 0;
+		*max = ch == '?' ? 1 : -1;
+	} else if (ch == '{') {
+		const char *q = r->p + 1;
+		int a = 0, b, digits = 0;
+		while (q < r->end && *q >= '0' && *q <= '9')
+			a = a * 10 + (*q++ - '0'), digits++;
+		if (!digits || q >= r->end)
+			return 0;
+		if (*q == '}') {
+			b = a;
+		} else if (*q == ',') {
+			q++;
+			if (q < r->end && *q == '}') {
+				b = -1;
+			} else {
+				b = 0;
+				int d2 = 0;
+				while (q < r->end && *q >= '0' && *q <= '9')
+					b = b * 10 + (*q++ - '0'), d2++;
+				if (!d2 || q >= r->end || *q != '}')
+					return 0;
+			}
+		} else {
+			return 0;
+		}
+		r->p = q + 1;
+		*min = a > 3 ? 3 : a;   /* more than 3 reps never matters for 3 bytes */
+		*max = b;
+	} else {
+		return 0;
+	}
+	if (r->p < r->end && (*r->p == '?' || *r->p == '+'))
+		r->p++;   /* lazy / possessive: same strings */
+	return 1;
+}
+
+static rnode *parse_atom(rparse *r, int depth)
+{
+	char ch = *r->p++;
+	rnode *n;
+	switch (ch) {
+	case '(':
+		if (r->p < r->end && *r->p == '?') {
+			r->p++;
+			if (r->p >= r->end) {
+				r->fail = 1;
+				return NULL;
+			}
+			char k = *r->p;
+			int assert_ = 0;
+			if (k == ':' || k == '>' || k == '|') {
+				r->p++;
+			} else if (k == '=' || k == '!') {
+				r->p++;
+				assert_ = 1;
+			} else if (k == '<' && r->p + 1 < r->end && (r->p[1] == '=' || r->p[1] == '!')) {
+				r->p += 2;
+				assert_ = 1;
+			} else if (k == '#') {
+				while (r->p < r->end && *r->p != ')')
+					r->p++;
+				if (r->p >= r->end)
+					r->fail = 1;
+				else
+					r->p++;
+				return rn_new(r, RN_EPS);
+			} else {
+				r->fail = 1;   /* options, named groups, recursion, conditions */
+				return NULL;
+			}
+			n = parse_alt(r, depth + 1);
+			if (!n || r->p >= r->end || *r->p != ')') {
+				r->fail = 1;
+				return NULL;
+			}
+			r->p++;
+			if (assert_) {
+				n = rn_new(r, RN_EPS);
+			}
+			return n;
+		}
+		n = parse_alt(r, depth + 1);
+		if (!n || r->p >= r->end || *r->p != ')') {
+			r->fail = 1;
+			return NULL;
+		}
+		r->p++;
+		return n;
+	case '[':
+		return parse_class(r);
+	case '.':
+		return rn_new(r, RN_STOP);
+	case '^':
+	case '$':
+		return rn_new(r, RN_EPS);
+	case '*':
+	case '+':
+	case '?':
+	case ')':
+		r->fail = 1;
+		return NULL;
+	case '\\': {
+		if (r->p >= r->end) {
+			r->fail = 1;
+			return NULL;
+		}
+		char e = *r->p++;
+		n = rn_new(r, RN_SET);
+		if (!n)
+			return NULL;
+		if (set_escape_class(r, e, &n->set, &n->term))
+			return n;
+		switch (e) {
+		case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G':
+			n->kind = RN_EPS;
+			return n;
+		case 'D': case 'S': case 'W': case 'H': case 'V': case 'P': case 'X': case 'R': case 'N': case 'C':
+			n->kind = RN_STOP;
+			if (e == 'P' && r->p < r->end && *r->p == '{') {
+				const char *q = memchr(r->p, '}', (size_t)(r->end - r->p));
+				r->p = q ? q + 1 : r->end;
+			} else if (e == 'P' && r->p < r->end) {
+				r->p++;
+			}
+			return n;
+		case 'x':
+			set_char(r, &n->set, parse_hex(r), &n->term);
+			return n;
+		case 'n': set_char(r, &n->set, '\n', &n->term); return n;
+		case 't': set_char(r, &n->set, '\t', &n->term); return n;
+		case 'r': set_char(r, &n->set, '\r', &n->term); return n;
+		case 'f': set_char(r, &n->set, '\f', &n->term); return n;
+		case 'e': set_char(r, &n->set, 0x1B, &n->term); return n;
+		case 'a': set_char(r, &n->set, 0x07, &n->term); return n;
+		default:
+			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
+				r->fail = 1;   /* back references, \K, \Q, \g ... */
+				return NULL;
+			}
+			set_char(r, &n->set, (unsigned char)e, &n->term);
+			return n;
+		}
+	}
+	default:
+		r->p--;
+		n = rn_new(r, RN_SET);
+		if (n)
+			literal_utf8(r, n);
+		return n;
+	}
+}
+
+static rnode *parse_alt(rparse *r, int depth)
+{
+	if (depth > 100) {
+		r->fail = 1;
+		return NULL;
+	}
+	rnode *g = rn_new(r, RN_GROUP);
+	if (!g)
+		return NULL;
+	for (;;) {
+		rseq *v = realloc(g->alt, (g->nalt + 1) * sizeof *v);
+		if (!v) {
+			r->fail = 1;
+			return NULL;
+		}
+		g->alt = v;
+		rseq *s = &g->alt[g->nalt++];
+		memset(s, 0, sizeof *s);
+		while (r->p < r->end && *r->p != '|' && *r->p != ')' && !r->fail) {
+			rnode *a = parse_atom(r, depth);
+			if (!a || r->fail)
+				return NULL;
+			int min = 1, max = 1;
+			/* a '{' that is no quantifier stays for the next atom (a literal) */
+			parse_quant(r, &min, &max);
+			if (a->kind == RN_EPS)
+				min = max = 1;   /* an assertion repeated is still zero-width */
+			if (seq_push(r, s, a, min, max))
+				return NULL;
+		}
+		if (r->fail)
+			return NULL;
+		if (r->p < r->end && *r->p == '|') {
+			r->p++;
+			continue;
+		}
+		return g;
+	}
+}
+
+/* enumerate the possible first bytes */
+typedef struct pseq {
+	int n, ws;
+	bset s[PF_MAXN];
+} pseq;
+
+typedef struct frame {
+	const rseq *s;
+	size_t i;
+	int mn, mx;
+	const struct frame *up;
+} frame;
+
+typedef struct pfb {
+	pfilt *f;
+	long steps;
+	int fail;
+} pfb;
+
+/* Is the ASCII part of s white space only (and not empty)? *has_ws: any
+ * white space in s. */
+static int ws_only(const bset *s, int *has_ws)
+{
+	int ws = 0, other = 0;
+	for (unsigned ch = 0; ch < 0x80; ch++) {
+		if (!bs_has(s, ch))
+			continue;
+		if (ch == ' ' || (ch >= 9 && ch <= 13))
+			ws = 1;
+		else
+			other = 1;
+	}
+	*has_ws = ws;
+	return ws && !other;
+}
+
+static void emit(pfb *b, const pseq *cur)
+{
+	ptab *t = cur->ws ? &b->f->ws : &b->f->main;
+	t->used = 1;
+	int n = cur->n;
+	size_t prod = 1;
+	size_t cnt[PF_MAXN];
+	for (int k = 0; k < n; k++) {
+		cnt[k] = 0;
+		for (unsigned ch = 0; ch < 256; ch++)
+			cnt[k] += (size_t)bs_has(&cur->s[k], ch);
+	}
+	while (n > 0) {
+		prod = 1;
+		for (int k = 0; k < n; k++)
+			prod *= cnt[k] ? cnt[k] : 1;
+		if (prod <= PF_MAXEXP || n == 1)
+			break;
+		n--;
+	}
+	if (n == 0) {
+		t->any = 1;
+		return;
+	}
+	for (unsigned a = 0; a < 256; a++) {
+		if (!bs_has(&cur->s[0], a))
+			continue;
+		if (n == 1) {
+			t->u1[a] = 1;
+			continue;
+		}
+		for (unsigned c2 = 0; c2 < 256; c2++) {
+			if (!bs_has(&cur->s[1], c2))
+				continue;
+			if (n == 2) {
+				SETBIT(t->b2, a << 8 | c2);
+				continue;
+			}
+			for (unsigned c3 = 0; c3 < 256; c3++) {
+				if (!bs_has(&cur->s[2], c3))
+					continue;
+				unsigned char tri[3] = {(unsigned char)a, (unsigned char)c2, (unsigned char)c3};
+				SETBIT(t->t3, h3(tri));
+			}
+		}
+	}
+}
+
+static void walk(pfb *b, const frame *f, pseq cur, int depth);
+
+static void atom(pfb *b, const rnode *n, const frame *k, pseq cur, int depth)
+{
+	switch (n->kind) {
+	case RN_EPS:
+		walk(b, k, cur, depth + 1);
+		return;
+	case RN_STOP:
+		emit(b, &cur);
+		return;
+	case RN_SET:
+		cur.s[cur.n++] = n->set;
+		if (n->term)
+			emit(b, &cur);
+		else
+			walk(b, k, cur, depth + 1);
+		return;
+	default:
+		for (size_t i = 0; i < n->nalt; i++) {
+			const rseq *s = &n->alt[i];
+			frame nf = {s, 0, s->n ? s->it[0].min : 0, s->n ? s->it[0].max : 0, k};
+			walk(b, &nf, cur, depth + 1);
+		}
+		return;
+	}
+}
+
+static void walk(pfb *b, const frame *f, pseq cur, int depth)
+{
+	if (b->fail)
+		return;
+	if (++b->steps > 2000000) {
+		b->fail = 1;
+		return;
+	}
+	if (depth > 400 || cur.n == PF_MAXN || !f) {
+		emit(b, &cur);   /* a shorter prefix is still a necessary condition */
+		return;
+	}
+	if (f->i >= f->s->n) {
+		walk(b, f->up, cur, depth + 1);
+		return;
+	}
+	const ritem *it = &f->s->it[f->i];
+	const size_t ni = f->i + 1;
+	frame next = {f->s, ni, ni < f->s->n ? f->s->it[ni].min : 0, ni < f->s->n ? f->s->it[ni].max : 0, f->up};
+	if (cur.n == 0 && it->n->kind == RN_SET) {
+		int has_ws;
+		if (ws_only(&it->n->set, &has_ws)) {
+			/* leading white space: every repetition is absorbed into the
+			 * run of white space before the rest */
+			if (f->mn <= 0)
+				walk(b, &next, cur, depth + 1);
+			if (f->mx != 0 && !cur.ws && it->n->term) {
+				/* a non-ASCII space opens the match: its lead byte */
+				pseq l = cur;
+				memset(&l.s[0], 0, sizeof l.s[0]);
+				for (unsigned ch = 0x80; ch < 256; ch++)
+					if (bs_has(&it->n->set, ch))
+						bs_add(&l.s[0], ch);
+				l.n = 1;
+				emit(b, &l);
+			}
+			if (f->mx != 0) {
+				pseq w = cur;
+				w.ws = 1;
+				walk(b, &next, w, depth + 1);
+			}
+			return;
+		}
+		if (has_ws && cur.ws) {
+			/* white space, partly: after a run, anything may start */
+			emit(b, &cur);
+			return;
+		}
+	}
+	if (f->mn <= 0)
+		walk(b, &next, cur, depth + 1);
+	if (f->mx != 0) {
+		frame rest = {f->s, f->i, f->mn > 0 ? f->mn - 1 : 0, f->mx > 0 ? f->mx - 1 : -1, f->up};
+		atom(b, it->n, &rest, cur, depth + 1);
+	}
+}
+
+/* Build the filter of one list from its (expanded) entries. */
+static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags)
+{
+	memset(f, 0, sizeof *f);
+	f->word = (flags & LF_WORDS) != 0;
+	for (size_t i = 0; i < n; i++) {
+		rparse r = {pats[i], pats[i] + strlen(pats[i]), (flags & LF_CASELESS) != 0, 0, NULL};
+		rnode *g = parse_alt(&r, 0);
+		int ok = g && !r.fail && r.p == r.end;
+		if (ok) {
+			pfb b = {f, 0, 0};
+			pseq cur;
+			memset(&cur, 0, sizeof cur);
+			atom(&b, g, NULL, cur, 0);
+			ok = !b.fail;
+		}
+		rn_free_all(&r);
+		if (!ok)
+			return;   /* usable stays 0 */
+	}
+	f->usable = !f->main.any;
+}
+
 static int compile_list(state *st, const nl_config *cfg, int id, const char *say)
 {
 	const list_def *d = &LISTS[id];
@@ -382,7 +1093,34 @@ static int compile_list(state *st, const nl_config *cfg, int id, const char *say
 	free(x);
 	int err;
 	PCRE2_SIZE off;
-	l->code = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, compile_opts(d->flags), &err, &off, NULL);
+	/* a list only ever matched at a given position is compiled anchored:
+	 * the JIT then runs it (PCRE2_ANCHORED at match time would not) */
+	uint32_t opts = compile_opts(d->flags) | ((d->flags & LF_ANCHORED) ? PCRE2_ANCHORED : 0);
+	l->code = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
+	if (l->code && !(d->flags & LF_ANCHORED)) {
+		l->acode = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, opts | PCRE2_ANCHORED, &err, &off, NULL);
+		if (l->acode)
+			(void)pcre2_jit_compile(l->acode, PCRE2_JIT_COMPLETE);
+		l->pf = calloc(1, sizeof *l->pf);
+		char **pats = calloc(l->n, sizeof *pats);
+		int ok = l->pf && pats && l->acode;
+		for (size_t i = 0; ok && i < l->n; i++) {
+			size_t fa, dl;
+			pats[i] = expand(l->e[i].pat, say ? say : "x", &fa, &dl);
+			ok = pats[i] != NULL;
+		}
+		if (ok)
+			pf_build(l->pf, (const char *const *)pats, l->n, d->flags);
+		else if (l->pf)
+			l->pf->usable = 0;
+		for (size_t i = 0; pats && i < l->n; i++)
+			free(pats[i]);
+		free(pats);
+		if (!l->pf || !l->acode) {
+			free(full);
+			return NL_ENOMEM;
+		}
+	}
 	free(full);
 	if (!l->code) {
 		/* find the culprit: compile each entry alone */
@@ -453,6 +1191,17 @@ static int load_list(state *st, const nl_config *cfg, int id)
 	return 0;
 }
 
+/* ASCII characters of the word bounds' look-behind [\p{L}\p{N}_'\x{2019}-] */
+static int ascii_word(unsigned ch)
+{
+	return ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '\'' || ch == '-';
+}
+
+static int ascii_ws(unsigned ch)
+{
+	return ch == ' ' || (ch >= 9 && ch <= 13);
+}
+
 static void destroy(void *vst)
 {
 	state *st = vst;
@@ -462,6 +1211,8 @@ static void destroy(void *vst)
 		list_clear(&st->lists[i]);
 		free(st->lists[i].e);
 		pcre2_code_free(st->lists[i].code);
+		pcre2_code_free(st->lists[i].acode);
+		free(st->lists[i].pf);
 	}
 	pcre2_match_context_free(st->mctx);
 	pcre2_code_free(st->never);
@@ -521,6 +1272,8 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 		rc = NL_ENOMEM;
 		goto fail;
 	}
+	for (unsigned ch = 0; ch < 256; ch++)
+		st->wordb[ch] = (uint8_t)ascii_word(ch);
 	pcre2_set_match_limit(st->mctx, (uint32_t)ml);
 	pcre2_set_depth_limit(st->mctx, (uint32_t)dl);
 	*out = st;
@@ -554,6 +1307,7 @@ typedef struct ctx {
 	uint32_t *par_first_end; /* per quotation: end of the first quotation of its paragraph before it */
 	unsigned char *after_before; /* per quotation: an earlier one of its paragraph has "..., Name said" */
 	int oom;
+	int filters_ok;          /* no U+017F / U+212A in the text (see the prefilter) */
 } ctx;
 
 static void spans_push(ctx *c, spans *s, uint32_t a, uint32_t b)
@@ -578,7 +1332,11 @@ static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t e
 	const pcre2_code *code = c->st->lists[id].code;
 	if (!code || pos >= end)
 		return 0;
-	int rc = pcre2_match(code, (PCRE2_SPTR)subject, end, pos, PCRE2_ANCHORED | PCRE2_NO_UTF_CHECK, c->md, c->mctx);
+	/* the code is compiled anchored; should the JIT give up (its own
+	 * limits), the interpreter answers as it always did */
+	int rc = pcre2_match(code, (PCRE2_SPTR)subject, end, pos, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		rc = pcre2_match(code, (PCRE2_SPTR)subject, end, pos, PCRE2_NO_JIT | PCRE2_NO_UTF_CHECK, c->md, c->mctx);
 	if (rc <= 0)
 		return 0;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
@@ -591,33 +1349,91 @@ static size_t match_at(ctx *c, int id, size_t pos, size_t end)
 	return match_in(c, c->m, id, pos, end);
 }
 
-/* All matches of list id in the masked text, in order. */
+/* One step of the plain scan: the first match from pos on.  Returns where
+ * to go on, or SIZE_MAX when done. */
+static size_t scan_step(ctx *c, const pcre2_code *code, size_t pos, spans *out, int *limits)
+{
+	int rc = pcre2_match(code, (PCRE2_SPTR)c->m, c->len, pos, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return SIZE_MAX;
+	if (rc < 0) {
+		/* a match or depth limit (a pattern gone wild on this text):
+		 * skip one character and go on, but give up after a few */
+		if (++*limits > 32)
+			return SIZE_MAX;
+		pos++;
+	} else {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+		if (ov[1] > ov[0])
+			spans_push(c, out, (uint32_t)ov[0], (uint32_t)ov[1]);
+		pos = ov[1] > pos ? ov[1] : pos + 1;
+	}
+	while (pos < c->len && ((unsigned char)c->m[pos] & 0xC0) == 0x80)
+		pos++;
+	return pos;
+}
+
+/* All matches of list id in the masked text, in order.  With the list's
+ * prefilter, the anchored pattern is tried only where a match may start
+ * (same matches as the plain scan: see the prefilter). */
 static void scan(ctx *c, int id, spans *out)
 {
-	const pcre2_code *code = c->st->lists[id].code;
-	if (!code)
+	const plist *l = &c->st->lists[id];
+	if (!l->code)
 		return;
 	size_t pos = 0;
 	int limits = 0;
-	while (pos < c->len && !c->oom) {
-		int rc = pcre2_match(code, (PCRE2_SPTR)c->m, c->len, pos, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if (rc < 0) {
-			/* a match or depth limit (a pattern gone wild on this text):
-			 * skip one character and go on, but give up after a few */
-			if (++limits > 32)
+	const pfilt *f = l->pf;
+	if (!f || !f->usable || !l->acode || !c->filters_ok) {
+		while (pos < c->len && !c->oom)
+			pos = scan_step(c, l->code, pos, out, &limits);
+		return;
+	}
+	const uint8_t *wordb = c->st->wordb;
+	const unsigned char *m = (const unsigned char *)c->m;
+	const size_t len = c->len;
+	const ptab *t = &f->main, *w = &f->ws;
+	size_t runend = 0;
+	while (pos < len && !c->oom) {
+		size_t p = pos;
+		for (; p < len; p++) {
+			unsigned ch = m[p];
+			if (f->word && p > 0 && wordb[m[p - 1]])
+				continue;
+			if (t->u1[ch] || BIT(t->b2, ch << 8 | m[p + 1]) || BIT(t->t3, h3(m + p)))
 				break;
-			pos++;
-			while (pos < c->len && ((unsigned char)c->m[pos] & 0xC0) == 0x80)
-				pos++;
+			if (w->used && ascii_ws(ch)) {
+				if (w->any)
+					break;
+				if (runend <= p) {
+					runend = p;
+					while (runend < len && ascii_ws(m[runend]))
+						runend++;
+				}
+				if (runend < len) {
+					unsigned d = m[runend];
+					if (d >= 0x80 || w->u1[d] || BIT(w->b2, d << 8 | m[runend + 1]) || BIT(w->t3, h3(m + runend)))
+						break;
+				}
+			}
+		}
+		if (p >= len)
+			break;
+		int rc = pcre2_match(l->acode, (PCRE2_SPTR)m, len, p, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH) {
+			pos = p + 1;
+			continue;
+		}
+		if (rc < 0) {
+			/* a limit: this step as the plain scan takes it */
+			pos = scan_step(c, l->code, pos, out, &limits);
 			continue;
 		}
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 		if (ov[1] > ov[0])
 			spans_push(c, out, (uint32_t)ov[0], (uint32_t)ov[1]);
 		pos = ov[1] > pos ? ov[1] : pos + 1;
-		while (pos < c->len && ((unsigned char)c->m[pos] & 0xC0) == 0x80)
+		while (pos < len && (m[pos] & 0xC0) == 0x80)
 			pos++;
 	}
 }
@@ -1607,7 +2423,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	c.doc = doc;
 	c.sink = sink;
 	c.len = doc->text_len;
-	c.m = malloc(c.len + 1);
+	c.m = malloc(c.len + 3);   /* + NULs: the prefilter reads 3 bytes */
 	c.md = pcre2_match_data_create(64, NULL);
 	c.mctx = pcre2_match_context_copy(st->mctx);
 	c.jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
@@ -1619,7 +2435,18 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	if (c.jit)
 		pcre2_jit_stack_assign(c.mctx, NULL, c.jit);
 	memcpy(c.m, doc->text, c.len);
-	c.m[c.len] = 0;
+	c.m[c.len] = c.m[c.len + 1] = c.m[c.len + 2] = 0;
+	/* caseless s and k also match U+017F and U+212A: the prefilter only
+	 * knows ASCII letters, so a text holding either is scanned plainly */
+	c.filters_ok = 1;
+	for (const char *x = memchr(doc->text, 0xC5, c.len); x && c.filters_ok;
+	     x = memchr(x + 1, 0xC5, c.len - (size_t)(x + 1 - doc->text)))
+		if ((size_t)(x - doc->text) + 1 < c.len && (unsigned char)x[1] == 0xBF)
+			c.filters_ok = 0;
+	for (const char *x = memchr(doc->text, 0xE2, c.len); x && c.filters_ok;
+	     x = memchr(x + 1, 0xE2, c.len - (size_t)(x + 1 - doc->text)))
+		if ((size_t)(x - doc->text) + 2 < c.len && (unsigned char)x[1] == 0x84 && (unsigned char)x[2] == 0xAA)
+			c.filters_ok = 0;
 	for (size_t i = 0; i < doc->n_quotes; i++) {
 		const nl_quote *q = &doc->quotes[i];
 		if (q->off < c.len) {
