@@ -96,11 +96,18 @@ static int strtab_grow(strtab *t)
 
 /* Find s; with add, insert it.  Returns the id, KS_NONE when absent, or
  * KS_NONE - 1 when out of memory. */
+static uint32_t strtab_get_h(strtab *t, const char *s, size_t n, uint64_t h, int add);
+
 static uint32_t strtab_get(strtab *t, const char *s, size_t n, int add)
 {
 	if (n > 0xFFFF)
 		n = 0xFFFF;
-	uint64_t h = hash_bytes(s, n) | 1; /* never 0 */
+	return strtab_get_h(t, s, n, hash_bytes(s, n) | 1, add);
+}
+
+/* As strtab_get, with h = hash_bytes(s, n) | 1 computed by the caller. */
+static uint32_t strtab_get_h(strtab *t, const char *s, size_t n, uint64_t h, int add)
+{
 	if (t->cap) {
 		size_t j = h & (t->cap - 1);
 		while (t->hash[j]) {
@@ -181,6 +188,27 @@ static size_t ks_fold(const nl_host *host, const char *s, size_t n, char *out)
 	size_t m = host->fold(s, n, out, KS_WORDBUF);
 	if (m > KS_WORDBUF - 1)
 		m = KS_WORDBUF - 1;
+	if (m > 2 && out[m - 2] == '\'' && out[m - 1] == 's')
+		m -= 2;
+	else if (m > 1 && out[m - 1] == '\'')
+		m -= 1;
+	out[m] = '\0';
+	return m;
+}
+
+/* ks_fold with the common case (ASCII, shorter than the buffer) done here:
+ * host->fold only lower-cases A-Z in ASCII. */
+static size_t ks_fold_fast(const nl_host *host, const char *s, size_t n, char *out)
+{
+	if (n >= KS_WORDBUF)
+		return ks_fold(host, s, n, out);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80)
+			return ks_fold(host, s, n, out);
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	size_t m = n;
 	if (m > 2 && out[m - 2] == '\'' && out[m - 1] == 's')
 		m -= 2;
 	else if (m > 1 && out[m - 1] == '\'')
@@ -356,6 +384,7 @@ typedef struct cand {
 
 typedef struct occs { nl_span *v; size_t n, cap; } occs;
 
+enum { OKW_FREQ = 1, OKW_TITLE = 2, OKW_FUNC = 4 /* a function word */ };
 enum { MODE_TITLE, MODE_SKETCH, MODE_COUNT, MODE_STATS, MODE_COLLECT };
 #define KS_TITLE_GRAMS 512
 
@@ -364,7 +393,8 @@ typedef struct ks_run {
 	const nl_doc *doc;
 	strtab vocab;
 	uint32_t *wid;        /* token -> word id, KS_NONE for a non-word */
-	uint8_t *okw;         /* word id -> seen often enough to be in a phrase that matters */
+	uint8_t *okw;         /* word id -> OKW_FREQ: seen often enough to be in a phrase
+	                         that matters; OKW_TITLE: in the title */
 	uint8_t *sketch; size_t sketch_mask;  /* 4-bit counters; mask over counters */
 	unsigned sketch_min;                  /* admit to the exact table from here */
 	uint64_t title_bits[64];              /* 4 Kbit filter of the title's n-grams */
@@ -635,7 +665,6 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 static void scan(ks_run *r, int mode)
 {
 	const nl_doc *d = r->doc;
-	const uint8_t *func = r->vocab.func;
 	size_t p0 = 0, p1 = d->n_paragraphs;
 	if (mode == MODE_TITLE) {
 		if (r->title_para == KS_NONE)
@@ -659,25 +688,39 @@ static void scan(ks_run *r, int mode)
 			if (b > d->n_tokens)
 				b = (uint32_t)d->n_tokens;
 			/* the last word of the sentence: only punctuation after it */
-			uint32_t lastw = b;
-			while (lastw > a && d->tokens[lastw - 1].kind == NL_TOK_PUNCT)
-				lastw--;
-			lastw = lastw > a ? lastw - 1 : KS_NONE;
+			uint32_t lastw = KS_NONE;
+			if (mode == MODE_STATS) { /* the only pass that asks */
+				lastw = b;
+				while (lastw > a && d->tokens[lastw - 1].kind == NL_TOK_PUNCT)
+					lastw--;
+				lastw = lastw > a ? lastw - 1 : KS_NONE;
+			}
+			if (mode == MODE_TITLE)
+				for (uint32_t i = a; i < b; i++)
+					if (r->wid[i] != KS_NONE)
+						r->okw[r->wid[i]] |= OKW_TITLE;
 			for (uint32_t i = a; i < b; i++) {
 				uint32_t w = r->wid[i];
-				if (w == KS_NONE || func[w])
+				if (w == KS_NONE)
+					continue;
+				/* every n-gram that can count has all its words frequent
+				   (OKW_FREQ) or all of them in the title (OKW_TITLE) */
+				unsigned f = r->okw[w];
+				if ((f & OKW_FUNC) || !(f &= OKW_FREQ | OKW_TITLE))
 					continue;
 				uint64_t h = gram_start(w);
-				int ok = r->okw[w];
 				for (uint32_t n = 2; n <= KS_MAXN && i + n <= b; n++) {
 					uint32_t j = i + n - 1, wj = r->wid[j];
 					if (wj == KS_NONE)
 						break;
+					unsigned fj = r->okw[wj];
+					f &= fj;
+					if (!f)
+						break;
 					h = gram_next(h, wj);
-					ok &= r->okw[wj];
-					if (func[wj])
+					if (fj & OKW_FUNC)
 						continue;
-					visit(r, mode, h, i, n, (uint32_t)pi, j == lastw, ok);
+					visit(r, mode, h, i, n, (uint32_t)pi, j == lastw, f & OKW_FREQ);
 				}
 			}
 		}
@@ -947,7 +990,7 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 			t += skip - 1;
 			continue;
 		}
-		size_t m = ks_fold(host, d->text + tok->off, tok->len, buf);
+		size_t m = ks_fold_fast(host, d->text + tok->off, tok->len, buf);
 		if (!m)
 			continue;
 		uint32_t id = strtab_get(&r->vocab, buf, m, 1);
@@ -997,11 +1040,21 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	for (size_t t = 0; t < d->n_tokens; t++)
 		if (r->wid[t] != KS_NONE)
 			wc[r->wid[t]]++;
-	for (size_t w = 0; w < r->vocab.n; w++)
-		r->okw[w] = wc[w] >= adm;
+	size_t okocc = 0; /* uses of frequent content words: n-gram starts that can count */
+	for (size_t w = 0; w < r->vocab.n; w++) {
+		r->okw[w] = (uint8_t)((wc[w] >= adm ? OKW_FREQ : 0) | (r->vocab.func[w] ? OKW_FUNC : 0));
+		if (r->okw[w] == OKW_FREQ)
+			okocc += wc[w];
+	}
 	free(wc);
 	scan(r, MODE_TITLE);
-	size_t sk = pow2_at_least(2 * r->words);   /* counters */
+	/* counters: 2 per n-gram the sketch can see (at most KS_MAXN - 1 per
+	   start), never more than 2 per word.  The sketch only filters what
+	   gets an exact count (it never counts under), so its size changes no
+	   finding. */
+	size_t sk = pow2_at_least(2 * r->words);
+	if (sk > pow2_at_least(2 * (KS_MAXN - 1) * okocc))
+		sk = pow2_at_least(2 * (KS_MAXN - 1) * okocc);
 	r->sketch = calloc(sk / 2, 1);
 	if (!r->sketch)
 		goto oom;
