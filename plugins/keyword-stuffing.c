@@ -392,7 +392,8 @@ typedef struct ks_run {
 	const ks_state *st;
 	const nl_doc *doc;
 	strtab vocab;
-	uint32_t *wid;        /* token -> word id, KS_NONE for a non-word */
+	uint16_t *wid16;      /* token -> word id, 0xFFFF for a non-word, while ids fit */
+	uint32_t *wid32;      /* token -> word id, KS_NONE for a non-word, once they do not */
 	uint8_t *okw;         /* word id -> OKW_FREQ: seen often enough to be in a phrase
 	                         that matters; OKW_TITLE: in the title */
 	uint8_t *sketch; size_t sketch_mask;  /* 4-bit counters; mask over counters */
@@ -410,6 +411,39 @@ typedef struct ks_run {
 	uint32_t title_end;       /* one past its last paragraph (the deck, if any) */
 	int oom;
 } ks_run;
+
+/* Word ids per token: two bytes each while the vocabulary has fewer than
+ * 65535 words (always, in practice), four bytes after. */
+static inline uint32_t wid(const ks_run *r, size_t t)
+{
+	if (r->wid32)
+		return r->wid32[t];
+	uint16_t v = r->wid16[t];
+	return v == 0xFFFF ? KS_NONE : v;
+}
+
+static inline void set_wid(ks_run *r, size_t t, uint32_t id)
+{
+	if (r->wid32)
+		r->wid32[t] = id;
+	else
+		r->wid16[t] = id == KS_NONE ? 0xFFFF : (uint16_t)id;
+}
+
+/* Switch to four-byte ids; tokens [0, upto) are set. */
+static int widen(ks_run *r, size_t upto)
+{
+	size_t n = r->doc->n_tokens ? r->doc->n_tokens : 1;
+	uint32_t *w = malloc(n * sizeof *w);
+	if (!w)
+		return NL_ENOMEM;
+	for (size_t t = 0; t < upto; t++)
+		w[t] = r->wid16[t] == 0xFFFF ? KS_NONE : r->wid16[t];
+	free(r->wid16);
+	r->wid16 = NULL;
+	r->wid32 = w;
+	return 0;
+}
 
 static entry *tab_find(ks_run *r, uint64_t h)
 {
@@ -651,7 +685,7 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 	c->fin += fin != 0;
 	unsigned content = 0, caps = 0;
 	for (uint32_t k = i; k < i + n; k++) {
-		if (r->vocab.func[r->wid[k]])
+		if (r->vocab.func[wid(r, k)])
 			continue;
 		content++;
 		caps += is_capitalised(&r->doc->tokens[k]);
@@ -697,10 +731,10 @@ static void scan(ks_run *r, int mode)
 			}
 			if (mode == MODE_TITLE)
 				for (uint32_t i = a; i < b; i++)
-					if (r->wid[i] != KS_NONE)
-						r->okw[r->wid[i]] |= OKW_TITLE;
+					if (wid(r, i) != KS_NONE)
+						r->okw[wid(r, i)] |= OKW_TITLE;
 			for (uint32_t i = a; i < b; i++) {
-				uint32_t w = r->wid[i];
+				uint32_t w = wid(r, i);
 				if (w == KS_NONE)
 					continue;
 				/* every n-gram that can count has all its words frequent
@@ -710,7 +744,7 @@ static void scan(ks_run *r, int mode)
 					continue;
 				uint64_t h = gram_start(w);
 				for (uint32_t n = 2; n <= KS_MAXN && i + n <= b; n++) {
-					uint32_t j = i + n - 1, wj = r->wid[j];
+					uint32_t j = i + n - 1, wj = wid(r, j);
 					if (wj == KS_NONE)
 						break;
 					unsigned fj = r->okw[wj];
@@ -729,9 +763,9 @@ static void scan(ks_run *r, int mode)
 
 static uint64_t window_hash(const ks_run *r, uint32_t i, uint32_t n)
 {
-	uint64_t h = gram_start(r->wid[i]);
+	uint64_t h = gram_start(wid(r, i));
 	for (uint32_t k = 1; k < n; k++)
-		h = gram_next(h, r->wid[i + k]);
+		h = gram_next(h, wid(r, i + k));
 	return h;
 }
 
@@ -741,7 +775,7 @@ static void phrase_text(const ks_run *r, const cand *c, char *out, size_t size)
 	size_t o = 0;
 	out[0] = '\0';
 	for (uint32_t k = 0; k < c->n; k++) {
-		const char *w = strtab_str(&r->vocab, r->wid[c->first_tok + k]);
+		const char *w = strtab_str(&r->vocab, wid(r, c->first_tok + k));
 		int m = snprintf(out + o, size - o, "%s%s", k ? " " : "", w);
 		if (m < 0 || (size_t)m >= size - o)
 			break;
@@ -845,7 +879,7 @@ static int check_keyphrase(ks_run *r, nl_sink *sink)
 				if (kid[k] == KS_NONE)
 					continue;
 				for (uint32_t t = para->first_token; t < para->first_token + para->n_tokens; t++)
-					if (r->wid[t] == kid[k]) {
+					if (wid(r, t) == kid[k]) {
 						seen++;
 						break;
 					}
@@ -862,7 +896,7 @@ static int check_keyphrase(ks_run *r, nl_sink *sink)
 				size_t m = 0;
 				if (kid[k] != KS_NONE)
 					for (uint32_t t = s->first_token; t < s->first_token + s->n_tokens; t++)
-						if (r->wid[t] == kid[k]) {
+						if (wid(r, t) == kid[k]) {
 							if (!m && at == KS_NONE) {
 								at = d->tokens[t].off;
 								at_len = d->tokens[t].len;
@@ -939,7 +973,8 @@ static int check_keyphrase(ks_run *r, nl_sink *sink)
 static void run_free(ks_run *r)
 {
 	strtab_free(&r->vocab);
-	free(r->wid);
+	free(r->wid16);
+	free(r->wid32);
 	free(r->sketch);
 	free(r->okw);
 	free(r->tab);
@@ -965,8 +1000,8 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	ks_run run = { .st = st, .doc = d };
 	ks_run *r = &run;
 	int rc = 0;
-	r->wid = malloc((d->n_tokens ? d->n_tokens : 1) * sizeof *r->wid);
-	if (!r->wid)
+	r->wid16 = malloc((d->n_tokens ? d->n_tokens : 1) * sizeof *r->wid16);
+	if (!r->wid16)
 		goto oom;
 
 	/* intern words; function words keep their flag */
@@ -980,13 +1015,13 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	}
 	for (size_t t = 0; t < d->n_tokens; t++) {
 		const nl_token *tok = &d->tokens[t];
-		r->wid[t] = KS_NONE;
+		set_wid(r, t, KS_NONE);
 		if (tok->kind != NL_TOK_WORD)
 			continue;
 		size_t skip = markup_tag(d, t);
 		if (skip) {
 			for (size_t k = t; k < t + skip; k++)
-				r->wid[k] = KS_NONE;
+				set_wid(r, k, KS_NONE);
 			t += skip - 1;
 			continue;
 		}
@@ -998,7 +1033,9 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 			goto oom;
 		if (id + 1 == r->vocab.n) /* new word */
 			r->vocab.func[id] = strtab_get((strtab *)&st->func, buf, m, 0) != KS_NONE;
-		r->wid[t] = id;
+		if (id >= 0xFFFF && !r->wid32 && widen(r, t))
+			goto oom;
+		set_wid(r, t, id);
 		r->words++;
 	}
 	if (!r->words)
@@ -1038,8 +1075,8 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		goto oom;
 	}
 	for (size_t t = 0; t < d->n_tokens; t++)
-		if (r->wid[t] != KS_NONE)
-			wc[r->wid[t]]++;
+		if (wid(r, t) != KS_NONE)
+			wc[wid(r, t)]++;
 	size_t okocc = 0; /* uses of frequent content words: n-gram starts that can count */
 	for (size_t w = 0; w < r->vocab.n; w++) {
 		r->okw[w] = (uint8_t)((wc[w] >= adm ? OKW_FREQ : 0) | (r->vocab.func[w] ? OKW_FUNC : 0));
@@ -1096,7 +1133,7 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		for (uint32_t m = 2; m < L->n; m++)
 			for (uint32_t o = 0; o + m <= L->n; o++) {
 				uint32_t a = L->first_tok + o;
-				if (r->vocab.func[r->wid[a]] || r->vocab.func[r->wid[a + m - 1]])
+				if (r->vocab.func[wid(r, a)] || r->vocab.func[wid(r, a + m - 1)])
 					continue;
 				entry *e = tab_find(r, window_hash(r, a, m));
 				if (!e || !e->aux)
