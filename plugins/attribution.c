@@ -365,7 +365,7 @@ static char *join(const plist *l)
  * A scan asks PCRE2 for the leftmost match of a whole list.  Trying a big
  * alternation at every word start is what costs: most positions cannot start
  * a match at all.  For each scanned list we derive, from the patterns
- * themselves, the possible first (up to 3) bytes of a match; the scan then
+ * themselves, the possible first (up to 4) bytes of a match; the scan then
  * runs the (JIT, compile-time anchored) pattern only where those bytes occur.
  * The derivation is conservative (every byte set is a superset), so the
  * matches are exactly those of the plain scan: trying start positions in
@@ -374,7 +374,7 @@ static char *join(const plist *l)
  * makes the list "unfiltered" (the plain scan is used).  Caseless ASCII
  * letters match two non-ASCII characters (U+017F for s, U+212A for k): a
  * document holding either is scanned without filters. */
-#define PF_MAXN 3
+#define PF_MAXN 4
 #define PF_MAXEXP 4096
 
 typedef struct bset {
@@ -397,6 +397,7 @@ typedef struct ptab {
 	uint8_t u1[256];
 	uint64_t b2[65536 / 64];
 	uint64_t t3[65536 / 64]; /* hashed */
+	uint64_t t4[65536 / 64]; /* hashed */
 } ptab;
 
 typedef struct pfilt {
@@ -409,6 +410,13 @@ typedef struct pfilt {
 static unsigned h3(const unsigned char *p)
 {
 	uint32_t x = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+	x *= 0x9E3779B1u;
+	return x >> 16;
+}
+
+static unsigned h4(const unsigned char *p)
+{
+	uint32_t x = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 	x *= 0x9E3779B1u;
 	return x >> 16;
 }
@@ -709,7 +717,7 @@ static int parse_quant(rparse *r, int *min, int *max)
 			return 0;
 		}
 		r->p = q + 1;
-		*min = a > 3 ? 3 : a;   /* more than 3 reps never matters for 3 bytes */
+		*min = a > PF_MAXN ? PF_MAXN : a;   /* more reps never matter for PF_MAXN bytes */
 		*max = b;
 	} else {
 		return 0;
@@ -952,8 +960,17 @@ static void emit(pfb *b, const pseq *cur)
 			for (unsigned c3 = 0; c3 < 256; c3++) {
 				if (!bs_has(&cur->s[2], c3))
 					continue;
-				unsigned char tri[3] = {(unsigned char)a, (unsigned char)c2, (unsigned char)c3};
-				SETBIT(t->t3, h3(tri));
+				unsigned char q[4] = {(unsigned char)a, (unsigned char)c2, (unsigned char)c3, 0};
+				if (n == 3) {
+					SETBIT(t->t3, h3(q));
+					continue;
+				}
+				for (unsigned c4 = 0; c4 < 256; c4++) {
+					if (!bs_has(&cur->s[3], c4))
+						continue;
+					q[3] = (unsigned char)c4;
+					SETBIT(t->t4, h4(q));
+				}
 			}
 		}
 	}
@@ -971,11 +988,34 @@ static void atom(pfb *b, const rnode *n, const frame *k, pseq cur, int depth)
 		emit(b, &cur);
 		return;
 	case RN_SET:
+		if (n->term) {
+			/* a multi-byte character: its lead byte, then nothing known;
+			 * an ASCII one: one byte, and the bytes after it line up */
+			bset hi, lo;
+			memset(&hi, 0, sizeof hi);
+			memset(&lo, 0, sizeof lo);
+			int nhi = 0, nlo = 0;
+			for (unsigned ch = 0; ch < 256; ch++) {
+				if (!bs_has(&n->set, ch))
+					continue;
+				if (ch >= 0x80)
+					bs_add(&hi, ch), nhi = 1;
+				else
+					bs_add(&lo, ch), nlo = 1;
+			}
+			if (nhi) {
+				pseq h = cur;
+				h.s[h.n++] = hi;
+				emit(b, &h);
+			}
+			if (nlo) {
+				cur.s[cur.n++] = lo;
+				walk(b, k, cur, depth + 1);
+			}
+			return;
+		}
 		cur.s[cur.n++] = n->set;
-		if (n->term)
-			emit(b, &cur);
-		else
-			walk(b, k, cur, depth + 1);
+		walk(b, k, cur, depth + 1);
 		return;
 	default:
 		for (size_t i = 0; i < n->nalt; i++) {
@@ -1400,7 +1440,7 @@ static void scan(ctx *c, int id, spans *out)
 			unsigned ch = m[p];
 			if (f->word && p > 0 && wordb[m[p - 1]])
 				continue;
-			if (t->u1[ch] || BIT(t->b2, ch << 8 | m[p + 1]) || BIT(t->t3, h3(m + p)))
+			if (t->u1[ch] || BIT(t->b2, ch << 8 | m[p + 1]) || BIT(t->t3, h3(m + p)) || BIT(t->t4, h4(m + p)))
 				break;
 			if (w->used && ascii_ws(ch)) {
 				if (w->any)
@@ -1412,7 +1452,8 @@ static void scan(ctx *c, int id, spans *out)
 				}
 				if (runend < len) {
 					unsigned d = m[runend];
-					if (d >= 0x80 || w->u1[d] || BIT(w->b2, d << 8 | m[runend + 1]) || BIT(w->t3, h3(m + runend)))
+					if (d >= 0x80 || w->u1[d] || BIT(w->b2, d << 8 | m[runend + 1]) || BIT(w->t3, h3(m + runend)) ||
+					    BIT(w->t4, h4(m + runend)))
 						break;
 				}
 			}
@@ -1435,6 +1476,87 @@ static void scan(ctx *c, int id, spans *out)
 		pos = ov[1] > pos ? ov[1] : pos + 1;
 		while (pos < len && (m[pos] & 0xC0) == 0x80)
 			pos++;
+	}
+}
+
+/* Several lists at once: one pass over the text for all the filtered ones
+ * (each keeps its own position, as its own scan would), the others plainly. */
+static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
+{
+	const unsigned char *m = (const unsigned char *)c->m;
+	const size_t len = c->len;
+	const uint8_t *wordb = c->st->wordb;
+	size_t pos[N_LISTS], nact = 0, act[N_LISTS];
+	int limits[N_LISTS];
+	for (size_t i = 0; i < k; i++) {
+		const plist *l = &c->st->lists[ids[i]];
+		if (!l->code)
+			continue;
+		if (!l->pf || !l->pf->usable || !l->acode || !c->filters_ok) {
+			scan(c, ids[i], outs[i]);
+			continue;
+		}
+		pos[nact] = 0;
+		limits[nact] = 0;
+		act[nact++] = i;
+	}
+	size_t runend = 0;
+	for (size_t p = 0; p < len && nact && !c->oom; p++) {
+		unsigned ch = m[p];
+		int inword = p > 0 && wordb[m[p - 1]];
+		for (size_t a = 0; a < nact; a++) {
+			if (pos[a] > p)
+				continue;
+			size_t i = act[a];
+			const plist *l = &c->st->lists[ids[i]];
+			const pfilt *f = l->pf;
+			if (f->word && inword)
+				continue;
+			const ptab *t = &f->main, *w = &f->ws;
+			int cand = t->u1[ch] || BIT(t->b2, ch << 8 | m[p + 1]) || BIT(t->t3, h3(m + p)) || BIT(t->t4, h4(m + p));
+			if (!cand && w->used && ascii_ws(ch)) {
+				if (w->any) {
+					cand = 1;
+				} else {
+					if (runend <= p) {
+						runend = p;
+						while (runend < len && ascii_ws(m[runend]))
+							runend++;
+					}
+					if (runend < len) {
+						unsigned d = m[runend];
+						cand = d >= 0x80 || w->u1[d] || BIT(w->b2, d << 8 | m[runend + 1]) || BIT(w->t3, h3(m + runend)) ||
+						       BIT(w->t4, h4(m + runend));
+					}
+				}
+			}
+			if (!cand)
+				continue;
+			int rc = pcre2_match(l->acode, (PCRE2_SPTR)m, len, p, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
+			if (rc == PCRE2_ERROR_NOMATCH) {
+				pos[a] = p + 1;
+				continue;
+			}
+			if (rc < 0) {
+				/* a limit: this step as the plain scan takes it */
+				pos[a] = scan_step(c, l->code, pos[a], outs[i], &limits[a]);
+			} else {
+				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+				if (ov[1] > ov[0])
+					spans_push(c, outs[i], (uint32_t)ov[0], (uint32_t)ov[1]);
+				pos[a] = ov[1] > pos[a] ? ov[1] : pos[a] + 1;
+				while (pos[a] < len && (m[pos[a]] & 0xC0) == 0x80)
+					pos[a]++;
+			}
+			if (pos[a] == SIZE_MAX || pos[a] >= len) {
+				/* this list is done */
+				act[a] = act[nact - 1];
+				pos[a] = pos[nact - 1];
+				limits[a] = limits[nact - 1];
+				nact--;
+				a--;
+			}
+		}
 	}
 }
 
@@ -2423,7 +2545,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	c.doc = doc;
 	c.sink = sink;
 	c.len = doc->text_len;
-	c.m = malloc(c.len + 3);   /* + NULs: the prefilter reads 3 bytes */
+	c.m = malloc(c.len + 4);   /* + NULs: the prefilter reads 4 bytes */
 	c.md = pcre2_match_data_create(64, NULL);
 	c.mctx = pcre2_match_context_copy(st->mctx);
 	c.jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
@@ -2435,7 +2557,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	if (c.jit)
 		pcre2_jit_stack_assign(c.mctx, NULL, c.jit);
 	memcpy(c.m, doc->text, c.len);
-	c.m[c.len] = c.m[c.len + 1] = c.m[c.len + 2] = 0;
+	c.m[c.len] = c.m[c.len + 1] = c.m[c.len + 2] = c.m[c.len + 3] = 0;
 	/* caseless s and k also match U+017F and U+212A: the prefilter only
 	 * knows ASCII letters, so a text holding either is scanned plainly */
 	c.filters_ok = 1;
@@ -2465,11 +2587,30 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 		if (r < 0 && r <= PCRE2_ERROR_UTF8_ERR1 && r >= PCRE2_ERROR_UTF8_ERR21)
 			goto out;   /* not UTF-8: nothing to say (the core reports it) */
 	}
-	scan(&c, L_SAY, &c.say);
 	{
-		/* loaded verbs are SAY cues too: merge them in, keep the order */
+		/* every wanted list in one pass over the text */
+		int ids[N_LISTS];
+		spans *outs[N_LISTS];
 		spans ld = {0};
-		scan(&c, L_LOADED, &ld);
+		size_t k = 0;
+		ids[k] = L_SAY, outs[k++] = &c.say;
+		ids[k] = L_LOADED, outs[k++] = &ld;
+		if (want_long || want_short) {
+			ids[k] = L_NAMING, outs[k++] = &c.naming;
+			ids[k] = L_NAMING_AS, outs[k++] = &c.naming_as;
+		}
+		if (want_anon) {
+			ids[k] = L_SRC_NOUN, outs[k++] = &c.src;
+			ids[k] = L_ANON, outs[k++] = &c.anon;
+		}
+		if (want_vague)
+			ids[k] = L_VAGUE, outs[k++] = &c.vague;
+		if (want_stat) {
+			ids[k] = L_STAT, outs[k++] = &c.stat;
+			ids[k] = L_STAT_SRC, outs[k++] = &c.stat_src;
+		}
+		scan_all(&c, ids, outs, k);
+		/* loaded verbs are SAY cues too: merge them in, keep the order */
 		c.loaded = ld;
 		if (ld.n && !c.oom) {
 			spans all = {0};
@@ -2483,20 +2624,6 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 			free(c.say.v);
 			c.say = all;
 		}
-	}
-	if (want_long || want_short) {
-		scan(&c, L_NAMING, &c.naming);
-		scan(&c, L_NAMING_AS, &c.naming_as);
-	}
-	if (want_anon) {
-		scan(&c, L_SRC_NOUN, &c.src);
-		scan(&c, L_ANON, &c.anon);
-	}
-	if (want_vague)
-		scan(&c, L_VAGUE, &c.vague);
-	if (want_stat) {
-		scan(&c, L_STAT, &c.stat);
-		scan(&c, L_STAT_SRC, &c.stat_src);
 	}
 	if (!c.oom && (want_long || want_short)) {
 		c.lastc = malloc((doc->n_tokens + 1) * sizeof *c.lastc);
