@@ -1305,7 +1305,9 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	{
 		int err;
 		PCRE2_SIZE off;
-		st->never = pcre2_compile((PCRE2_SPTR) "(?!)", PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err, &off, NULL);
+		/* anchored: PCRE2 validates the whole subject, then tries one
+		 * position only (unanchored, the interpreter tried every byte) */
+		st->never = pcre2_compile((PCRE2_SPTR) "(?!)", PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_ANCHORED, &err, &off, NULL);
 	}
 	st->mctx = pcre2_match_context_create(NULL);
 	if (!st->mctx || !st->never) {
