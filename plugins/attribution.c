@@ -394,6 +394,7 @@ static int bs_has(const bset *s, unsigned ch)
 typedef struct ptab {
 	int any;                 /* every position is a candidate */
 	int used;
+	uint8_t first[256];      /* first bytes of all the strings */
 	uint8_t u1[256];
 	uint64_t b2[65536 / 64];
 	uint64_t t3[65536 / 64]; /* hashed */
@@ -946,6 +947,7 @@ static void emit(pfb *b, const pseq *cur)
 	for (unsigned a = 0; a < 256; a++) {
 		if (!bs_has(&cur->s[0], a))
 			continue;
+		t->first[a] = 1;
 		if (n == 1) {
 			t->u1[a] = 1;
 			continue;
@@ -1502,10 +1504,25 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 		limits[nact] = 0;
 		act[nact++] = i;
 	}
+	/* bytes that may start a match of any of the lists, and whether all
+	 * of them start only after a non-word character */
+	uint8_t first[256];
+	int all_word = 1;
+	memset(first, 0, sizeof first);
+	for (size_t a = 0; a < nact; a++) {
+		const pfilt *f = c->st->lists[ids[act[a]]].pf;
+		all_word &= f->word;
+		for (unsigned ch = 0; ch < 256; ch++)
+			first[ch] |= (uint8_t)(f->main.first[ch] | (f->ws.used && ascii_ws(ch)));
+	}
 	size_t runend = 0;
 	for (size_t p = 0; p < len && nact && !c->oom; p++) {
 		unsigned ch = m[p];
+		if (!first[ch])
+			continue;
 		int inword = p > 0 && wordb[m[p - 1]];
+		if (inword && all_word)
+			continue;
 		for (size_t a = 0; a < nact; a++) {
 			if (pos[a] > p)
 				continue;
