@@ -559,7 +559,7 @@ static void ctx_free(ctx *c)
 
 static int v_grow_ids(ctx *c)
 {
-	size_t cap = c->vcap ? c->vcap * 2 : 4096;
+	size_t cap = c->vcap ? c->vcap * 2 : 1024;
 	uint32_t *a = realloc(c->vhash, cap * sizeof *a);
 	if (a) c->vhash = a;
 	uint32_t *b = realloc(c->voff, cap * sizeof *b);
@@ -580,7 +580,7 @@ static int v_grow_ids(ctx *c)
 
 static int v_grow_slots(ctx *c)
 {
-	size_t cap = c->slot_cap ? c->slot_cap * 2 : 8192;
+	size_t cap = c->slot_cap ? c->slot_cap * 2 : 2048;
 	uint32_t *s = calloc(cap, sizeof *s);
 	if (!s)
 		return NL_ENOMEM;
@@ -613,7 +613,7 @@ static uint32_t v_intern(ctx *c, const char *w, size_t n, uint32_t hv)
 		return NOID;
 	}
 	if (c->alen + n + 1 > c->acap) {
-		size_t cap = c->acap ? c->acap * 2 : 65536;
+		size_t cap = c->acap ? c->acap * 2 : 16384;
 		while (cap < c->alen + n + 1)
 			cap *= 2;
 		char *a = realloc(c->arena, cap);
@@ -1100,6 +1100,12 @@ static int check_openings(ctx *c)
 static int letters(const nl_host *h, const char *s, size_t n)
 {
 	int k = 0;
+	size_t a = 0;
+	for (; a < n && (unsigned char)s[a] < 0x80; a++) /* ASCII: as host->is_alpha */
+		k += ((unsigned char)s[a] | 0x20) >= 'a' && ((unsigned char)s[a] | 0x20) <= 'z';
+	if (a == n)
+		return k;
+	k = 0;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		i += h->utf8_next(s + i, n - i, &cp);
