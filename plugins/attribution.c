@@ -365,7 +365,7 @@ static char *join(const plist *l)
  * A scan asks PCRE2 for the leftmost match of a whole list.  Trying a big
  * alternation at every word start is what costs: most positions cannot start
  * a match at all.  For each scanned list we derive, from the patterns
- * themselves, the possible first (up to 4) bytes of a match; the scan then
+ * themselves, the possible first (up to 8) bytes of a match; the scan then
  * runs the (JIT, compile-time anchored) pattern only where those bytes occur.
  * The derivation is conservative (every byte set is a superset), so the
  * matches are exactly those of the plain scan: trying start positions in
@@ -374,8 +374,9 @@ static char *join(const plist *l)
  * makes the list "unfiltered" (the plain scan is used).  Caseless ASCII
  * letters match two non-ASCII characters (U+017F for s, U+212A for k): a
  * document holding either is scanned without filters. */
-#define PF_MAXN 4
-#define PF_MAXEXP 4096
+#define PF_MAXN 8
+#define PF_HBITS 18
+#define PF_MAXEXP 256
 
 typedef struct bset {
 	uint8_t b[32];
@@ -397,8 +398,8 @@ typedef struct ptab {
 	uint8_t first[256];      /* first bytes of all the strings */
 	uint8_t u1[256];
 	uint64_t b2[65536 / 64];
-	uint64_t t3[65536 / 64]; /* hashed */
-	uint64_t t4[65536 / 64]; /* hashed */
+	uint64_t pre3[(1u << PF_HBITS) / 64]; /* hashed: first 3 bytes of the longer strings */
+	uint64_t tn[(1u << PF_HBITS) / 64];   /* hashed: the strings of 3 .. PF_MAXN bytes */
 } ptab;
 
 typedef struct pfilt {
@@ -408,22 +409,32 @@ typedef struct pfilt {
 	ptab ws;                 /* bytes after a leading run of white space */
 } pfilt;
 
-static unsigned h3(const unsigned char *p)
+/* hash of the n (3 .. 8) bytes at p (p has 8 readable bytes) */
+static unsigned hn(const unsigned char *p, int n)
 {
-	uint32_t x = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-	x *= 0x9E3779B1u;
-	return x >> 16;
-}
-
-static unsigned h4(const unsigned char *p)
-{
-	uint32_t x = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-	x *= 0x9E3779B1u;
-	return x >> 16;
+	uint64_t x;
+	memcpy(&x, p, 8);
+	if (n < 8)
+		x &= ((uint64_t)1 << (8 * n)) - 1;
+	x = (x + (uint64_t)n) * 0x9E3779B97F4A7C15ull;
+	return (unsigned)(x >> (64 - PF_HBITS));
 }
 
 #define BIT(a, i) (((a)[(i) >> 6] >> ((i) & 63)) & 1)
 #define SETBIT(a, i) ((a)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
+
+/* May a string of table t start at p (8 readable bytes)? */
+static int pt_cand(const ptab *t, const unsigned char *p)
+{
+	if (t->u1[p[0]] || BIT(t->b2, (unsigned)p[0] << 8 | p[1]))
+		return 1;
+	if (!BIT(t->pre3, hn(p, 3)))
+		return 0;
+	for (int n = 3; n <= PF_MAXN; n++)
+		if (BIT(t->tn, hn(p, n)))
+			return 1;
+	return 0;
+}
 
 /* the regex, parsed just enough */
 enum { RN_SET, RN_EPS, RN_STOP, RN_GROUP };
@@ -920,23 +931,43 @@ static int ws_only(const bset *s, int *has_ws)
 	return ws && !other;
 }
 
+/* the strings of the sets: byte k on, q holding the first k */
+static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int n, unsigned char *q, int k)
+{
+	if (k == n) {
+		if (n == 2) {
+			SETBIT(t->b2, (unsigned)q[0] << 8 | q[1]);
+		} else {
+			SETBIT(t->pre3, hn(q, 3));
+			SETBIT(t->tn, hn(q, n));
+		}
+		return;
+	}
+	for (size_t i = 0; i < cnt[k]; i++) {
+		q[k] = mem[k][i];
+		emit_rest(t, mem, cnt, n, q, k + 1);
+	}
+}
+
 static void emit(pfb *b, const pseq *cur)
 {
 	ptab *t = cur->ws ? &b->f->ws : &b->f->main;
 	t->used = 1;
 	int n = cur->n;
-	size_t prod = 1;
 	size_t cnt[PF_MAXN];
+	unsigned char mem[PF_MAXN][256];
 	for (int k = 0; k < n; k++) {
 		cnt[k] = 0;
 		for (unsigned ch = 0; ch < 256; ch++)
-			cnt[k] += (size_t)bs_has(&cur->s[k], ch);
+			if (bs_has(&cur->s[k], ch))
+				mem[k][cnt[k]++] = (unsigned char)ch;
 	}
-	while (n > 0) {
-		prod = 1;
-		for (int k = 0; k < n; k++)
+	/* too many strings: fewer bytes (still a necessary condition) */
+	while (n > 1) {
+		size_t prod = 1;
+		for (int k = 0; k < n && prod <= PF_MAXEXP; k++)
 			prod *= cnt[k] ? cnt[k] : 1;
-		if (prod <= PF_MAXEXP || n == 1)
+		if (prod <= PF_MAXEXP)
 			break;
 		n--;
 	}
@@ -944,37 +975,14 @@ static void emit(pfb *b, const pseq *cur)
 		t->any = 1;
 		return;
 	}
-	for (unsigned a = 0; a < 256; a++) {
-		if (!bs_has(&cur->s[0], a))
-			continue;
-		t->first[a] = 1;
-		if (n == 1) {
-			t->u1[a] = 1;
-			continue;
-		}
-		for (unsigned c2 = 0; c2 < 256; c2++) {
-			if (!bs_has(&cur->s[1], c2))
-				continue;
-			if (n == 2) {
-				SETBIT(t->b2, a << 8 | c2);
-				continue;
-			}
-			for (unsigned c3 = 0; c3 < 256; c3++) {
-				if (!bs_has(&cur->s[2], c3))
-					continue;
-				unsigned char q[4] = {(unsigned char)a, (unsigned char)c2, (unsigned char)c3, 0};
-				if (n == 3) {
-					SETBIT(t->t3, h3(q));
-					continue;
-				}
-				for (unsigned c4 = 0; c4 < 256; c4++) {
-					if (!bs_has(&cur->s[3], c4))
-						continue;
-					q[3] = (unsigned char)c4;
-					SETBIT(t->t4, h4(q));
-				}
-			}
-		}
+	for (size_t i = 0; i < cnt[0]; i++) {
+		unsigned char q[8] = {0};
+		q[0] = mem[0][i];
+		t->first[q[0]] = 1;
+		if (n == 1)
+			t->u1[q[0]] = 1;
+		else
+			emit_rest(t, mem, cnt, n, q, 1);
 	}
 }
 
@@ -1444,7 +1452,7 @@ static void scan(ctx *c, int id, spans *out)
 			unsigned ch = m[p];
 			if (f->word && p > 0 && wordb[m[p - 1]])
 				continue;
-			if (t->u1[ch] || BIT(t->b2, ch << 8 | m[p + 1]) || BIT(t->t3, h3(m + p)) || BIT(t->t4, h4(m + p)))
+			if (pt_cand(t, m + p))
 				break;
 			if (w->used && ascii_ws(ch)) {
 				if (w->any)
@@ -1456,8 +1464,7 @@ static void scan(ctx *c, int id, spans *out)
 				}
 				if (runend < len) {
 					unsigned d = m[runend];
-					if (d >= 0x80 || w->u1[d] || BIT(w->b2, d << 8 | m[runend + 1]) || BIT(w->t3, h3(m + runend)) ||
-					    BIT(w->t4, h4(m + runend)))
+					if (d >= 0x80 || pt_cand(w, m + runend))
 						break;
 				}
 			}
@@ -1532,7 +1539,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			if (f->word && inword)
 				continue;
 			const ptab *t = &f->main, *w = &f->ws;
-			int cand = t->u1[ch] || BIT(t->b2, ch << 8 | m[p + 1]) || BIT(t->t3, h3(m + p)) || BIT(t->t4, h4(m + p));
+			int cand = pt_cand(t, m + p);
 			if (!cand && w->used && ascii_ws(ch)) {
 				if (w->any) {
 					cand = 1;
@@ -1544,8 +1551,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 					}
 					if (runend < len) {
 						unsigned d = m[runend];
-						cand = d >= 0x80 || w->u1[d] || BIT(w->b2, d << 8 | m[runend + 1]) || BIT(w->t3, h3(m + runend)) ||
-						       BIT(w->t4, h4(m + runend));
+						cand = d >= 0x80 || pt_cand(w, m + runend);
 					}
 				}
 			}
@@ -2564,7 +2570,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	c.doc = doc;
 	c.sink = sink;
 	c.len = doc->text_len;
-	c.m = malloc(c.len + 4);   /* + NULs: the prefilter reads 4 bytes */
+	c.m = malloc(c.len + PF_MAXN);   /* + NULs: the prefilter reads PF_MAXN bytes */
 	c.md = pcre2_match_data_create(64, NULL);
 	c.mctx = pcre2_match_context_copy(st->mctx);
 	c.jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
@@ -2576,7 +2582,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	if (c.jit)
 		pcre2_jit_stack_assign(c.mctx, NULL, c.jit);
 	memcpy(c.m, doc->text, c.len);
-	c.m[c.len] = c.m[c.len + 1] = c.m[c.len + 2] = c.m[c.len + 3] = 0;
+	memset(c.m + c.len, 0, PF_MAXN);
 	/* caseless s and k also match U+017F and U+212A: the prefilter only
 	 * knows ASCII letters, so a text holding either is scanned plainly */
 	c.filters_ok = 1;
