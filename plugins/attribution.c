@@ -1355,7 +1355,8 @@ typedef struct ctx {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	spans say, naming, naming_as, src, anon, vague, stat, stat_src, loaded;
-	uint32_t *lastc;         /* per token: start of the last reporter's word at or before it */
+	uint64_t *cb[3];         /* content tokens (a reporter's word): bit per token, per 64, per 4096 */
+	size_t cbn[3];           /* words in each level */
 	uint32_t *par_first_end; /* per quotation: end of the first quotation of its paragraph before it */
 	unsigned char *after_before; /* per quotation: an earlier one of its paragraph has "..., Name said" */
 	int oom;
@@ -1712,15 +1713,44 @@ static char last_char(const ctx *c, uint32_t a, uint32_t b)
 	return b > a ? c->m[b - 1] : 0;
 }
 
+/* The highest set bit at or below i in level lv of the content bitset, or
+ * SIZE_MAX: a few words per level (the levels above say which words of the
+ * level below are not empty). */
+static size_t cb_prev(const ctx *c, int lv, size_t i)
+{
+	const uint64_t *v = c->cb[lv];
+	size_t w = i >> 6;
+	uint64_t x = v[w] & (((i & 63) == 63) ? ~(uint64_t)0 : (((uint64_t)1 << ((i & 63) + 1)) - 1));
+	if (x)
+		return (w << 6) + 63 - (size_t)__builtin_clzll(x);
+	if (w == 0)
+		return SIZE_MAX;
+	size_t pw;
+	if (lv == 2) {
+		pw = w;
+		while (pw > 0 && !v[pw - 1])
+			pw--;
+		if (pw == 0)
+			return SIZE_MAX;
+		pw--;
+	} else {
+		pw = cb_prev(c, lv + 1, w - 1);   /* the last non-empty word before w */
+		if (pw == SIZE_MAX)
+			return SIZE_MAX;
+	}
+	return (pw << 6) + 63 - (size_t)__builtin_clzll(v[pw]);
+}
+
 /* Any of the reporter's words (a token whose masked text has a letter or a
- * digit) starting in [a, b)?  O(log n) through c->lastc. */
+ * digit) starting in [a, b)?  The last such token before b, through the
+ * content bitset (a bit per token instead of an offset per token). */
 static int has_content(const ctx *c, uint32_t a, uint32_t b)
 {
 	size_t k = tok_at(c->doc, b);
 	if (k == 0 || b <= a)
 		return 0;
-	uint32_t last = c->lastc[k - 1];
-	return last != UINT32_MAX && last >= a;
+	size_t j = cb_prev(c, 0, k - 1);
+	return j != SIZE_MAX && c->doc->tokens[j].off >= a;
 }
 
 static int content_token(const ctx *c, const nl_token *t)
@@ -2651,14 +2681,18 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 		}
 	}
 	if (!c.oom && (want_long || want_short)) {
-		c.lastc = malloc((doc->n_tokens + 1) * sizeof *c.lastc);
-		if (!c.lastc)
-			c.oom = 1;
-		uint32_t last = UINT32_MAX;
-		for (size_t k = 0; c.lastc && k < doc->n_tokens; k++) {
-			if (content_token(&c, &doc->tokens[k]))
-				last = doc->tokens[k].off;
-			c.lastc[k] = last;
+		c.cbn[0] = doc->n_tokens / 64 + 1;
+		c.cbn[1] = c.cbn[0] / 64 + 1;
+		c.cbn[2] = c.cbn[1] / 64 + 1;
+		for (int lv = 0; lv < 3; lv++)
+			if (!(c.cb[lv] = calloc(c.cbn[lv], sizeof *c.cb[lv])))
+				c.oom = 1;
+		for (size_t k = 0; !c.oom && k < doc->n_tokens; k++) {
+			if (content_token(&c, &doc->tokens[k])) {
+				c.cb[0][k >> 6] |= (uint64_t)1 << (k & 63);
+				c.cb[1][k >> 12] |= (uint64_t)1 << ((k >> 6) & 63);
+				c.cb[2][k >> 18] |= (uint64_t)1 << ((k >> 12) & 63);
+			}
 		}
 	}
 	if (c.oom) {
@@ -2688,7 +2722,8 @@ out:
 	free(c.vague.v);
 	free(c.stat.v);
 	free(c.stat_src.v);
-	free(c.lastc);
+	for (int lv = 0; lv < 3; lv++)
+		free(c.cb[lv]);
 	free(c.par_first_end);
 	free(c.after_before);
 	pcre2_match_data_free(c.md);
