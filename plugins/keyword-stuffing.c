@@ -31,11 +31,23 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+/* String hash for the word tables, eight bytes at a time.  Word ids are
+ * given in order of first use, so this hash changes no id and no finding. */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a, then mixed */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+	uint64_t h = 0xcbf29ce484222325ull ^ n;
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 29;
+	}
+	if (n) {
+		uint64_t w = 0;
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+	}
 	return mix64(h);
 }
 
@@ -217,6 +229,14 @@ static size_t ks_fold_fast(const nl_host *host, const char *s, size_t n, char *o
 	return m;
 }
 
+/* ks_fold_fast, also giving hash_bytes(out, m) | 1 (the strtab hash). */
+static size_t ks_fold_hash(const nl_host *host, const char *s, size_t n, char *out, uint64_t *hv)
+{
+	size_t m = ks_fold_fast(host, s, n, out);
+	*hv = hash_bytes(out, m) | 1;
+	return m;
+}
+
 static int add_func_word(void *ud, const char *entry, size_t len, unsigned line)
 {
 	(void)line;
@@ -384,7 +404,8 @@ typedef struct cand {
 
 typedef struct occs { nl_span *v; size_t n, cap; } occs;
 
-enum { OKW_FREQ = 1, OKW_TITLE = 2, OKW_FUNC = 4 /* a function word */ };
+enum { OKW_FREQ = 1, OKW_TITLE = 2, OKW_FUNC = 4 /* a function word */,
+       OKW_KEEP = 8 /* frequent, in the title or in the keyphrase */ };
 enum { MODE_TITLE, MODE_SKETCH, MODE_COUNT, MODE_STATS, MODE_COLLECT };
 #define KS_TITLE_GRAMS 512
 
@@ -394,6 +415,10 @@ typedef struct ks_run {
 	strtab vocab;
 	uint16_t *wid16;      /* token -> word id, 0xFFFF for a non-word, while ids fit */
 	uint32_t *wid32;      /* token -> word id, KS_NONE for a non-word, once they do not */
+	uint8_t *code8;       /* or token -> index into kept, 0 for a non-word or a word
+	                         no rule looks at, when there are <= 254 of those */
+	uint32_t kept[256];   /* code -> word id */
+	size_t n_kept;        /* words marked OKW_KEEP */
 	uint8_t *okw;         /* word id -> OKW_FREQ: seen often enough to be in a phrase
 	                         that matters; OKW_TITLE: in the title */
 	uint8_t *sketch; size_t sketch_mask;  /* 4-bit counters; mask over counters */
@@ -416,6 +441,10 @@ typedef struct ks_run {
  * 65535 words (always, in practice), four bytes after. */
 static inline uint32_t wid(const ks_run *r, size_t t)
 {
+	if (r->code8) {
+		uint8_t c = r->code8[t];
+		return c ? r->kept[c] : KS_NONE;
+	}
 	if (r->wid32)
 		return r->wid32[t];
 	uint16_t v = r->wid16[t];
@@ -975,6 +1004,7 @@ static void run_free(ks_run *r)
 	strtab_free(&r->vocab);
 	free(r->wid16);
 	free(r->wid32);
+	free(r->code8);
 	free(r->sketch);
 	free(r->okw);
 	free(r->tab);
@@ -982,6 +1012,142 @@ static void run_free(ks_run *r)
 		free(r->occ[i].v);
 	free(r->occ);
 	free(r->cands);
+}
+
+static void keep_id(ks_run *r, uint32_t id)
+{
+	if (id < r->vocab.n && !(r->okw[id] & OKW_KEEP)) {
+		r->okw[id] |= OKW_KEEP;
+		r->n_kept++;
+	}
+}
+
+static void keep_word(ks_run *r, const char *s, size_t n)
+{
+	char buf[KS_WORDBUF];
+	size_t m = ks_fold_fast(r->st->host, s, n, buf);
+	if (m)
+		keep_id(r, strtab_get(&r->vocab, buf, m, 0));
+}
+
+/* Mark the words pass 2 must keep: the frequent ones, every word of the
+ * title block (a superset of the title's n-grams' words) and the keyphrase's. */
+static int mark_kept(ks_run *r)
+{
+	const nl_doc *d = r->doc;
+	for (size_t w = 0; w < r->vocab.n; w++)
+		if (r->okw[w] & OKW_FREQ) {
+			r->okw[w] |= OKW_KEEP;
+			r->n_kept++;
+		}
+	for (size_t k = 0; k < r->st->kp_n; k++) /* looked up as check_keyphrase does */
+		keep_id(r, strtab_get(&r->vocab, r->st->kp_words[k], strlen(r->st->kp_words[k]), 0));
+	if (r->title_para == KS_NONE)
+		return 0;
+	for (size_t pi = r->title_para; pi < r->title_end && pi < d->n_paragraphs; pi++) {
+		const nl_paragraph *para = &d->paragraphs[pi];
+		for (size_t si = 0; si <= para->n_sentences; si++) {
+			uint32_t a, b;
+			if (si < para->n_sentences) {
+				const nl_sentence *s = &d->sentences[para->first_sentence + si];
+				a = s->first_token;
+				b = s->first_token + s->n_tokens;
+			} else {
+				a = para->first_token;
+				b = para->first_token + para->n_tokens;
+			}
+			for (size_t t = a; t < b && t < d->n_tokens; t++)
+				if (d->tokens[t].kind == NL_TOK_WORD)
+					keep_word(r, d->text + d->tokens[t].off, d->tokens[t].len);
+		}
+	}
+	return 0;
+}
+
+/* Pass 2 with <= 254 kept words: a one-byte code per token, found through
+ * a small table of the kept words (a miss is the common case and cheap). */
+static int ids_small(ks_run *r)
+{
+	const nl_doc *d = r->doc;
+	size_t cap = pow2_at_least(4 * r->n_kept);
+	struct { uint64_t h; uint32_t id; uint32_t code; } *tab = calloc(cap, sizeof *tab);
+	r->code8 = malloc(d->n_tokens ? d->n_tokens : 1);
+	if (!tab || !r->code8) {
+		free(tab);
+		return NL_ENOMEM;
+	}
+	uint32_t code = 0;
+	for (uint32_t w = 0; w < r->vocab.n; w++) {
+		if (!(r->okw[w] & OKW_KEEP))
+			continue;
+		r->kept[++code] = w;
+		uint64_t h = hash_bytes(strtab_str(&r->vocab, w), r->vocab.len[w]) | 1;
+		size_t j = h & (cap - 1);
+		while (tab[j].h)
+			j = (j + 1) & (cap - 1);
+		tab[j].h = h;
+		tab[j].id = w;
+		tab[j].code = code;
+	}
+	char buf[KS_WORDBUF];
+	for (size_t t = 0; t < d->n_tokens; t++) {
+		const nl_token *tok = &d->tokens[t];
+		r->code8[t] = 0;
+		if (tok->kind != NL_TOK_WORD)
+			continue;
+		size_t skip = markup_tag(d, t);
+		if (skip) {
+			for (size_t k = t; k < t + skip; k++)
+				r->code8[k] = 0;
+			t += skip - 1;
+			continue;
+		}
+		uint64_t h;
+		size_t m = ks_fold_hash(r->st->host, d->text + tok->off, tok->len, buf, &h);
+		if (!m)
+			continue;
+		for (size_t j = h & (cap - 1); tab[j].h; j = (j + 1) & (cap - 1))
+			if (tab[j].h == h && r->vocab.len[tab[j].id] == m &&
+			    memcmp(strtab_str(&r->vocab, tab[j].id), buf, m) == 0) {
+				r->code8[t] = (uint8_t)tab[j].code;
+				break;
+			}
+	}
+	free(tab);
+	return 0;
+}
+
+/* Pass 2 with more kept words: every word's id, two bytes a token while
+ * they fit. */
+static int ids_full(ks_run *r)
+{
+	const nl_doc *d = r->doc;
+	r->wid16 = malloc((d->n_tokens ? d->n_tokens : 1) * sizeof *r->wid16);
+	if (!r->wid16)
+		return NL_ENOMEM;
+	char buf[KS_WORDBUF];
+	for (size_t t = 0; t < d->n_tokens; t++) {
+		const nl_token *tok = &d->tokens[t];
+		set_wid(r, t, KS_NONE);
+		if (tok->kind != NL_TOK_WORD)
+			continue;
+		size_t skip = markup_tag(d, t);
+		if (skip) {
+			for (size_t k = t; k < t + skip; k++)
+				set_wid(r, k, KS_NONE);
+			t += skip - 1;
+			continue;
+		}
+		uint64_t h;
+		size_t m = ks_fold_hash(r->st->host, d->text + tok->off, tok->len, buf, &h);
+		if (!m)
+			continue;
+		uint32_t id = strtab_get_h(&r->vocab, buf, m, h, 0);
+		if (id >= 0xFFFF && id < KS_NONE - 1 && !r->wid32 && widen(r, t))
+			return NL_ENOMEM;
+		set_wid(r, t, id);
+	}
+	return 0;
 }
 
 static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
@@ -1000,11 +1166,6 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	ks_run run = { .st = st, .doc = d };
 	ks_run *r = &run;
 	int rc = 0;
-	r->wid16 = malloc((d->n_tokens ? d->n_tokens : 1) * sizeof *r->wid16);
-	if (!r->wid16)
-		goto oom;
-
-	/* intern words; function words keep their flag */
 	char buf[KS_WORDBUF];
 	r->title_para = find_title(d, p->title_max_words);
 	r->title_end = find_title_end(d, r->title_para, p->deck_max_words);
@@ -1013,45 +1174,46 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		r->subheadings += role == ROLE_SUB;
 		r->body_paras += role == ROLE_BODY;
 	}
+
+	/* pass 1: intern and count the words (function words keep their
+	   flag); no id is kept per token yet */
+	uint32_t *wc = NULL;
+	size_t wc_cap = 0;
 	for (size_t t = 0; t < d->n_tokens; t++) {
 		const nl_token *tok = &d->tokens[t];
-		set_wid(r, t, KS_NONE);
 		if (tok->kind != NL_TOK_WORD)
 			continue;
 		size_t skip = markup_tag(d, t);
 		if (skip) {
-			for (size_t k = t; k < t + skip; k++)
-				set_wid(r, k, KS_NONE);
 			t += skip - 1;
 			continue;
 		}
-		size_t m = ks_fold_fast(host, d->text + tok->off, tok->len, buf);
+		uint64_t h;
+		size_t m = ks_fold_hash(host, d->text + tok->off, tok->len, buf, &h);
 		if (!m)
 			continue;
-		uint32_t id = strtab_get(&r->vocab, buf, m, 1);
+		uint32_t id = strtab_get_h(&r->vocab, buf, m, h, 1);
 		if (id >= KS_NONE - 1)
-			goto oom;
+			goto oom_wc;
 		if (id + 1 == r->vocab.n) /* new word */
-			r->vocab.func[id] = strtab_get((strtab *)&st->func, buf, m, 0) != KS_NONE;
-		if (id >= 0xFFFF && !r->wid32 && widen(r, t))
-			goto oom;
-		set_wid(r, t, id);
+			r->vocab.func[id] = strtab_get_h((strtab *)&st->func, buf, m, h, 0) != KS_NONE;
+		if (id >= wc_cap) {
+			size_t cap = wc_cap ? wc_cap * 2 : 1024;
+			uint32_t *v = realloc(wc, cap * sizeof *v);
+			if (!v)
+				goto oom_wc;
+			memset(v + wc_cap, 0, (cap - wc_cap) * sizeof *v);
+			wc = v;
+			wc_cap = cap;
+		}
+		wc[id]++;
 		r->words++;
 	}
-	if (!r->words)
+	if (!r->words) {
+		free(wc);
 		goto done;
-
-	if (want_kp) {
-		rc = check_keyphrase(r, sink);
-		if (rc)
-			goto done;
 	}
-	if (!want_phrase || r->words < (size_t)p->min_words)
-		goto done;
 
-	/* 1: approximate counts of every n-gram: 4 counters per word of text
-	   (about 1.5 n-grams per word pass the function-word test, so a slot
-	   holds 0.4 of them on average and few singletons reach 3) */
 	/* Candidates: seen >= min_count times, and either in the title (heading
 	   rules) or able to reach the lowest coverage any rule asks for, even as
 	   a 4-word phrase (min_c occurrences).  A phrase that absorbs another has
@@ -1069,14 +1231,8 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	   cache-friendly first filter (on a 10 MB text only a few dozen words
 	   qualify, so the sketch below is rarely touched) */
 	r->okw = calloc(r->vocab.n ? r->vocab.n : 1, 1);
-	uint32_t *wc = calloc(r->vocab.n ? r->vocab.n : 1, sizeof *wc);
-	if (!r->okw || !wc) {
-		free(wc);
-		goto oom;
-	}
-	for (size_t t = 0; t < d->n_tokens; t++)
-		if (wid(r, t) != KS_NONE)
-			wc[wid(r, t)]++;
+	if (!r->okw)
+		goto oom_wc;
 	size_t okocc = 0; /* uses of frequent content words: n-gram starts that can count */
 	for (size_t w = 0; w < r->vocab.n; w++) {
 		r->okw[w] = (uint8_t)((wc[w] >= adm ? OKW_FREQ : 0) | (r->vocab.func[w] ? OKW_FUNC : 0));
@@ -1084,6 +1240,29 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 			okocc += wc[w];
 	}
 	free(wc);
+	wc = NULL;
+
+	/* pass 2: word ids per token, one byte each when the words any rule
+	   can look at (frequent ones, the title's, the keyphrase's) are few:
+	   every other word reads as a non-word, which is what it is to every
+	   rule here */
+	if (mark_kept(r) < 0)
+		goto oom;
+	if (r->n_kept <= 254) {
+		if (ids_small(r) < 0)
+			goto oom;
+	} else if (ids_full(r) < 0) {
+		goto oom;
+	}
+
+	if (want_kp) {
+		rc = check_keyphrase(r, sink);
+		if (rc)
+			goto done;
+	}
+	if (!want_phrase || r->words < (size_t)p->min_words)
+		goto done;
+
 	scan(r, MODE_TITLE);
 	/* counters: 2 per n-gram the sketch can see (at most KS_MAXN - 1 per
 	   start), never more than 2 per word.  The sketch only filters what
@@ -1174,6 +1353,8 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 done:
 	run_free(r);
 	return rc;
+oom_wc:
+	free(wc);
 oom:
 	run_free(r);
 	return NL_ENOMEM;
