@@ -127,6 +127,7 @@ typedef struct state {
 	long quote_min_words, scare_max_words, inherit_paragraphs;
 	long naming_window, say_window, stat_lookback, partial_window;
 	uint8_t wordb[256];      /* ASCII characters of the word bounds' look-behind */
+	size_t margin;           /* bytes before a position a match may look at */
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -1150,7 +1151,7 @@ static int compile_list(state *st, const nl_config *cfg, int id, const char *say
 	if (l->code && !(d->flags & LF_ANCHORED)) {
 		l->acode = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, opts | PCRE2_ANCHORED, &err, &off, NULL);
 		if (l->acode)
-			(void)pcre2_jit_compile(l->acode, PCRE2_JIT_COMPLETE);
+			(void)pcre2_jit_compile(l->acode, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 		l->pf = calloc(1, sizeof *l->pf);
 		char **pats = calloc(l->n, sizeof *pats);
 		int ok = l->pf && pats && l->acode;
@@ -1185,7 +1186,7 @@ static int compile_list(state *st, const nl_config *cfg, int id, const char *say
 		return NL_ECONFIG;
 	}
 	/* JIT is an optimisation: without it (no JIT support) matching still works */
-	(void)pcre2_jit_compile(l->code, PCRE2_JIT_COMPLETE);
+	(void)pcre2_jit_compile(l->code, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
 	return 0;
 }
 
@@ -1326,6 +1327,14 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	}
 	for (unsigned ch = 0; ch < 256; ch++)
 		st->wordb[ch] = (uint8_t)ascii_word(ch);
+	/* the longest look-behind of all the lists (in characters: 4 bytes each) */
+	st->margin = 64;
+	for (int i = 0; i < N_LISTS; i++) {
+		uint32_t lb = 0;
+		if (st->lists[i].code && pcre2_pattern_info(st->lists[i].code, PCRE2_INFO_MAXLOOKBEHIND, &lb) == 0 &&
+		    4 * (size_t)lb + 16 > st->margin)
+			st->margin = 4 * (size_t)lb + 16;
+	}
 	pcre2_set_match_limit(st->mctx, (uint32_t)ml);
 	pcre2_set_depth_limit(st->mctx, (uint32_t)dl);
 	*out = st;
@@ -1349,8 +1358,12 @@ typedef struct ctx {
 	const state *st;
 	const nl_doc *doc;
 	nl_sink *sink;
-	char *m;                 /* the masked text */
+	spans mask;              /* the masked stretches (quotations, markup names), in order */
 	size_t len;
+	size_t margin;           /* bytes a match may look back */
+	char *wbuf;              /* the masked text of the scan's current stretch */
+	char *xbuf;              /* the masked text around one match (grows) */
+	size_t xcap;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
@@ -1378,8 +1391,123 @@ static void spans_push(ctx *c, spans *s, uint32_t a, uint32_t b)
 	s->v[s->n++] = (span){a, b};
 }
 
-/* Match list id at exactly position pos of the masked text (anchored);
- * returns the end of the match or 0. */
+/* ---- the masked text ----------------------------------------------------------
+ * The reporter's words: the text with every quotation (marks included) and
+ * every markup tag / attribute name blanked to spaces (new lines kept),
+ * byte for byte.  It is never stored whole: c->mask lists the blanked
+ * stretches, and the bytes are made where they are read. */
+
+/* index of the first masked stretch ending after pos */
+static size_t mask_lb(const ctx *c, size_t pos)
+{
+	size_t lo = 0, hi = c->mask.n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->mask.v[mid].b <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int masked(const ctx *c, size_t pos)
+{
+	size_t i = mask_lb(c, pos);
+	return i < c->mask.n && c->mask.v[i].a <= pos;
+}
+
+/* the masked byte at pos */
+static char mch(const ctx *c, size_t pos)
+{
+	char ch = c->doc->text[pos];
+	return masked(c, pos) && ch != '\n' ? ' ' : ch;
+}
+
+/* the masked bytes of [a, b) into dst */
+static void mfill(const ctx *c, size_t a, size_t b, char *dst)
+{
+	if (b <= a)
+		return;
+	memcpy(dst, c->doc->text + a, b - a);
+	for (size_t i = mask_lb(c, a); i < c->mask.n && c->mask.v[i].a < b; i++) {
+		size_t s = c->mask.v[i].a > a ? c->mask.v[i].a : a;
+		size_t e = c->mask.v[i].b < b ? c->mask.v[i].b : b;
+		for (size_t k = s; k < e; k++)
+			if (dst[k - a] != '\n')
+				dst[k - a] = ' ';
+	}
+}
+
+/* a continuation byte of a UTF-8 character in the masked text? */
+static int mcont(const ctx *c, size_t pos)
+{
+	return ((unsigned char)c->doc->text[pos] & 0xC0) == 0x80 && !masked(c, pos);
+}
+
+/* a character boundary of the masked text at or before pos */
+static size_t mstart(const ctx *c, size_t pos)
+{
+	while (pos > 0 && mcont(c, pos))
+		pos--;
+	return pos;
+}
+
+/* ... at or after pos (up to end) */
+static size_t mend(const ctx *c, size_t pos, size_t end)
+{
+	while (pos < end && mcont(c, pos))
+		pos++;
+	return pos;
+}
+
+static int xreserve(ctx *c, size_t n)
+{
+	if (n <= c->xcap)
+		return 0;
+	size_t cap = c->xcap ? c->xcap : 4096;
+	while (cap < n)
+		cap *= 2;
+	char *x = realloc(c->xbuf, cap);
+	if (!x) {
+		c->oom = 1;
+		return -1;
+	}
+	c->xbuf = x;
+	c->xcap = cap;
+	return 0;
+}
+
+/* pcre2_match over the masked text as if [0, end) were the subject: on a
+ * window from a little before pos (the patterns' look-behind) that grows
+ * while PCRE2 reports it reached the window's end (PCRE2_PARTIAL_HARD).
+ * The match is returned in *ms / *me. */
+static int wmatch(ctx *c, const pcre2_code *code, size_t pos, size_t end, uint32_t opts, size_t *ms, size_t *me)
+{
+	size_t w0 = mstart(c, pos > c->margin ? pos - c->margin : 0);
+	size_t span = 512;
+	for (;;) {
+		size_t w1 = end - pos > span ? mend(c, pos + span, end) : end;
+		if (xreserve(c, w1 - w0 + 1))
+			return PCRE2_ERROR_NOMEMORY;
+		mfill(c, w0, w1, c->xbuf);
+		uint32_t o = opts | PCRE2_NO_UTF_CHECK | (w1 < end ? PCRE2_PARTIAL_HARD : 0);
+		int rc = pcre2_match(code, (PCRE2_SPTR)c->xbuf, w1 - w0, pos - w0, o, c->md, c->mctx);
+		if (rc == PCRE2_ERROR_PARTIAL && w1 < end) {
+			span *= 4;
+			continue;
+		}
+		if (rc >= 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+			*ms = ov[0] + w0;
+			*me = ov[1] + w0;
+		}
+		return rc;
+	}
+}
+
+/* Match list id at exactly position pos of subject (anchored), the subject
+ * ending at end; returns the end of the match or 0. */
 static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t end)
 {
 	const pcre2_code *code = c->st->lists[id].code;
@@ -1399,15 +1527,59 @@ static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t e
 /* ... in the masked text (the reporter's words) */
 static size_t match_at(ctx *c, int id, size_t pos, size_t end)
 {
-	return match_in(c, c->m, id, pos, end);
+	const pcre2_code *code = c->st->lists[id].code;
+	if (!code || pos >= end)
+		return 0;
+	size_t ms, me;
+	int rc = wmatch(c, code, pos, end, 0, &ms, &me);
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_NOMEMORY)
+		rc = wmatch(c, code, pos, end, PCRE2_NO_JIT, &ms, &me);
+	if (rc <= 0)
+		return 0;
+	return me > pos ? me : 0;
+}
+
+/* The first match from pos on in the masked text (unanchored), window by
+ * window: no match starting in a window (PCRE2 did not reach its end)
+ * sends the search on to the next one. */
+static int search_from(ctx *c, const pcre2_code *code, size_t pos, size_t *ms, size_t *me)
+{
+	const size_t len = c->len;
+	size_t span = 65536;
+	while (pos < len) {
+		size_t w0 = mstart(c, pos > c->margin ? pos - c->margin : 0);
+		size_t w1 = len - pos > span ? mend(c, pos + span, len) : len;
+		if (xreserve(c, w1 - w0 + 1))
+			return PCRE2_ERROR_NOMEMORY;
+		mfill(c, w0, w1, c->xbuf);
+		uint32_t o = PCRE2_NO_UTF_CHECK | (w1 < len ? PCRE2_PARTIAL_HARD : 0);
+		int rc = pcre2_match(code, (PCRE2_SPTR)c->xbuf, w1 - w0, pos - w0, o, c->md, c->mctx);
+		if (rc == PCRE2_ERROR_PARTIAL && w1 < len) {
+			span *= 4;   /* a match may go on past the window */
+			continue;
+		}
+		if (rc == PCRE2_ERROR_NOMATCH && w1 < len) {
+			pos = w1;
+			span = 65536;
+			continue;
+		}
+		if (rc >= 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+			*ms = ov[0] + w0;
+			*me = ov[1] + w0;
+		}
+		return rc;
+	}
+	return PCRE2_ERROR_NOMATCH;
 }
 
 /* One step of the plain scan: the first match from pos on.  Returns where
  * to go on, or SIZE_MAX when done. */
 static size_t scan_step(ctx *c, const pcre2_code *code, size_t pos, spans *out, int *limits)
 {
-	int rc = pcre2_match(code, (PCRE2_SPTR)c->m, c->len, pos, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
-	if (rc == PCRE2_ERROR_NOMATCH)
+	size_t ms, me;
+	int rc = search_from(c, code, pos, &ms, &me);
+	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_NOMEMORY)
 		return SIZE_MAX;
 	if (rc < 0) {
 		/* a match or depth limit (a pattern gone wild on this text):
@@ -1416,19 +1588,14 @@ static size_t scan_step(ctx *c, const pcre2_code *code, size_t pos, spans *out, 
 			return SIZE_MAX;
 		pos++;
 	} else {
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-		if (ov[1] > ov[0])
-			spans_push(c, out, (uint32_t)ov[0], (uint32_t)ov[1]);
-		pos = ov[1] > pos ? ov[1] : pos + 1;
+		if (me > ms)
+			spans_push(c, out, (uint32_t)ms, (uint32_t)me);
+		pos = me > pos ? me : pos + 1;
 	}
-	while (pos < c->len && ((unsigned char)c->m[pos] & 0xC0) == 0x80)
-		pos++;
-	return pos;
+	return mend(c, pos, c->len);
 }
 
-/* All matches of list id in the masked text, in order.  With the list's
- * prefilter, the anchored pattern is tried only where a match may start
- * (same matches as the plain scan: see the prefilter). */
+/* All matches of list id in the masked text, in order (the plain scan). */
 static void scan(ctx *c, int id, spans *out)
 {
 	const plist *l = &c->st->lists[id];
@@ -1436,66 +1603,19 @@ static void scan(ctx *c, int id, spans *out)
 		return;
 	size_t pos = 0;
 	int limits = 0;
-	const pfilt *f = l->pf;
-	if (!f || !f->usable || !l->acode || !c->filters_ok) {
-		while (pos < c->len && !c->oom)
-			pos = scan_step(c, l->code, pos, out, &limits);
-		return;
-	}
-	const uint8_t *wordb = c->st->wordb;
-	const unsigned char *m = (const unsigned char *)c->m;
-	const size_t len = c->len;
-	const ptab *t = &f->main, *w = &f->ws;
-	size_t runend = 0;
-	while (pos < len && !c->oom) {
-		size_t p = pos;
-		for (; p < len; p++) {
-			unsigned ch = m[p];
-			if (f->word && p > 0 && wordb[m[p - 1]])
-				continue;
-			if (pt_cand(t, m + p))
-				break;
-			if (w->used && ascii_ws(ch)) {
-				if (w->any)
-					break;
-				if (runend <= p) {
-					runend = p;
-					while (runend < len && ascii_ws(m[runend]))
-						runend++;
-				}
-				if (runend < len) {
-					unsigned d = m[runend];
-					if (d >= 0x80 || pt_cand(w, m + runend))
-						break;
-				}
-			}
-		}
-		if (p >= len)
-			break;
-		int rc = pcre2_match(l->acode, (PCRE2_SPTR)m, len, p, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
-		if (rc == PCRE2_ERROR_NOMATCH) {
-			pos = p + 1;
-			continue;
-		}
-		if (rc < 0) {
-			/* a limit: this step as the plain scan takes it */
-			pos = scan_step(c, l->code, pos, out, &limits);
-			continue;
-		}
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-		if (ov[1] > ov[0])
-			spans_push(c, out, (uint32_t)ov[0], (uint32_t)ov[1]);
-		pos = ov[1] > pos ? ov[1] : pos + 1;
-		while (pos < len && (m[pos] & 0xC0) == 0x80)
-			pos++;
-	}
+	while (pos < c->len && !c->oom)
+		pos = scan_step(c, l->code, pos, out, &limits);
 }
 
+#define SCAN_CHUNK 65536
+#define SCAN_TAIL 4096
+
 /* Several lists at once: one pass over the text for all the filtered ones
- * (each keeps its own position, as its own scan would), the others plainly. */
+ * (each keeps its own position, as its own scan would), the others plainly.
+ * The pass goes chunk by chunk over the masked text; a match that needs
+ * more than the chunk's window is redone on a bigger one (wmatch). */
 static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 {
-	const unsigned char *m = (const unsigned char *)c->m;
 	const size_t len = c->len;
 	const uint8_t *wordb = c->st->wordb;
 	size_t pos[N_LISTS], nact = 0, act[N_LISTS];
@@ -1523,66 +1643,86 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 		for (unsigned ch = 0; ch < 256; ch++)
 			first[ch] |= (uint8_t)(f->main.first[ch] | (f->ws.used && ascii_ws(ch)));
 	}
-	size_t runend = 0;
-	for (size_t p = 0; p < len && nact && !c->oom; p++) {
-		unsigned ch = m[p];
-		if (!first[ch])
-			continue;
-		int inword = p > 0 && wordb[m[p - 1]];
-		if (inword && all_word)
-			continue;
-		for (size_t a = 0; a < nact; a++) {
-			if (pos[a] > p)
+	for (size_t c0 = 0; c0 < len && nact && !c->oom;) {
+		size_t c1 = len - c0 > SCAN_CHUNK ? mend(c, c0 + SCAN_CHUNK, len) : len;
+		size_t w0 = mstart(c, c0 > c->margin ? c0 - c->margin : 0);
+		size_t w1 = len - c1 > SCAN_TAIL ? mend(c, c1 + SCAN_TAIL, len) : len;
+		mfill(c, w0, w1, c->wbuf);
+		memset(c->wbuf + (w1 - w0), 0, PF_MAXN);
+		const unsigned char *wb = (const unsigned char *)c->wbuf;   /* wb[p - w0]: the byte at p */
+#define M(p) wb[(p) - w0]
+		const uint32_t popt = PCRE2_NO_UTF_CHECK | (w1 < len ? PCRE2_PARTIAL_HARD : 0);
+		size_t runend = 0;
+		for (size_t p = c0; p < c1 && nact && !c->oom; p++) {
+			unsigned ch = M(p);
+			if (!first[ch])
 				continue;
-			size_t i = act[a];
-			const plist *l = &c->st->lists[ids[i]];
-			const pfilt *f = l->pf;
-			if (f->word && inword)
+			int inword = p > 0 && wordb[M(p - 1)];
+			if (inword && all_word)
 				continue;
-			const ptab *t = &f->main, *w = &f->ws;
-			int cand = pt_cand(t, m + p);
-			if (!cand && w->used && ascii_ws(ch)) {
-				if (w->any) {
-					cand = 1;
-				} else {
-					if (runend <= p) {
-						runend = p;
-						while (runend < len && ascii_ws(m[runend]))
-							runend++;
-					}
-					if (runend < len) {
-						unsigned d = m[runend];
-						cand = d >= 0x80 || pt_cand(w, m + runend);
+			for (size_t a = 0; a < nact; a++) {
+				if (pos[a] > p)
+					continue;
+				size_t i = act[a];
+				const plist *l = &c->st->lists[ids[i]];
+				const pfilt *f = l->pf;
+				if (f->word && inword)
+					continue;
+				const ptab *t = &f->main, *w = &f->ws;
+				int cand = pt_cand(t, wb + (p - w0));
+				if (!cand && w->used && ascii_ws(ch)) {
+					if (w->any) {
+						cand = 1;
+					} else {
+						if (runend <= p) {
+							runend = p;
+							while (runend < w1 && ascii_ws(M(runend)))
+								runend++;
+						}
+						if (runend < w1) {
+							unsigned d = M(runend);
+							cand = d >= 0x80 || pt_cand(w, wb + (runend - w0));
+						} else {
+							cand = w1 < len;   /* the run goes on past the window */
+						}
 					}
 				}
-			}
-			if (!cand)
-				continue;
-			int rc = pcre2_match(l->acode, (PCRE2_SPTR)m, len, p, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
-			if (rc == PCRE2_ERROR_NOMATCH) {
-				pos[a] = p + 1;
-				continue;
-			}
-			if (rc < 0) {
-				/* a limit: this step as the plain scan takes it */
-				pos[a] = scan_step(c, l->code, pos[a], outs[i], &limits[a]);
-			} else {
-				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
-				if (ov[1] > ov[0])
-					spans_push(c, outs[i], (uint32_t)ov[0], (uint32_t)ov[1]);
-				pos[a] = ov[1] > pos[a] ? ov[1] : pos[a] + 1;
-				while (pos[a] < len && (m[pos[a]] & 0xC0) == 0x80)
-					pos[a]++;
-			}
-			if (pos[a] == SIZE_MAX || pos[a] >= len) {
-				/* this list is done */
-				act[a] = act[nact - 1];
-				pos[a] = pos[nact - 1];
-				limits[a] = limits[nact - 1];
-				nact--;
-				a--;
+				if (!cand)
+					continue;
+				size_t ms = 0, me = 0;
+				int rc = pcre2_match(l->acode, (PCRE2_SPTR)c->wbuf, w1 - w0, p - w0, popt, c->md, c->mctx);
+				if (rc >= 0) {
+					PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+					ms = ov[0] + w0;
+					me = ov[1] + w0;
+				} else if (rc == PCRE2_ERROR_PARTIAL) {
+					rc = wmatch(c, l->acode, p, len, 0, &ms, &me);
+				}
+				if (rc == PCRE2_ERROR_NOMATCH) {
+					pos[a] = p + 1;
+					continue;
+				}
+				if (rc < 0) {
+					/* a limit: this step as the plain scan takes it */
+					pos[a] = scan_step(c, l->code, pos[a], outs[i], &limits[a]);
+				} else {
+					if (me > ms)
+						spans_push(c, outs[i], (uint32_t)ms, (uint32_t)me);
+					pos[a] = me > pos[a] ? me : pos[a] + 1;
+					pos[a] = mend(c, pos[a], len);
+				}
+				if (pos[a] == SIZE_MAX || pos[a] >= len) {
+					/* this list is done */
+					act[a] = act[nact - 1];
+					pos[a] = pos[nact - 1];
+					limits[a] = limits[nact - 1];
+					nact--;
+					a--;
+				}
 			}
 		}
+		c0 = c1;
+#undef M
 	}
 }
 
@@ -1705,12 +1845,22 @@ static int is_space(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
 }
 
-/* Last non-space byte of the masked text in [a, b), or 0. */
+/* Last non-space byte of the masked text in [a, b), or 0 (a masked
+ * stretch is all space: skipped at once). */
 static char last_char(const ctx *c, uint32_t a, uint32_t b)
 {
-	while (b > a && is_space(c->m[b - 1]))
+	while (b > a) {
+		size_t i = mask_lb(c, b - 1);
+		if (i < c->mask.n && c->mask.v[i].a <= b - 1) {
+			b = c->mask.v[i].a > a ? c->mask.v[i].a : a;
+			continue;
+		}
+		char ch = c->doc->text[b - 1];
+		if (!is_space(ch))
+			return ch;
 		b--;
-	return b > a ? c->m[b - 1] : 0;
+	}
+	return 0;
 }
 
 /* The highest set bit at or below i in level lv of the content bitset, or
@@ -1756,7 +1906,7 @@ static int has_content(const ctx *c, uint32_t a, uint32_t b)
 static int content_token(const ctx *c, const nl_token *t)
 {
 	for (uint32_t i = t->off; i < t->off + t->len && i < c->len; i++) {
-		unsigned char ch = (unsigned char)c->m[i];
+		unsigned char ch = (unsigned char)mch(c, i);
 		if ((ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch >= 0x80)
 			return 1;
 	}
@@ -1768,9 +1918,12 @@ static int content_token(const ctx *c, const nl_token *t)
 static uint32_t clause_end(const ctx *c, uint32_t pos, uint32_t pend)
 {
 	uint32_t stop = pend - pos > 400 ? pos + 400 : pend;   /* a clause is short */
+	char m[402];
+	uint32_t fe = stop + 1 < pend ? stop + 1 : pend;
+	mfill(c, pos, fe, m);
 	for (uint32_t i = pos; i < stop; i++) {
-		char ch = c->m[i];
-		if ((ch == '.' || ch == '!' || ch == '?') && (i + 1 >= pend || is_space(c->m[i + 1])))
+		char ch = m[i - pos];
+		if ((ch == '.' || ch == '!' || ch == '?') && (i + 1 >= pend || is_space(m[i + 1 - pos])))
 			return i + 1;
 	}
 	return stop;
@@ -1879,14 +2032,25 @@ static int attribution_after(ctx *c, const qinfo *qi)
 static int source_tag_after(const ctx *c, const qinfo *qi)
 {
 	uint32_t i = qi->qend;
-	while (i < qi->pend && is_space(c->m[i]))
+	while (i < qi->pend) {
+		size_t s = mask_lb(c, i);
+		if (s < c->mask.n && c->mask.v[s].a <= i) {
+			i = c->mask.v[s].b;   /* masked: spaces */
+			continue;
+		}
+		if (!is_space(c->doc->text[i]))
+			break;
 		i++;
-	if (i >= qi->pend || c->m[i] != '[')
+	}
+	if (i >= qi->pend || mch(c, i) != '[')
 		return 0;
-	for (uint32_t k = i + 1; k < qi->pend && k < i + 82; k++) {
-		if (c->m[k] == ']')
+	char m[82];
+	uint32_t e = i + 82 < qi->pend ? i + 82 : qi->pend;
+	mfill(c, i, e, m);
+	for (uint32_t k = i + 1; k < e; k++) {
+		if (m[k - i] == ']')
 			return k > i + 1;
-		if (c->m[k] == '\n')
+		if (m[k - i] == '\n')
 			return 0;
 	}
 	return 0;
@@ -1946,7 +2110,11 @@ static int continues_speech(ctx *c, const qinfo *qi)
 static int colon_before(const ctx *c, const qinfo *qi)
 {
 	uint32_t a = qi->q->off - qi->sstart > 600 ? qi->q->off - 600 : qi->sstart;
-	return qi->q->off > a && memchr(c->m + a, ':', qi->q->off - a) != NULL;
+	if (qi->q->off <= a)
+		return 0;
+	char m[601];
+	mfill(c, a, qi->q->off, m);
+	return memchr(m, ':', qi->q->off - a) != NULL;
 }
 
 /* "Name: '...'" or "X said: '...'": a colon before the quotation in its
@@ -1955,8 +2123,10 @@ static int colon_speaker(ctx *c, const qinfo *qi)
 {
 	const nl_doc *d = c->doc;
 	uint32_t a = qi->q->off - qi->sstart > 300 ? qi->q->off - 300 : qi->sstart;
+	char m[301];
+	mfill(c, a, qi->q->off, m);
 	for (uint32_t i = a; i < qi->q->off; i++) {
-		if (c->m[i] != ':')
+		if (m[i - a] != ':')
 			continue;
 		if (say_in(c, qi->sstart, i))
 			return 1;
@@ -2313,7 +2483,7 @@ static void check_vague(ctx *c)
 	for (size_t i = 0; i < c->vague.n; i++) {
 		span v = c->vague.v[i];
 		/* the match may start with punctuation or space (clause-start patterns) */
-		while (v.a < v.b && (is_space(c->m[v.a]) || c->m[v.a] == ',' || c->m[v.a] == ';' || c->m[v.a] == ':'))
+		for (char ch; v.a < v.b && (is_space(ch = mch(c, v.a)) || ch == ',' || ch == ';' || ch == ':');)
 			v.a++;
 		size_t si = sent_at(d, v.a);
 		if (si == last_sent)
@@ -2514,7 +2684,9 @@ static void check_loaded(ctx *c)
 		if (match_at(c, L_LOADED_EXC, v.a, c->len))
 			continue;
 		/* the adverb forms (flatly denied) are always attribution */
-		int adverb = memchr(c->m + v.a, ' ', v.b - v.a) != NULL;
+		int adverb = 0;
+		for (uint32_t k = v.a; k < v.b && !adverb; k++)
+			adverb = mch(c, k) == ' ';
 		if (!adverb && !attribution_use(c, v.a, v.b))
 			continue;
 		last_sent = si;
@@ -2552,32 +2724,104 @@ static void check_statistics(ctx *c)
 	}
 }
 
-/* Blank markup tag and attribute names (<tweet, author=) in the masked copy:
- * they are not the reporter's words. */
-static void blank_markup(ctx *c)
+static int cmp_span(const void *x, const void *y)
 {
-	char *m = c->m;
-	size_t n = c->len;
-	for (size_t i = 0; i < n; i++) {
-		if (m[i] == '<') {
-			size_t j = i + 1;
-			if (j < n && m[j] == '/')
-				j++;
-			size_t k = j;
-			while (k < n && (((m[k] | 0x20) >= 'a' && (m[k] | 0x20) <= 'z') || m[k] == '-' || (k > j && m[k] >= '0' && m[k] <= '9')))
-				k++;
-			if (k > j && (k >= n || m[k] == ' ' || m[k] == '>' || m[k] == '/' || m[k] == '\n')) {
-				memset(m + i, ' ', k - i);
-				i = k - 1;
-			}
-		} else if (m[i] == '=' && i > 0) {
-			size_t k = i;
-			while (k > 0 && (((m[k - 1] | 0x20) >= 'a' && (m[k - 1] | 0x20) <= 'z') || m[k - 1] == '-' || m[k - 1] == '_'))
-				k--;
-			if (k < i && (k == 0 || is_space(m[k - 1])))
-				memset(m + k, ' ', i + 1 - k);
+	const span *a = x, *b = y;
+	return a->a < b->a ? -1 : a->a > b->a;
+}
+
+static int ascii_letter(char ch)
+{
+	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+}
+
+/* The masked stretches: every quotation (marks included), and the markup
+ * tag and attribute names (<tweet, author=) outside them -- found as a pass
+ * over the text with the quotations blanked would find them: they are not
+ * the reporter's words. */
+static void build_mask(ctx *c)
+{
+	const nl_doc *d = c->doc;
+	const char *t = d->text;
+	const size_t n = c->len;
+	spans q = {0}, mk = {0};
+	int sorted = 1;
+	for (size_t i = 0; i < d->n_quotes; i++) {
+		const nl_quote *x = &d->quotes[i];
+		if (x->off >= n)
+			continue;
+		size_t e = (size_t)x->off + x->len;
+		if (e > n)
+			e = n;
+		if (e <= x->off)
+			continue;
+		if (q.n && x->off < q.v[q.n - 1].a)
+			sorted = 0;
+		spans_push(c, &q, x->off, (uint32_t)e);
+	}
+	if (!sorted)
+		qsort(q.v, q.n, sizeof *q.v, cmp_span);
+	size_t w = 0;
+	for (size_t i = 0; i < q.n; i++) {
+		if (w && q.v[i].a <= q.v[w - 1].b) {
+			if (q.v[i].b > q.v[w - 1].b)
+				q.v[w - 1].b = q.v[i].b;
+		} else {
+			q.v[w++] = q.v[i];
 		}
 	}
+	q.n = w;
+	c->mask = q;   /* for mch(): the quotations only, so far */
+	size_t qi = 0;
+	for (size_t i = 0; i < n && !c->oom; i++) {
+		while (qi < q.n && q.v[qi].b <= i)
+			qi++;
+		if (qi < q.n && q.v[qi].a <= i) {
+			i = q.v[qi].b - 1;   /* blanked: neither '<' nor '=' */
+			continue;
+		}
+		if (t[i] == '<') {
+			size_t j = i + 1;
+			if (j < n && mch(c, j) == '/')
+				j++;
+			size_t k = j;
+			for (char ch; k < n && (ascii_letter(ch = mch(c, k)) || ch == '-' || (k > j && ch >= '0' && ch <= '9'));)
+				k++;
+			char e = k < n ? mch(c, k) : 0;
+			if (k > j && (k >= n || e == ' ' || e == '>' || e == '/' || e == '\n')) {
+				spans_push(c, &mk, (uint32_t)i, (uint32_t)k);
+				i = k - 1;
+			}
+		} else if (t[i] == '=' && i > 0) {
+			/* back over letters; an earlier blanked name is spaces */
+			size_t k = i;
+			for (char ch; k > 0;) {
+				if (mk.n && k - 1 < mk.v[mk.n - 1].b && k - 1 >= mk.v[mk.n - 1].a)
+					ch = ' ';
+				else
+					ch = mch(c, k - 1);
+				if (!(ascii_letter(ch) || ch == '-' || ch == '_'))
+					break;
+				k--;
+			}
+			char before = ' ';
+			if (k > 0)
+				before = (mk.n && k - 1 < mk.v[mk.n - 1].b && k - 1 >= mk.v[mk.n - 1].a) ? ' ' : mch(c, k - 1);
+			if (k < i && (k == 0 || is_space(before)))
+				spans_push(c, &mk, (uint32_t)k, (uint32_t)(i + 1));
+		}
+	}
+	/* both lists in order, and apart (markup names are outside quotations) */
+	spans all = {0};
+	for (size_t a = 0, b = 0; (a < q.n || b < mk.n) && !c->oom;) {
+		if (b >= mk.n || (a < q.n && q.v[a].a <= mk.v[b].a))
+			spans_push(c, &all, q.v[a].a, q.v[a].b), a++;
+		else
+			spans_push(c, &all, mk.v[b].a, mk.v[b].b), b++;
+	}
+	free(q.v);
+	free(mk.v);
+	c->mask = all;
 }
 
 static int check(void *vst, const nl_doc *doc, nl_sink *sink)
@@ -2600,19 +2844,19 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	c.doc = doc;
 	c.sink = sink;
 	c.len = doc->text_len;
-	c.m = malloc(c.len + PF_MAXN);   /* + NULs: the prefilter reads PF_MAXN bytes */
+	c.margin = st->margin;
+	/* + PF_MAXN: the prefilter reads up to 8 bytes past a position */
+	c.wbuf = malloc(SCAN_CHUNK + SCAN_TAIL + c.margin + 16 + PF_MAXN);
 	c.md = pcre2_match_data_create(64, NULL);
 	c.mctx = pcre2_match_context_copy(st->mctx);
 	c.jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
 	int rc = 0;
-	if (!c.m || !c.md || !c.mctx) {
+	if (!c.wbuf || !c.md || !c.mctx) {
 		rc = NL_ENOMEM;
 		goto out;
 	}
 	if (c.jit)
 		pcre2_jit_stack_assign(c.mctx, NULL, c.jit);
-	memcpy(c.m, doc->text, c.len);
-	memset(c.m + c.len, 0, PF_MAXN);
 	/* caseless s and k also match U+017F and U+212A: the prefilter only
 	 * knows ASCII letters, so a text holding either is scanned plainly */
 	c.filters_ok = 1;
@@ -2624,23 +2868,20 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	     x = memchr(x + 1, 0xE2, c.len - (size_t)(x + 1 - doc->text)))
 		if ((size_t)(x - doc->text) + 2 < c.len && (unsigned char)x[1] == 0x84 && (unsigned char)x[2] == 0xAA)
 			c.filters_ok = 0;
-	for (size_t i = 0; i < doc->n_quotes; i++) {
-		const nl_quote *q = &doc->quotes[i];
-		if (q->off < c.len) {
-			size_t e = (size_t)q->off + q->len;
-			if (e > c.len)
-				e = c.len;
-			for (size_t k = q->off; k < e; k++)
-				if (c.m[k] != '\n')
-					c.m[k] = ' ';
-		}
+	build_mask(&c);
+	if (c.oom) {
+		rc = NL_ENOMEM;
+		goto out;
 	}
-	blank_markup(&c);
-	/* the core hands valid UTF-8; check once anyway so NO_UTF_CHECK is safe */
-	{
-		int r = pcre2_match(st->never, (PCRE2_SPTR)c.m, c.len, 0, 0, c.md, c.mctx);
+	/* the core hands valid UTF-8; check the masked text once anyway (stretch
+	 * by stretch, cut between characters) so NO_UTF_CHECK is safe */
+	for (size_t c0 = 0; c0 < c.len;) {
+		size_t c1 = c.len - c0 > SCAN_CHUNK ? mend(&c, c0 + SCAN_CHUNK, c.len) : c.len;
+		mfill(&c, c0, c1, c.wbuf);
+		int r = pcre2_match(st->never, (PCRE2_SPTR)c.wbuf, c1 - c0, 0, 0, c.md, c.mctx);
 		if (r < 0 && r <= PCRE2_ERROR_UTF8_ERR1 && r >= PCRE2_ERROR_UTF8_ERR21)
 			goto out;   /* not UTF-8: nothing to say (the core reports it) */
+		c0 = c1;
 	}
 	{
 		/* every wanted list in one pass over the text */
@@ -2712,7 +2953,9 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	if (c.oom)
 		rc = NL_ENOMEM;
 out:
-	free(c.m);
+	free(c.mask.v);
+	free(c.wbuf);
+	free(c.xbuf);
 	free(c.say.v);
 	free(c.loaded.v);
 	free(c.naming.v);
