@@ -20,6 +20,9 @@
 #define KS_WORDBUF 256     /* folded word buffer */
 #define KS_NONE UINT32_MAX
 #define KS_RELATED_MAX 4096 /* related spans kept per finding */
+#ifndef KS_ONEPASS_TOKENS
+#define KS_ONEPASS_TOKENS (1u << 22) /* up to here word ids are kept while interning */
+#endif
 
 /* ---- hashing -------------------------------------------------------------- */
 static uint64_t mix64(uint64_t x)
@@ -1076,11 +1079,18 @@ static int ids_small(ks_run *r)
 		free(tab);
 		return NL_ENOMEM;
 	}
+	/* lens[c] bit n: an ASCII token of n < 64 bytes starting with c (lower
+	   case) may fold to a kept word (folding keeps the length, less a
+	   possessive 's or ') */
+	uint64_t lens[256] = {0};
 	uint32_t code = 0;
 	for (uint32_t w = 0; w < r->vocab.n; w++) {
 		if (!(r->okw[w] & OKW_KEEP))
 			continue;
 		r->kept[++code] = w;
+		unsigned char c0 = (unsigned char)strtab_str(&r->vocab, w)[0];
+		for (size_t n = r->vocab.len[w]; n < 64 && n <= r->vocab.len[w] + 2u; n++)
+			lens[c0] |= 1ull << n;
 		uint64_t h = hash_bytes(strtab_str(&r->vocab, w), r->vocab.len[w]) | 1;
 		size_t j = h & (cap - 1);
 		while (tab[j].h)
@@ -1101,6 +1111,12 @@ static int ids_small(ks_run *r)
 				r->code8[k] = 0;
 			t += skip - 1;
 			continue;
+		}
+		if (!(tok->flags & NL_TF_NONASCII) && tok->len < 64) {
+			unsigned char c0 = (unsigned char)d->text[tok->off];
+			c0 = (unsigned char)(c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0);
+			if (!((lens[c0] >> tok->len) & 1))
+				continue;
 		}
 		uint64_t h;
 		size_t m = ks_fold_hash(r->st->host, d->text + tok->off, tok->len, buf, &h);
@@ -1176,15 +1192,28 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	}
 
 	/* pass 1: intern and count the words (function words keep their
-	   flag); no id is kept per token yet */
+	   flag).  Up to KS_ONEPASS_TOKENS tokens the ids are kept here, two
+	   bytes a token; a longer text gets them in a second pass, one byte a
+	   token (see ids_small). */
 	uint32_t *wc = NULL;
 	size_t wc_cap = 0;
+	int onepass = d->n_tokens <= KS_ONEPASS_TOKENS;
+	if (onepass) {
+		r->wid16 = malloc((d->n_tokens ? d->n_tokens : 1) * sizeof *r->wid16);
+		if (!r->wid16)
+			goto oom;
+	}
 	for (size_t t = 0; t < d->n_tokens; t++) {
 		const nl_token *tok = &d->tokens[t];
+		if (onepass)
+			set_wid(r, t, KS_NONE);
 		if (tok->kind != NL_TOK_WORD)
 			continue;
 		size_t skip = markup_tag(d, t);
 		if (skip) {
+			if (onepass)
+				for (size_t k = t; k < t + skip; k++)
+					set_wid(r, k, KS_NONE);
 			t += skip - 1;
 			continue;
 		}
@@ -1208,6 +1237,11 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		}
 		wc[id]++;
 		r->words++;
+		if (onepass) {
+			if (id >= 0xFFFF && !r->wid32 && widen(r, t))
+				goto oom_wc;
+			set_wid(r, t, id);
+		}
 	}
 	if (!r->words) {
 		free(wc);
@@ -1242,17 +1276,19 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	free(wc);
 	wc = NULL;
 
-	/* pass 2: word ids per token, one byte each when the words any rule
-	   can look at (frequent ones, the title's, the keyphrase's) are few:
-	   every other word reads as a non-word, which is what it is to every
-	   rule here */
-	if (mark_kept(r) < 0)
-		goto oom;
-	if (r->n_kept <= 254) {
-		if (ids_small(r) < 0)
+	/* pass 2 (long texts): word ids per token, one byte each when the
+	   words any rule can look at (frequent ones, the title's, the
+	   keyphrase's) are few: every other word reads as a non-word, which is
+	   what it is to every rule here */
+	if (!onepass) {
+		if (mark_kept(r) < 0)
 			goto oom;
-	} else if (ids_full(r) < 0) {
-		goto oom;
+		if (r->n_kept <= 254) {
+			if (ids_small(r) < 0)
+				goto oom;
+		} else if (ids_full(r) < 0) {
+			goto oom;
+		}
 	}
 
 	if (want_kp) {
