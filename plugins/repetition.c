@@ -495,7 +495,9 @@ fail:
  * words, plus a window of ids for the paragraph being checked. */
 
 #define NOID UINT32_MAX
+#ifndef CHUNK
 #define CHUNK 32768  /* token ids held at once (a longer paragraph is walked in chunks) */
+#endif
 #define LOOKAHEAD 32 /* ids kept past the chunk: a phrase double spans <= 16 tokens */
 
 enum { VF_STOP_KNOWN = 1, VF_STOP = 2, VF_OKEY_KNOWN = 4 };
