@@ -127,6 +127,7 @@ typedef struct state {
 	long quote_min_words, scare_max_words, inherit_paragraphs;
 	long naming_window, say_window, stat_lookback, partial_window;
 	uint8_t wordb[256];      /* ASCII characters of the word bounds' look-behind */
+	unsigned char fold[256]; /* pf_fold() */
 	size_t margin;           /* bytes before a position a match may look at */
 } state;
 
@@ -424,18 +425,61 @@ static unsigned hn(const unsigned char *p, int n)
 #define BIT(a, i) (((a)[(i) >> 6] >> ((i) & 63)) & 1)
 #define SETBIT(a, i) ((a)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
 
-/* May a string of table t start at p (8 readable bytes)? */
-static int pt_cand(const ptab *t, const unsigned char *p)
+/* The tables hold folded bytes (ASCII letters in lower case, ASCII white
+ * space as a space): a folded string is a weaker condition than the bytes
+ * it stands for, so still a necessary one, and far fewer strings. */
+static unsigned char pf_fold(unsigned ch)
 {
-	if (t->u1[p[0]] || BIT(t->b2, (unsigned)p[0] << 8 | p[1]))
+	if (ch >= 'A' && ch <= 'Z')
+		return (unsigned char)(ch | 0x20);
+	if (ch >= 9 && ch <= 13)
+		return ' ';
+	return (unsigned char)ch;
+}
+
+/* The hashes of the 3 .. PF_MAXN bytes at one position, made once for all
+ * the lists and only as far as needed. */
+typedef struct phash {
+	uint64_t x;              /* the 8 bytes */
+	int done;                /* hashes made: h[3 .. done] */
+	unsigned h[PF_MAXN + 1];
+} phash;
+
+static inline unsigned ph_get(phash *ph, int n)
+{
+	while (ph->done < n) {
+		int k = ++ph->done;
+		uint64_t x = k < 8 ? ph->x & (((uint64_t)1 << (8 * k)) - 1) : ph->x;
+		x = (x + (uint64_t)k) * 0x9E3779B97F4A7C15ull;
+		ph->h[k] = (unsigned)(x >> (64 - PF_HBITS));
+	}
+	return ph->h[n];
+}
+
+static inline void ph_init(phash *ph, const unsigned char *p, const unsigned char *fold)
+{
+	unsigned char f[8];
+	for (int k = 0; k < 8; k++)
+		f[k] = fold[p[k]];
+	memcpy(&ph->x, f, 8);
+	ph->done = 2;
+}
+
+/* May a string of table t start at the position of ph (bytes b0 b1 ...)? */
+static inline int pt_cand_h(const ptab *t, unsigned b0, unsigned b1, phash *ph)
+{
+	if (!t->first[b0])
+		return 0;
+	if (t->u1[b0] || BIT(t->b2, b0 << 8 | b1))
 		return 1;
-	if (!BIT(t->pre3, hn(p, 3)))
+	if (!BIT(t->pre3, ph_get(ph, 3)))
 		return 0;
 	for (int n = 3; n <= PF_MAXN; n++)
-		if (BIT(t->tn, hn(p, n)))
+		if (BIT(t->tn, ph_get(ph, n)))
 			return 1;
 	return 0;
 }
+
 
 /* the regex, parsed just enough */
 enum { RN_SET, RN_EPS, RN_STOP, RN_GROUP };
@@ -958,9 +1002,14 @@ static void emit(pfb *b, const pseq *cur)
 	size_t cnt[PF_MAXN];
 	unsigned char mem[PF_MAXN][256];
 	for (int k = 0; k < n; k++) {
-		cnt[k] = 0;
+		bset f;
+		memset(&f, 0, sizeof f);
 		for (unsigned ch = 0; ch < 256; ch++)
 			if (bs_has(&cur->s[k], ch))
+				bs_add(&f, pf_fold(ch));
+		cnt[k] = 0;
+		for (unsigned ch = 0; ch < 256; ch++)
+			if (bs_has(&f, ch))
 				mem[k][cnt[k]++] = (unsigned char)ch;
 	}
 	/* too many strings: fewer bytes (still a necessary condition) */
@@ -1325,8 +1374,10 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 		rc = NL_ENOMEM;
 		goto fail;
 	}
-	for (unsigned ch = 0; ch < 256; ch++)
+	for (unsigned ch = 0; ch < 256; ch++) {
 		st->wordb[ch] = (uint8_t)ascii_word(ch);
+		st->fold[ch] = pf_fold(ch);
+	}
 	/* the longest look-behind of all the lists (in characters: 4 bytes each) */
 	st->margin = 64;
 	for (int i = 0; i < N_LISTS; i++) {
@@ -1618,6 +1669,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 {
 	const size_t len = c->len;
 	const uint8_t *wordb = c->st->wordb;
+	const unsigned char *fold = c->st->fold;
 	size_t pos[N_LISTS], nact = 0, act[N_LISTS];
 	int limits[N_LISTS];
 	for (size_t i = 0; i < k; i++) {
@@ -1641,7 +1693,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 		const pfilt *f = c->st->lists[ids[act[a]]].pf;
 		all_word &= f->word;
 		for (unsigned ch = 0; ch < 256; ch++)
-			first[ch] |= (uint8_t)(f->main.first[ch] | (f->ws.used && ascii_ws(ch)));
+			first[ch] |= (uint8_t)(f->main.first[pf_fold(ch)] | (f->ws.used && ascii_ws(ch)));
 	}
 	for (size_t c0 = 0; c0 < len && nact && !c->oom;) {
 		size_t c1 = len - c0 > SCAN_CHUNK ? mend(c, c0 + SCAN_CHUNK, len) : len;
@@ -1660,6 +1712,9 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			int inword = p > 0 && wordb[M(p - 1)];
 			if (inword && all_word)
 				continue;
+			phash ph;
+			ph_init(&ph, wb + (p - w0), fold);
+			const unsigned b0 = fold[ch], b1 = fold[M(p + 1)];
 			for (size_t a = 0; a < nact; a++) {
 				if (pos[a] > p)
 					continue;
@@ -1669,7 +1724,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				if (f->word && inword)
 					continue;
 				const ptab *t = &f->main, *w = &f->ws;
-				int cand = pt_cand(t, wb + (p - w0));
+				int cand = pt_cand_h(t, b0, b1, &ph);
 				if (!cand && w->used && ascii_ws(ch)) {
 					if (w->any) {
 						cand = 1;
@@ -1681,7 +1736,9 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 						}
 						if (runend < w1) {
 							unsigned d = M(runend);
-							cand = d >= 0x80 || pt_cand(w, wb + (runend - w0));
+							phash rh;
+							ph_init(&rh, wb + (runend - w0), fold);
+							cand = d >= 0x80 || pt_cand_h(w, fold[d], fold[M(runend + 1)], &rh);
 						} else {
 							cand = w1 < len;   /* the run goes on past the window */
 						}
@@ -1903,10 +1960,22 @@ static int has_content(const ctx *c, uint32_t a, uint32_t b)
 	return j != SIZE_MAX && c->doc->tokens[j].off >= a;
 }
 
-static int content_token(const ctx *c, const nl_token *t)
+static int content_token(const ctx *c, const nl_token *t, size_t *mi)
 {
+	/* tokens come in order: the masked stretches are walked along */
+	if (*mi > 0 && *mi <= c->mask.n && (*mi == c->mask.n || c->mask.v[*mi].a > t->off) &&
+	    c->mask.v[*mi - 1].b > t->off)
+		*mi = mask_lb(c, t->off);   /* out of order: look it up */
+	while (*mi < c->mask.n && c->mask.v[*mi].b <= t->off)
+		(*mi)++;
+	size_t j = *mi;
 	for (uint32_t i = t->off; i < t->off + t->len && i < c->len; i++) {
-		unsigned char ch = (unsigned char)mch(c, i);
+		while (j < c->mask.n && c->mask.v[j].b <= i)
+			j++;
+		char mc = c->doc->text[i];
+		if (j < c->mask.n && c->mask.v[j].a <= i && mc != '\n')
+			mc = ' ';
+		unsigned char ch = (unsigned char)mc;
 		if ((ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch >= 0x80)
 			return 1;
 	}
@@ -2928,8 +2997,9 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 		for (int lv = 0; lv < 3; lv++)
 			if (!(c.cb[lv] = calloc(c.cbn[lv], sizeof *c.cb[lv])))
 				c.oom = 1;
+		size_t mi = 0;   /* the first masked stretch not before the token */
 		for (size_t k = 0; !c.oom && k < doc->n_tokens; k++) {
-			if (content_token(&c, &doc->tokens[k])) {
+			if (content_token(&c, &doc->tokens[k], &mi)) {
 				c.cb[0][k >> 6] |= (uint64_t)1 << (k & 63);
 				c.cb[1][k >> 12] |= (uint64_t)1 << ((k >> 6) & 63);
 				c.cb[2][k >> 18] |= (uint64_t)1 << ((k >> 12) & 63);
