@@ -1421,8 +1421,8 @@ typedef struct ctx {
 	spans say, naming, naming_as, src, anon, vague, stat, stat_src, loaded;
 	uint64_t *cb[3];         /* content tokens (a reporter's word): bit per token, per 64, per 4096 */
 	size_t cbn[3];           /* words in each level */
-	uint32_t *par_first_end; /* per quotation: end of the first quotation of its paragraph before it */
-	unsigned char *after_before; /* per quotation: an earlier one of its paragraph has "..., Name said" */
+	uint32_t q_first_end;    /* the quotation judged: end of the first quotation of its paragraph before it */
+	int q_after_before;      /* ... an earlier one of its paragraph has "..., Name said" */
 	int oom;
 	int filters_ok;          /* no U+017F / U+212A in the text (see the prefilter) */
 } ctx;
@@ -2169,8 +2169,7 @@ static int inherited(const ctx *c, size_t pi)
  * quotation opening a later sentence continues the same speaker. */
 static int continues_speech(ctx *c, const qinfo *qi)
 {
-	size_t i = (size_t)(qi->q - c->doc->quotes);
-	uint32_t first_end = c->par_first_end[i];
+	uint32_t first_end = c->q_first_end;
 	return first_end != UINT32_MAX && first_end <= qi->q->off && say_in(c, first_end, qi->q->off);
 }
 
@@ -2238,7 +2237,8 @@ static int say_near(ctx *c, const qinfo *qi, long window)
  * a later quotation opening a sentence continues that speaker. */
 static int long_continues(ctx *c, const qinfo *qi)
 {
-	return c->after_before[qi->q - c->doc->quotes];
+	(void)qi;
+	return c->q_after_before;
 }
 
 /* The next paragraph is a signature: "- Jane Roe." / "— Jane Roe, tweeting". */
@@ -2360,50 +2360,32 @@ static void excerpt(const char *s, size_t n, char *out, size_t max)
 	out[j] = 0;
 }
 
-/* One pass over the quotations: for each, the end of the first quotation of
- * its paragraph before it, and whether an earlier one has "..., Name said"
- * after it (keeps the speaker tests linear in the number of quotations). */
-static int quote_prepass(ctx *c)
+static void check_quotes(ctx *c, int want_long, int want_short)
 {
 	const nl_doc *d = c->doc;
-	c->par_first_end = malloc((d->n_quotes + 1) * sizeof *c->par_first_end);
-	c->after_before = calloc(d->n_quotes + 1, 1);
-	if (!c->par_first_end || !c->after_before)
-		return NL_ENOMEM;
+	const state *st = c->st;
+	char msg[600], ex[200];
+	/* along the quotations of a paragraph: the end of its first one, and
+	 * whether one so far has "..., Name said" after it */
 	uint32_t cur = UINT32_MAX, first_end = UINT32_MAX;
-	unsigned char seen = 0;
-	for (size_t i = 0; i < d->n_quotes; i++) {
+	int seen = 0;
+	for (size_t i = 0; i < d->n_quotes && !c->oom; i++) {
 		const nl_quote *q = &d->quotes[i];
 		if (q->paragraph != cur) {
 			cur = q->paragraph;
 			first_end = UINT32_MAX;
 			seen = 0;
 		}
-		c->par_first_end[i] = first_end;
-		c->after_before[i] = seen;
-		if ((q->flags & NL_QF_NESTED) || q->paragraph >= d->n_paragraphs)
-			continue;
-		if (first_end == UINT32_MAX)
-			first_end = q->off + q->len;
+		c->q_first_end = first_end;
+		c->q_after_before = seen;
 		qinfo qi;
-		quote_info(c, q, &qi);
-		if (attribution_after(c, &qi))
-			seen = 1;
-	}
-	return 0;
-}
-
-static void check_quotes(ctx *c, int want_long, int want_short)
-{
-	const nl_doc *d = c->doc;
-	const state *st = c->st;
-	char msg[600], ex[200];
-	if (quote_prepass(c)) {
-		c->oom = 1;
-		return;
-	}
-	for (size_t i = 0; i < d->n_quotes && !c->oom; i++) {
-		const nl_quote *q = &d->quotes[i];
+		if (!(q->flags & NL_QF_NESTED) && q->paragraph < d->n_paragraphs) {
+			if (first_end == UINT32_MAX)
+				first_end = q->off + q->len;
+			quote_info(c, q, &qi);
+			if (attribution_after(c, &qi))
+				seen = 1;
+		}
 		if (q->flags & (NL_QF_NESTED | NL_QF_CONTINUED))
 			continue;
 		if (q->paragraph >= d->n_paragraphs || !q->inner_len)
@@ -2412,8 +2394,7 @@ static void check_quotes(ctx *c, int want_long, int want_short)
 		 * paragraph) is a typo, not a quotation without a speaker */
 		if ((q->flags & NL_QF_UNCLOSED) && !(q->flags & NL_QF_CONTINUES))
 			continue;
-		qinfo qi;
-		quote_info(c, q, &qi);
+		/* qi: made above (not nested, in a paragraph) */
 		/* a quotation over several paragraphs: gather its parts */
 		size_t words = qi.words, last = i;
 		nl_span rel[16];
@@ -3037,8 +3018,6 @@ out:
 	free(c.stat_src.v);
 	for (int lv = 0; lv < 3; lv++)
 		free(c.cb[lv]);
-	free(c.par_first_end);
-	free(c.after_before);
 	pcre2_match_data_free(c.md);
 	pcre2_match_context_free(c.mctx);
 	pcre2_jit_stack_free(c.jit);
