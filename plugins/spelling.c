@@ -153,6 +153,14 @@ typedef struct sp_state {
 	} stems;
 	struct affix { char strip[16], add[16]; unsigned char sl, al, pfx; } *aff;
 	size_t n_aff;
+	/* the affixes maybe_word() must try for a word, by the word's last byte
+	 * (suffixes) and first byte (prefixes): those whose added string ends
+	 * (starts) with it, then those that add nothing */
+	uint16_t *sfx_list, *pfx_list;
+	uint32_t sfx_at[257], pfx_at[257];
+	int stems_wanted;             /* build the prefilter (UTF-8 dictionary) */
+	int stems_built;              /* atomic: the prefilter is ready (lazy) */
+	pthread_mutex_t stems_lock;
 	struct del_ent *del;          /* deletion index of the common words (lazy) */
 	size_t del_cap;
 	int del_built;
@@ -331,10 +339,20 @@ static void set_free(strset *ss)
 	memset(ss, 0, sizeof *ss);
 }
 
+static void build_stems(sp_state *st);
+
 /* Could w be a word of the dictionary?  0 means certainly not (no stem,
- * no stem + affix); 1 means ask Hunspell.  Without a prefilter, 1. */
-static int maybe_word(const sp_state *st, const char *w, size_t n)
+ * no stem + affix); 1 means ask Hunspell.  Without a prefilter, 1.
+ * The prefilter is built on first use (most articles never need it). */
+static int maybe_word(const sp_state *cst, const char *w, size_t n)
 {
+	sp_state *st = (sp_state *)cst;
+	if (!__atomic_load_n(&st->stems_built, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&st->stems_lock);
+		if (!st->stems_built)
+			build_stems(st);
+		pthread_mutex_unlock(&st->stems_lock);
+	}
 	if (!st->stems.cap)
 		return 1;
 	if (set_has(&st->stems, w, n))
@@ -342,38 +360,42 @@ static int maybe_word(const sp_state *st, const char *w, size_t n)
 	char b[MAX_WORD * 4 + 40];
 	if (n > MAX_WORD * 4)
 		return 1;
-	for (size_t i = 0; i < st->n_aff; i++) {
-		const struct affix *a = &st->aff[i];
+	unsigned char last = n ? (unsigned char)w[n - 1] : 0, first = n ? (unsigned char)w[0] : 0;
+	for (uint32_t li = st->sfx_at[last]; li < st->sfx_at[last + 1]; li++) {
+		const struct affix *a = &st->aff[st->sfx_list[li]];
 		if (a->al > n)
 			continue;
-		if (!a->pfx) {
-			if (memcmp(w + n - a->al, a->add, a->al) != 0)
+		if (memcmp(w + n - a->al, a->add, a->al) != 0)
+			continue;
+		size_t m = n - a->al;
+		memcpy(b, w, m);
+		memcpy(b + m, a->strip, a->sl);
+		if (set_has(&st->stems, b, m + a->sl))
+			return 1;
+		/* prefix + suffix (re...ing): the prefix lies in b's first m
+		 * bytes, which are w's */
+		for (uint32_t lj = st->pfx_at[first]; lj < st->pfx_at[first + 1]; lj++) {
+			const struct affix *p = &st->aff[st->pfx_list[lj]];
+			if (p->al > m || memcmp(b, p->add, p->al) != 0)
 				continue;
-			size_t m = n - a->al;
-			memcpy(b, w, m);
-			memcpy(b + m, a->strip, a->sl);
-			if (set_has(&st->stems, b, m + a->sl))
-				return 1;
-			/* prefix + suffix (re...ing) */
-			for (size_t j = 0; j < st->n_aff; j++) {
-				const struct affix *p = &st->aff[j];
-				if (!p->pfx || p->al > m || memcmp(b, p->add, p->al) != 0)
-					continue;
-				char c[MAX_WORD * 4 + 40];
-				size_t r = m + a->sl - p->al;
-				memcpy(c, p->strip, p->sl);
-				memcpy(c + p->sl, b + p->al, r);
-				if (set_has(&st->stems, c, p->sl + r))
-					return 1;
-			}
-		} else {
-			if (memcmp(w, a->add, a->al) != 0)
-				continue;
-			memcpy(b, a->strip, a->sl);
-			memcpy(b + a->sl, w + a->al, n - a->al);
-			if (set_has(&st->stems, b, a->sl + n - a->al))
+			char c[MAX_WORD * 4 + 40];
+			size_t r = m + a->sl - p->al;
+			memcpy(c, p->strip, p->sl);
+			memcpy(c + p->sl, b + p->al, r);
+			if (set_has(&st->stems, c, p->sl + r))
 				return 1;
 		}
+	}
+	for (uint32_t li = st->pfx_at[first]; li < st->pfx_at[first + 1]; li++) {
+		const struct affix *a = &st->aff[st->pfx_list[li]];
+		if (a->al > n)
+			continue;
+		if (memcmp(w, a->add, a->al) != 0)
+			continue;
+		memcpy(b, a->strip, a->sl);
+		memcpy(b + a->sl, w + a->al, n - a->al);
+		if (set_has(&st->stems, b, a->sl + n - a->al))
+			return 1;
 	}
 	return 0;
 }
@@ -607,36 +629,100 @@ static int add_word_locked(sp_state *st, const char *w, size_t n)
 	char buf[MAX_WORD * 4 + 8];
 	if (n == 0 || n > MAX_WORD || to_dic_cd(st->to_dic, w, n, buf, sizeof buf) != 0)
 		return -1;
-	if (st->stems.cap && set_add(&st->stems, w, n) < 0)
-		return -1;
 	if (remember(&st->added, &st->n_added, &st->cap_added, w, n) < 0)
 		return -1;
 	return Hunspell_add(st->hs, buf);
 }
 
-/* Stems of a .dic file (first line: count; then word[/flags][\tmorph]). */
+/* Room for about n more strings without growing (the growth is what
+ * costs: every slot moved again). */
+static int set_reserve(strset *ss, size_t n)
+{
+	size_t want = ss->n + n, cap = ss->cap ? ss->cap : 1024;
+	while ((want + 1) * 2 > cap)
+		cap *= 2;
+	if (cap == ss->cap)
+		return 0;
+	uint32_t *h = calloc(cap, sizeof *h), *off = calloc(cap, sizeof *off);
+	if (!h || !off) {
+		free(h);
+		free(off);
+		return -1;
+	}
+	for (size_t i = 0; i < ss->cap; i++) {
+		if (!ss->off[i])
+			continue;
+		size_t k = ss->h[i] & (cap - 1);
+		while (off[k])
+			k = (k + 1) & (cap - 1);
+		h[k] = ss->h[i];
+		off[k] = ss->off[i];
+	}
+	free(ss->h);
+	free(ss->off);
+	ss->h = h;
+	ss->off = off;
+	ss->cap = cap;
+	return 0;
+}
+
+/* Stems of a .dic file (first line: count; then word[/flags][\tmorph]).
+ * The file is read in one piece; lines are cut as a 1024-byte fgets()
+ * buffer would cut them (a longer line goes on as another "line"). */
 static int load_stems(sp_state *st, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
-	char line[1024];
-	int first = 1, rc = 0;
-	while (fgets(line, sizeof line, f)) {
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (cap - len < 65536) {
+			size_t nc = cap ? cap * 2 : 1 << 20;
+			char *t = realloc(buf, nc + 1);
+			if (!t) {
+				free(buf);
+				fclose(f);
+				return -1;
+			}
+			buf = t;
+			cap = nc;
+		}
+		size_t r = fread(buf + len, 1, cap - len, f);
+		len += r;
+		if (r == 0)
+			break;
+	}
+	fclose(f);
+	buf[len] = 0;
+	int rc = 0;
+	/* the count line sizes the table (a hint only) */
+	long hint = strtol(buf, NULL, 10);
+	if (hint > 0 && hint < 10000000 && set_reserve(&st->stems, (size_t)hint) < 0)
+		rc = -1;
+	int first = 1;
+	for (size_t p = 0; p < len && rc == 0;) {
+		/* one fgets() chunk: up to and including '\n', at most 1023 bytes,
+		 * and fgets() stops at nothing else (a NUL byte ends our scan of it) */
+		const char *nl = memchr(buf + p, '\n', len - p);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+		if (end - p > 1023)
+			end = p + 1023;
+		const char *line = buf + p;
+		size_t ll = end - p;
+		p = end;
 		if (first) {
 			first = 0;
 			continue;
 		}
 		size_t n = 0;
-		while (line[n] && line[n] != '/' && line[n] != '\t' && line[n] != '\n' && line[n] != '\r' &&
-		       line[n] != ' ')
+		while (n < ll && line[n] && line[n] != '/' && line[n] != '\t' && line[n] != '\n' &&
+		       line[n] != '\r' && line[n] != ' ')
 			n++;
-		if (n && n <= MAX_WORD * 4 && set_add(&st->stems, line, n) < 0) {
+		if (n && n <= MAX_WORD * 4 && set_add(&st->stems, line, n) < 0)
 			rc = -1;
-			break;
-		}
 	}
-	fclose(f);
+	free(buf);
 	return rc;
 }
 
@@ -683,6 +769,75 @@ static void load_affixes(sp_state *st, const char *path)
 		a->pfx = (unsigned char)pfx;
 	}
 	fclose(f);
+}
+
+/* The prefilter, on first use: the .dic stems, then (as create() once
+ * did, only when the .dic gave some) the personal dictionaries' stems and
+ * the added words; the affix strings, indexed by first/last byte.  Called
+ * under stems_lock. */
+static void build_stems(sp_state *st)
+{
+	if (st->stems_wanted) {
+		if (load_stems(st, st->dic_path) < 0) {
+			st->host->warn("spelling", "out of memory reading %s: suggestions are slower", st->dic_path);
+			set_free(&st->stems);
+		}
+		if (st->stems.cap) {
+			int bad = 0;
+			for (size_t i = 0; i < st->n_pdics && !bad; i++)
+				bad = load_stems(st, st->pdics[i]) < 0;
+			for (size_t i = 0; i < st->n_added && !bad; i++)
+				bad = set_add(&st->stems, st->added[i], strlen(st->added[i])) < 0;
+			if (bad)
+				set_free(&st->stems);  /* no prefilter: slower, same answers */
+		}
+		load_affixes(st, st->aff_path);
+	}
+	if (st->n_aff > 65535)
+		set_free(&st->stems);          /* no prefilter: same answers, slower */
+	/* the affix lists by key byte */
+	size_t ns = 0, np = 0, es = 0, ep = 0;
+	for (size_t i = 0; i < st->n_aff; i++) {
+		if (st->aff[i].pfx)
+			np++, ep += !st->aff[i].al;
+		else
+			ns++, es += !st->aff[i].al;
+	}
+	/* every key byte's list ends with the affixes that add nothing */
+	st->sfx_list = malloc((ns + 256 * es + 1) * sizeof *st->sfx_list);
+	st->pfx_list = malloc((np + 256 * ep + 1) * sizeof *st->pfx_list);
+	if (!st->sfx_list || !st->pfx_list) {
+		set_free(&st->stems);          /* maybe_word() answers 1 */
+		memset(st->sfx_at, 0, sizeof st->sfx_at);
+		memset(st->pfx_at, 0, sizeof st->pfx_at);
+	} else {
+		uint32_t ks = 0, kp = 0;
+		for (unsigned c = 0; c < 256; c++) {
+			st->sfx_at[c] = ks;
+			st->pfx_at[c] = kp;
+			for (size_t i = 0; i < st->n_aff; i++) {
+				const struct affix *a = &st->aff[i];
+				if (!a->al)
+					continue;
+				if (!a->pfx && (unsigned char)a->add[a->al - 1] == c)
+					st->sfx_list[ks++] = (uint16_t)i;
+				if (a->pfx && (unsigned char)a->add[0] == c)
+					st->pfx_list[kp++] = (uint16_t)i;
+			}
+			for (size_t i = 0; i < st->n_aff; i++) {
+				const struct affix *a = &st->aff[i];
+				if (a->al)
+					continue;
+				if (!a->pfx)
+					st->sfx_list[ks++] = (uint16_t)i;
+				else
+					st->pfx_list[kp++] = (uint16_t)i;
+			}
+		}
+		st->sfx_at[256] = ks;
+		st->pfx_at[256] = kp;
+	}
+	__atomic_store_n(&st->stems_built, 1, __ATOMIC_RELEASE);
 }
 
 /* Closed compounds the dictionary lacks but English makes freely: a common
@@ -1540,6 +1695,9 @@ static void sp_destroy(void *state)
 	pthread_cond_destroy(&st->hs_cond);
 	pthread_mutex_destroy(&st->hs_lock);
 	pthread_mutex_destroy(&st->del_lock);
+	pthread_mutex_destroy(&st->stems_lock);
+	free(st->sfx_list);
+	free(st->pfx_list);
 	free(st);
 }
 
@@ -1736,8 +1894,6 @@ static int load_personal(sp_state *st, const nl_config *cfg, const char *key, co
 				    "the number of words (use wordlist = for a plain list)", path);
 		return NL_ECONFIG;
 	}
-	if (st->stems.cap && load_stems(st, path) < 0)
-		return NL_ENOMEM;
 	if (Hunspell_add_dic(st->hs, path) != 0) {
 		st->host->cfg_error(cfg, key, "Hunspell could not load personal dictionary '%s'", path);
 		return NL_ECONFIG;
@@ -1761,6 +1917,7 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	pthread_mutex_init(&st->hs_lock, NULL);
 	pthread_cond_init(&st->hs_cond, NULL);
 	pthread_mutex_init(&st->del_lock, NULL);
+	pthread_mutex_init(&st->stems_lock, NULL);
 	for (int i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
 	int rc = NL_ECONFIG, news = 1;
@@ -1833,14 +1990,8 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 		}
 	}
 	read_try(st, aff);
-	if (st->to_dic == (iconv_t)-1) {
-		if (load_stems(st, dic) < 0) {
-			h->warn("spelling", "out of memory reading %s", dic);
-			rc = NL_ENOMEM;
-			goto fail;
-		}
-		load_affixes(st, aff);
-	}
+	/* the suggestion prefilter (stems, affixes) is built on first use */
+	st->stems_wanted = st->to_dic == (iconv_t)-1;
 
 	if (news) {
 		char p[4096];
