@@ -2686,7 +2686,7 @@ static int attribution_use(const ctx *c, uint32_t a, uint32_t b)
 			for (int i = 0; PREV[i]; i++)
 				if (fl == strlen(PREV[i]) && !memcmp(f, PREV[i], fl))
 					return 0;
-			if (fl >= 2 && f[fl - 2] == '\'' && f[fl - 1] == 's')
+			if (fl >= 2 && fl < sizeof f && f[fl - 2] == '\'' && f[fl - 1] == 's')
 				return 0;
 		}
 	}
