@@ -101,7 +101,6 @@ static const char *const sp_keys[] = {
 #define MAX_SUGG 10
 
 typedef struct sp_entry {
-	struct sp_entry *next;
 	uint64_t hash;
 	unsigned char known;      /* 1: dictionary knows it */
 	unsigned char sugg_done;  /* suggestions computed */
@@ -115,9 +114,14 @@ typedef struct sp_entry {
 	char word[];
 } sp_entry;
 
+typedef struct sp_slot {
+	uint64_t hash;
+	sp_entry *e;              /* NULL: empty */
+} sp_slot;
+
 typedef struct sp_shard {
 	_Alignas(64) pthread_mutex_t lock;   /* a cache line each: no false sharing */
-	sp_entry **b;
+	sp_slot *b;               /* open addressing: a probe reads the entry only on a hash match */
 	size_t nb, n;
 } sp_shard;
 
@@ -158,6 +162,13 @@ typedef struct sp_state {
 	 * (starts) with it, then those that add nothing */
 	uint16_t *sfx_list, *pfx_list;
 	uint32_t sfx_at[257], pfx_at[257];
+	pthread_t init_th;            /* loads the dictionary while the host goes on */
+	int init_started, init_joined;
+	int init_ready;               /* atomic: init_th joined */
+	int init_rc;                  /* its result: 0, or a negative NL_E* code */
+	char init_err[512];           /* what went wrong, said once */
+	pthread_mutex_t init_lock;
+	char enc[64];                 /* the .aff's SET, as Hunspell will report it */
 	int stems_wanted;             /* build the prefilter (UTF-8 dictionary) */
 	int stems_built;              /* atomic: the prefilter is ready (lazy) */
 	pthread_mutex_t stems_lock;
@@ -168,6 +179,7 @@ typedef struct sp_state {
 	long fb_per_doc;              /* Hunspell suggest calls allowed per document */
 	char **common;                /* common words (ranking), open addressing */
 	unsigned char *common_ok;     /* per slot: the dictionary knows it */
+	uint32_t *common_h;           /* per slot: the word's hash (probes skip the strings) */
 	size_t common_cap, common_n;
 	int compounds;                /* accept prefix+word and word+word compounds */
 	size_t n_letters;
@@ -192,9 +204,11 @@ static int common_has(const sp_state *st, const char *w, size_t n)
 {
 	if (!st->common_cap)
 		return 0;
-	size_t k = hash_bytes(w, n) & (st->common_cap - 1);
+	uint64_t h = hash_bytes(w, n);
+	size_t k = h & (st->common_cap - 1);
 	while (st->common[k]) {
-		if (strlen(st->common[k]) == n && memcmp(st->common[k], w, n) == 0)
+		if (st->common_h[k] == (uint32_t)h && strlen(st->common[k]) == n &&
+		    memcmp(st->common[k], w, n) == 0)
 			return 1;
 		k = (k + 1) & (st->common_cap - 1);
 	}
@@ -208,9 +222,11 @@ static int common_known(const sp_state *st, const char *w, size_t n)
 {
 	if (!st->common_ok)
 		return 0;
-	size_t k = hash_bytes(w, n) & (st->common_cap - 1);
+	uint64_t h = hash_bytes(w, n);
+	size_t k = h & (st->common_cap - 1);
 	while (st->common[k]) {
-		if (strncmp(st->common[k], w, n) == 0 && st->common[k][n] == 0)
+		if (st->common_h[k] == (uint32_t)h && strncmp(st->common[k], w, n) == 0 &&
+		    st->common[k][n] == 0)
 			return st->common_ok[k];
 		k = (k + 1) & (st->common_cap - 1);
 	}
@@ -221,7 +237,8 @@ static int common_add(sp_state *st, const char *w, size_t n)
 {
 	if (!st->common_cap) {
 		st->common = calloc(4096, sizeof *st->common);
-		if (!st->common)
+		st->common_h = calloc(4096, sizeof *st->common_h);
+		if (!st->common || !st->common_h)
 			return -1;
 		st->common_cap = 4096;
 	}
@@ -230,8 +247,12 @@ static int common_add(sp_state *st, const char *w, size_t n)
 	if ((st->common_n + 1) * 2 > st->common_cap) {
 		size_t cap = st->common_cap * 2;
 		char **t = calloc(cap, sizeof *t);
-		if (!t)
+		uint32_t *th = calloc(cap, sizeof *th);
+		if (!t || !th) {
+			free(t);
+			free(th);
 			return -1;
+		}
 		for (size_t i = 0; i < st->common_cap; i++) {
 			if (!st->common[i])
 				continue;
@@ -239,14 +260,19 @@ static int common_add(sp_state *st, const char *w, size_t n)
 			while (t[k])
 				k = (k + 1) & (cap - 1);
 			t[k] = st->common[i];
+			th[k] = st->common_h[i];
 		}
 		free(st->common);
+		free(st->common_h);
 		st->common = t;
+		st->common_h = th;
 		st->common_cap = cap;
 	}
-	size_t k = hash_bytes(w, n) & (st->common_cap - 1);
+	uint64_t h = hash_bytes(w, n);
+	size_t k = h & (st->common_cap - 1);
 	while (st->common[k])
 		k = (k + 1) & (st->common_cap - 1);
+	st->common_h[k] = (uint32_t)h;
 	st->common[k] = strndup(w, n);
 	if (!st->common[k])
 		return -1;
@@ -644,14 +670,13 @@ static int remember(char ***v, size_t *n, size_t *cap, const char *w, size_t len
 	return 0;
 }
 
+/* An accepted word: kept for the speller(s), added when they load. */
 static int add_word_locked(sp_state *st, const char *w, size_t n)
 {
 	char buf[MAX_WORD * 4 + 8];
 	if (n == 0 || n > MAX_WORD || to_dic_cd(st->to_dic, w, n, buf, sizeof buf) != 0)
 		return -1;
-	if (remember(&st->added, &st->n_added, &st->cap_added, w, n) < 0)
-		return -1;
-	return Hunspell_add(st->hs, buf);
+	return remember(&st->added, &st->n_added, &st->cap_added, w, n);
 }
 
 /* Room for about n more strings without growing (the growth is what
@@ -908,25 +933,27 @@ static sp_entry *cache_find(sp_shard *sh, uint64_t h, const char *w, size_t n)
 {
 	if (!sh->nb)
 		return NULL;
-	for (sp_entry *e = sh->b[(h >> 6) & (sh->nb - 1)]; e; e = e->next)
-		if (e->hash == h && e->len == n && memcmp(e->word, w, n) == 0)
+	for (size_t k = (h >> 6) & (sh->nb - 1); sh->b[k].e; k = (k + 1) & (sh->nb - 1)) {
+		sp_entry *e = sh->b[k].e;
+		if (sh->b[k].hash == h && e->len == n && memcmp(e->word, w, n) == 0)
 			return e;
+	}
 	return NULL;
 }
 
 static void cache_grow(sp_shard *sh)
 {
 	size_t nb = sh->nb ? sh->nb * 2 : 256;
-	sp_entry **b = calloc(nb, sizeof *b);
+	sp_slot *b = calloc(nb, sizeof *b);
 	if (!b)
 		return;
 	for (size_t i = 0; i < sh->nb; i++) {
-		for (sp_entry *e = sh->b[i], *nx; e; e = nx) {
-			nx = e->next;
-			size_t k = (e->hash >> 6) & (nb - 1);
-			e->next = b[k];
-			b[k] = e;
-		}
+		if (!sh->b[i].e)
+			continue;
+		size_t k = (sh->b[i].hash >> 6) & (nb - 1);
+		while (b[k].e)
+			k = (k + 1) & (nb - 1);
+		b[k] = sh->b[i];
 	}
 	free(sh->b);
 	sh->b = b;
@@ -967,16 +994,18 @@ static sp_entry *lookup(sp_state *st, const char *w, size_t n, int *known)
 	if (e) {                           /* another thread was quicker */
 		free(ne);
 	} else {
-		if (sh->n >= sh->nb * 2)
+		if ((sh->n + 1) * 2 > sh->nb)
 			cache_grow(sh);
-		if (!sh->nb) {
+		if ((sh->n + 1) * 2 > sh->nb) {   /* no memory to grow */
 			pthread_mutex_unlock(&sh->lock);
 			free(ne);
 			return NULL;
 		}
 		size_t k = (h >> 6) & (sh->nb - 1);
-		ne->next = sh->b[k];
-		sh->b[k] = ne;
+		while (sh->b[k].e)
+			k = (k + 1) & (sh->nb - 1);
+		sh->b[k].hash = h;
+		sh->b[k].e = ne;
 		sh->n++;
 		__atomic_add_fetch(&st->cache_n, 1, __ATOMIC_RELAXED);
 		e = ne;
@@ -1667,9 +1696,14 @@ static void sp_destroy(void *state)
 	sp_state *st = state;
 	if (!st)
 		return;
+	if (st->init_started && !st->init_joined) {
+		pthread_join(st->init_th, NULL);
+		st->init_joined = 1;
+	}
 	for (size_t i = 0; i < st->common_cap; i++)
 		free(st->common[i]);
 	free(st->common);
+	free(st->common_h);
 	free(st->common_ok);
 	set_free(&st->stems);
 	free(st->aff);
@@ -1677,8 +1711,8 @@ static void sp_destroy(void *state)
 	for (int i = 0; i < NSHARDS; i++) {
 		sp_shard *sh = &st->shard[i];
 		for (size_t k = 0; k < sh->nb; k++) {
-			for (sp_entry *e = sh->b[k], *nx; e; e = nx) {
-				nx = e->next;
+			sp_entry *e = sh->b[k].e;
+			if (e) {
 				for (size_t j = 0; j < e->n_sugg; j++)
 					free(e->sugg[j]);
 				free(e->sugg);
@@ -1716,6 +1750,7 @@ static void sp_destroy(void *state)
 	pthread_mutex_destroy(&st->hs_lock);
 	pthread_mutex_destroy(&st->del_lock);
 	pthread_mutex_destroy(&st->stems_lock);
+	pthread_mutex_destroy(&st->init_lock);
 	free(st->sfx_list);
 	free(st->pfx_list);
 	free(st);
@@ -1914,14 +1949,111 @@ static int load_personal(sp_state *st, const nl_config *cfg, const char *key, co
 				    "the number of words (use wordlist = for a plain list)", path);
 		return NL_ECONFIG;
 	}
-	if (Hunspell_add_dic(st->hs, path) != 0) {
-		st->host->cfg_error(cfg, key, "Hunspell could not load personal dictionary '%s'", path);
-		return NL_ECONFIG;
-	}
 	size_t cap = st->n_pdics;
 	if (remember(&st->pdics, &st->n_pdics, &cap, path, strlen(path)) < 0)
 		return NL_ENOMEM;
 	return 0;
+}
+
+/* The encoding Hunspell reports for an .aff (Hunspell_get_dic_encoding):
+ * the value of its SET line (a UTF-8 BOM before the first line ignored),
+ * else ISO8859-1.  init_main() checks the two agree. */
+static void aff_encoding(const char *path, char *out, size_t size)
+{
+	snprintf(out, size, "ISO8859-1");
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	char line[4096];
+	int first = 1;
+	while (fgets(line, sizeof line, f)) {
+		char *l = line;
+		if (first && memcmp(l, "\xEF\xBB\xBF", 3) == 0)
+			l += 3;
+		first = 0;
+		if (strncmp(l, "SET", 3) != 0)
+			continue;
+		l += strcspn(l, " \t\r\n");     /* the keyword (Hunspell takes SETx too) */
+		l += strspn(l, " \t");
+		size_t n = strcspn(l, " \t\r\n");
+		if (n && n < size) {
+			memcpy(out, l, n);
+			out[n] = 0;
+		}
+		break;
+	}
+	fclose(f);
+}
+
+/* The work create() leaves to init_th: Hunspell_create, the personal
+ * dictionaries, the accepted words, which common words the dictionary
+ * knows, the first speller of the pool.  Sets init_rc / init_err. */
+static void *init_main(void *arg)
+{
+	sp_state *st = arg;
+	st->hs = Hunspell_create(st->aff_path, st->dic_path);
+	if (!st->hs) {
+		st->init_rc = NL_ENOMEM;
+		snprintf(st->init_err, sizeof st->init_err, "Hunspell could not load %.400s", st->dic_path);
+		return NULL;
+	}
+	const char *enc = Hunspell_get_dic_encoding(st->hs);
+	if (!enc || strcmp(enc, st->enc) != 0) {
+		st->init_rc = NL_ECONFIG;
+		snprintf(st->init_err, sizeof st->init_err, "Hunspell reads the encoding of %.300s as '%s', "
+			 "not '%s' (its SET line)", st->aff_path, enc ? enc : "", st->enc);
+		return NULL;
+	}
+	for (size_t i = 0; i < st->n_pdics; i++) {
+		if (Hunspell_add_dic(st->hs, st->pdics[i]) != 0) {
+			st->init_rc = NL_ECONFIG;
+			snprintf(st->init_err, sizeof st->init_err,
+				 "Hunspell could not load personal dictionary '%.400s'", st->pdics[i]);
+			return NULL;
+		}
+	}
+	for (size_t i = 0; i < st->n_added; i++) {
+		char buf[MAX_WORD * 4 + 8];
+		if (to_dic_cd(st->to_dic, st->added[i], strlen(st->added[i]), buf, sizeof buf) == 0)
+			Hunspell_add(st->hs, buf);
+	}
+	if (st->common_cap && (st->common_ok = calloc(st->common_cap, 1)) != NULL) {
+		for (size_t i = 0; i < st->common_cap; i++)
+			if (st->common[i])
+				st->common_ok[i] = spell_main(st, st->common[i], strlen(st->common[i])) == 1;
+	}
+	/* the first speller opens the pool */
+	sp_hs *h0 = calloc(1, sizeof *h0);
+	if (!h0) {
+		st->init_rc = NL_ENOMEM;
+		snprintf(st->init_err, sizeof st->init_err, "out of memory");
+		return NULL;
+	}
+	h0->hs = st->hs;
+	h0->to_dic = st->to_dic;
+	h0->from_dic = st->from_dic;
+	h0->next_all = NULL;
+	st->all_hs = st->free_hs = h0;
+	st->n_hs = 1;
+	return NULL;
+}
+
+/* Wait for init_th (the first check of a run waits; the others pass).
+ * Returns its result. */
+static int init_wait(sp_state *st)
+{
+	if (!__atomic_load_n(&st->init_ready, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&st->init_lock);
+		if (!st->init_joined) {
+			pthread_join(st->init_th, NULL);
+			st->init_joined = 1;
+			if (st->init_rc)
+				st->host->warn("spelling", "%s", st->init_err);
+		}
+		pthread_mutex_unlock(&st->init_lock);
+		__atomic_store_n(&st->init_ready, 1, __ATOMIC_RELEASE);
+	}
+	return st->init_rc;
 }
 
 static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
@@ -1938,6 +2070,7 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	pthread_cond_init(&st->hs_cond, NULL);
 	pthread_mutex_init(&st->del_lock, NULL);
 	pthread_mutex_init(&st->stems_lock, NULL);
+	pthread_mutex_init(&st->init_lock, NULL);
 	for (int i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
 	int rc = NL_ECONFIG, news = 1;
@@ -1995,12 +2128,11 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	}
 	snprintf(st->aff_path, sizeof st->aff_path, "%s", aff);
 	snprintf(st->dic_path, sizeof st->dic_path, "%s", dic);
-	st->hs = Hunspell_create(aff, dic);
-	if (!st->hs) {
-		h->cfg_error(cfg, NULL, "Hunspell could not load %s", dic);
-		goto fail;
-	}
-	const char *enc = Hunspell_get_dic_encoding(st->hs);
+	/* Hunspell_create (~20 ms for en_US) runs in init_th, started at the
+	 * end; what can fail for the user is checked here: the files, the
+	 * encoding (read from the .aff as Hunspell reads it), the lists */
+	aff_encoding(aff, st->enc, sizeof st->enc);
+	const char *enc = st->enc;
 	if (enc && *enc && strcasecmp(enc, "UTF-8") != 0 && strcasecmp(enc, "UTF8") != 0) {
 		st->to_dic = iconv_open(enc, "UTF-8");
 		st->from_dic = iconv_open("UTF-8", enc);
@@ -2033,23 +2165,13 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	if ((rc = each_path(h, cfg, "wordlist", load_wordlist, st)) != 0 ||
 	    (rc = each_path(h, cfg, "personal_dic", load_personal, st)) != 0)
 		goto fail;
-	if (st->common_cap && (st->common_ok = calloc(st->common_cap, 1)) != NULL) {
-		for (size_t i = 0; i < st->common_cap; i++)
-			if (st->common[i])
-				st->common_ok[i] = spell_main(st, st->common[i], strlen(st->common[i])) == 1;
+	if (pthread_create(&st->init_th, NULL, init_main, st) == 0) {
+		st->init_started = 1;
+	} else {                          /* no thread: load here */
+		init_main(st);
+		st->init_joined = 1;
+		__atomic_store_n(&st->init_ready, 1, __ATOMIC_RELEASE);
 	}
-	/* the first speller opens the pool */
-	sp_hs *h0 = calloc(1, sizeof *h0);
-	if (!h0) {
-		rc = NL_ENOMEM;
-		goto fail;
-	}
-	h0->hs = st->hs;
-	h0->to_dic = st->to_dic;
-	h0->from_dic = st->from_dic;
-	h0->next_all = NULL;
-	st->all_hs = st->free_hs = h0;
-	st->n_hs = 1;
 	*out = st;
 	return 0;
 fail:
@@ -2802,6 +2924,8 @@ static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 	int rc = 0;
 	if (!D.want_word && !D.want_name && !D.want_incons)
 		return 0;
+	if ((rc = init_wait(st)) != 0)
+		return rc;
 	for (size_t i = 0; i < doc->n_tokens; i++) {
 		const nl_token *t = &doc->tokens[i];
 		if (t->kind != NL_TOK_WORD)
