@@ -149,7 +149,7 @@ typedef struct sp_state {
 	 * affix strings, so that most of the ~600 candidates of a word are
 	 * rejected by a hash lookup instead of a 10 us Hunspell_spell call */
 	struct strset {
-		uint32_t *h, *off;     /* slot: hash and arena offset + 1 (0 = empty) */
+		struct strslot { uint32_t h, off; } *slot;  /* hash, arena offset + 1 (0 = empty) */
 		size_t cap, n;
 		char *arena;           /* the strings, NUL-terminated, back to back */
 		size_t alen, acap;
@@ -310,43 +310,49 @@ static int set_has(const strset *ss, const char *w, size_t n)
 	uint32_t h = (uint32_t)h64;
 	if (!bloom_has(ss, h64))
 		return 0;
-	for (size_t k = h & (ss->cap - 1); ss->off[k]; k = (k + 1) & (ss->cap - 1)) {
-		if (ss->h[k] != h)
+	for (size_t k = h & (ss->cap - 1); ss->slot[k].off; k = (k + 1) & (ss->cap - 1)) {
+		if (ss->slot[k].h != h)
 			continue;
-		const char *x = ss->arena + ss->off[k] - 1;
+		const char *x = ss->arena + ss->slot[k].off - 1;
 		if (memcmp(x, w, n) == 0 && x[n] == 0)
 			return 1;
 	}
 	return 0;
 }
 
-static int set_add(strset *ss, const char *w, size_t n)
+static int set_rehash(strset *ss, size_t nc)
 {
-	if ((ss->n + 1) * 2 > ss->cap) {
-		size_t nc = ss->cap ? ss->cap * 2 : 1024;
-		uint32_t *h = calloc(nc, sizeof *h), *off = calloc(nc, sizeof *off);
-		if (!h || !off) {
-			free(h);
-			free(off);
-			return -1;
-		}
-		for (size_t i = 0; i < ss->cap; i++) {
-			if (!ss->off[i])
-				continue;
-			size_t k = ss->h[i] & (nc - 1);
-			while (off[k])
-				k = (k + 1) & (nc - 1);
-			h[k] = ss->h[i];
-			off[k] = ss->off[i];
-		}
-		free(ss->h);
-		free(ss->off);
-		ss->h = h;
-		ss->off = off;
-		ss->cap = nc;
+	struct strslot *t = calloc(nc, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < ss->cap; i++) {
+		if (!ss->slot[i].off)
+			continue;
+		size_t k = ss->slot[i].h & (nc - 1);
+		while (t[k].off)
+			k = (k + 1) & (nc - 1);
+		t[k] = ss->slot[i];
 	}
-	if (set_has(ss, w, n))
-		return 0;
+	free(ss->slot);
+	ss->slot = t;
+	ss->cap = nc;
+	return 0;
+}
+
+/* Adds w (hash h64 = hash_bytes(w, n)) unless it is there. */
+static int set_add_h(strset *ss, const char *w, size_t n, uint64_t h64)
+{
+	if ((ss->n + 1) * 2 > ss->cap && set_rehash(ss, ss->cap ? ss->cap * 2 : 1024) < 0)
+		return -1;
+	uint32_t h = (uint32_t)h64;
+	size_t k = h & (ss->cap - 1);
+	for (; ss->slot[k].off; k = (k + 1) & (ss->cap - 1)) {
+		if (ss->slot[k].h != h)
+			continue;
+		const char *x = ss->arena + ss->slot[k].off - 1;
+		if (memcmp(x, w, n) == 0 && x[n] == 0)
+			return 0;
+	}
 	if (ss->alen + n + 1 > ss->acap) {
 		size_t na = ss->acap ? ss->acap * 2 : 65536;
 		while (na < ss->alen + n + 1)
@@ -361,13 +367,8 @@ static int set_add(strset *ss, const char *w, size_t n)
 	}
 	memcpy(ss->arena + ss->alen, w, n);
 	ss->arena[ss->alen + n] = 0;
-	uint64_t h64 = hash_bytes(w, n);
-	uint32_t h = (uint32_t)h64;
-	size_t k = h & (ss->cap - 1);
-	while (ss->off[k])
-		k = (k + 1) & (ss->cap - 1);
-	ss->h[k] = h;
-	ss->off[k] = (uint32_t)ss->alen + 1;
+	ss->slot[k].h = h;
+	ss->slot[k].off = (uint32_t)ss->alen + 1;
 	for (int i = 0; i < 3; i++) {
 		uint32_t b = bloom_bit(h64, i);
 		ss->bloom[b >> 6] |= 1ull << (b & 63);
@@ -377,10 +378,14 @@ static int set_add(strset *ss, const char *w, size_t n)
 	return 0;
 }
 
+static int set_add(strset *ss, const char *w, size_t n)
+{
+	return set_add_h(ss, w, n, hash_bytes(w, n));
+}
+
 static void set_free(strset *ss)
 {
-	free(ss->h);
-	free(ss->off);
+	free(ss->slot);
 	free(ss->arena);
 	memset(ss, 0, sizeof *ss);
 }
@@ -686,28 +691,16 @@ static int set_reserve(strset *ss, size_t n)
 	size_t want = ss->n + n, cap = ss->cap ? ss->cap : 1024;
 	while ((want + 1) * 2 > cap)
 		cap *= 2;
-	if (cap == ss->cap)
-		return 0;
-	uint32_t *h = calloc(cap, sizeof *h), *off = calloc(cap, sizeof *off);
-	if (!h || !off) {
-		free(h);
-		free(off);
+	if (cap != ss->cap && set_rehash(ss, cap) < 0)
 		return -1;
+	if (ss->alen + n * 10 > ss->acap) {        /* ~10 bytes a stem */
+		size_t na = ss->alen + n * 10;
+		char *a = realloc(ss->arena, na);
+		if (!a)
+			return -1;
+		ss->arena = a;
+		ss->acap = na;
 	}
-	for (size_t i = 0; i < ss->cap; i++) {
-		if (!ss->off[i])
-			continue;
-		size_t k = ss->h[i] & (cap - 1);
-		while (off[k])
-			k = (k + 1) & (cap - 1);
-		h[k] = ss->h[i];
-		off[k] = ss->off[i];
-	}
-	free(ss->h);
-	free(ss->off);
-	ss->h = h;
-	ss->off = off;
-	ss->cap = cap;
 	return 0;
 }
 
@@ -745,8 +738,28 @@ static int load_stems(sp_state *st, const char *path)
 	long hint = strtol(buf, NULL, 10);
 	if (hint > 0 && hint < 10000000 && set_reserve(&st->stems, (size_t)hint) < 0)
 		rc = -1;
+	/* stems go in by batches: hash a batch, prefetch its slots, insert
+	 * (the table is 1-2 MB: each insert is otherwise a cache miss) */
+	enum { BATCH = 16 };
+	struct { const char *w; size_t n; uint64_t h; } q[BATCH];
+	size_t nq = 0;
 	int first = 1;
-	for (size_t p = 0; p < len && rc == 0;) {
+	for (size_t p = 0; rc == 0;) {
+		if (nq == BATCH || (p >= len && nq)) {
+			if ((st->stems.n + nq + 1) * 2 > st->stems.cap &&
+			    set_rehash(&st->stems, st->stems.cap ? st->stems.cap * 2 : 1024) < 0) {
+				rc = -1;
+				break;
+			}
+			for (size_t i = 0; i < nq; i++)
+				__builtin_prefetch(&st->stems.slot[(uint32_t)q[i].h & (st->stems.cap - 1)], 1);
+			for (size_t i = 0; i < nq && rc == 0; i++)
+				if (set_add_h(&st->stems, q[i].w, q[i].n, q[i].h) < 0)
+					rc = -1;
+			nq = 0;
+		}
+		if (p >= len)
+			break;
 		/* one fgets() chunk: up to and including '\n', at most 1023 bytes,
 		 * and fgets() stops at nothing else (a NUL byte ends our scan of it) */
 		const char *nl = memchr(buf + p, '\n', len - p);
@@ -764,8 +777,12 @@ static int load_stems(sp_state *st, const char *path)
 		while (n < ll && line[n] && line[n] != '/' && line[n] != '\t' && line[n] != '\n' &&
 		       line[n] != '\r' && line[n] != ' ')
 			n++;
-		if (n && n <= MAX_WORD * 4 && set_add(&st->stems, line, n) < 0)
-			rc = -1;
+		if (n && n <= MAX_WORD * 4) {
+			q[nq].w = line;
+			q[nq].n = n;
+			q[nq].h = hash_bytes(line, n);
+			nq++;
+		}
 	}
 	free(buf);
 	return rc;
