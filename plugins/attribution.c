@@ -408,7 +408,7 @@ typedef struct pfilt {
 	int usable;
 	int word;                /* a match starts after no ASCII word char */
 	ptab main;               /* bytes at the start */
-	ptab ws;                 /* bytes after a leading run of white space */
+	ptab *ws;                /* bytes after a leading run of white space (made when needed) */
 } pfilt;
 
 /* hash of the n (3 .. 8) bytes at p (p has 8 readable bytes) */
@@ -996,7 +996,11 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 
 static void emit(pfb *b, const pseq *cur)
 {
-	ptab *t = cur->ws ? &b->f->ws : &b->f->main;
+	if (cur->ws && !b->f->ws && !(b->f->ws = calloc(1, sizeof *b->f->ws))) {
+		b->fail = 1;
+		return;
+	}
+	ptab *t = cur->ws ? b->f->ws : &b->f->main;
 	t->used = 1;
 	int n = cur->n;
 	size_t cnt[PF_MAXN];
@@ -1004,13 +1008,13 @@ static void emit(pfb *b, const pseq *cur)
 	for (int k = 0; k < n; k++) {
 		bset f;
 		memset(&f, 0, sizeof f);
-		for (unsigned ch = 0; ch < 256; ch++)
-			if (bs_has(&cur->s[k], ch))
-				bs_add(&f, pf_fold(ch));
+		for (unsigned w = 0; w < 32; w++)
+			for (unsigned x = cur->s[k].b[w]; x; x &= x - 1)
+				bs_add(&f, pf_fold(w * 8 + (unsigned)__builtin_ctz(x)));
 		cnt[k] = 0;
-		for (unsigned ch = 0; ch < 256; ch++)
-			if (bs_has(&f, ch))
-				mem[k][cnt[k]++] = (unsigned char)ch;
+		for (unsigned w = 0; w < 32; w++)
+			for (unsigned x = f.b[w]; x; x &= x - 1)
+				mem[k][cnt[k]++] = (unsigned char)(w * 8 + (unsigned)__builtin_ctz(x));
 	}
 	/* too many strings: fewer bytes (still a necessary condition) */
 	while (n > 1) {
@@ -1312,6 +1316,8 @@ static void destroy(void *vst)
 		free(st->lists[i].e);
 		pcre2_code_free(st->lists[i].code);
 		pcre2_code_free(st->lists[i].acode);
+		if (st->lists[i].pf)
+			free(st->lists[i].pf->ws);
 		free(st->lists[i].pf);
 	}
 	pcre2_match_context_free(st->mctx);
@@ -1693,7 +1699,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 		const pfilt *f = c->st->lists[ids[act[a]]].pf;
 		all_word &= f->word;
 		for (unsigned ch = 0; ch < 256; ch++)
-			first[ch] |= (uint8_t)(f->main.first[pf_fold(ch)] | (f->ws.used && ascii_ws(ch)));
+			first[ch] |= (uint8_t)(f->main.first[pf_fold(ch)] | (f->ws && ascii_ws(ch)));
 	}
 	for (size_t c0 = 0; c0 < len && nact && !c->oom;) {
 		size_t c1 = len - c0 > SCAN_CHUNK ? mend(c, c0 + SCAN_CHUNK, len) : len;
@@ -1723,9 +1729,9 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				const pfilt *f = l->pf;
 				if (f->word && inword)
 					continue;
-				const ptab *t = &f->main, *w = &f->ws;
+				const ptab *t = &f->main, *w = f->ws;
 				int cand = pt_cand_h(t, b0, b1, &ph);
-				if (!cand && w->used && ascii_ws(ch)) {
+				if (!cand && w && ascii_ws(ch)) {
 					if (w->any) {
 						cand = 1;
 					} else {
