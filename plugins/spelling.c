@@ -99,6 +99,9 @@ static const char *const sp_keys[] = {
 #define CACHE_MAX 400000    /* distinct forms kept (~30 MB); past this, verdicts are recomputed */
 #define MAX_WORD 128        /* bytes; longer "words" are not checked */
 #define MAX_SUGG 10
+#ifndef DEL_BRUTE
+#define DEL_BRUTE 8         /* two-edit queries answered without the deletion index */
+#endif
 
 typedef struct sp_entry {
 	uint64_t hash;
@@ -175,6 +178,7 @@ typedef struct sp_state {
 	struct del_ent *del;          /* deletion index of the common words (lazy) */
 	size_t del_cap;
 	int del_built;
+	long del_queries;             /* atomic: two-edit queries so far */
 	pthread_mutex_t del_lock;
 	long fb_per_doc;              /* Hunspell suggest calls allowed per document */
 	char **common;                /* common words (ranking), open addressing */
@@ -342,7 +346,7 @@ static int set_rehash(strset *ss, size_t nc)
 /* Adds w (hash h64 = hash_bytes(w, n)) unless it is there. */
 static int set_add_h(strset *ss, const char *w, size_t n, uint64_t h64)
 {
-	if ((ss->n + 1) * 2 > ss->cap && set_rehash(ss, ss->cap ? ss->cap * 2 : 1024) < 0)
+	if ((ss->n + 1) * 4 > ss->cap * 3 && set_rehash(ss, ss->cap ? ss->cap * 2 : 1024) < 0)
 		return -1;
 	uint32_t h = (uint32_t)h64;
 	size_t k = h & (ss->cap - 1);
@@ -689,7 +693,7 @@ static int add_word_locked(sp_state *st, const char *w, size_t n)
 static int set_reserve(strset *ss, size_t n)
 {
 	size_t want = ss->n + n, cap = ss->cap ? ss->cap : 1024;
-	while ((want + 1) * 2 > cap)
+	while ((want + 1) * 4 > cap * 3)   /* up to 3/4 full: the Bloom filter stops most misses */
 		cap *= 2;
 	if (cap != ss->cap && set_rehash(ss, cap) < 0)
 		return -1;
@@ -705,72 +709,77 @@ static int set_reserve(strset *ss, size_t n)
 }
 
 /* Stems of a .dic file (first line: count; then word[/flags][\tmorph]).
- * The file is read in one piece; lines are cut as a 1024-byte fgets()
- * buffer would cut them (a longer line goes on as another "line"). */
+ * Read 64 KB at a time; lines are cut as a 1024-byte fgets() buffer
+ * would cut them (a longer line goes on as another "line"). */
 static int load_stems(sp_state *st, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (cap - len < 65536) {
-			size_t nc = cap ? cap * 2 : 1 << 20;
-			char *t = realloc(buf, nc + 1);
-			if (!t) {
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = t;
-			cap = nc;
-		}
-		size_t r = fread(buf + len, 1, cap - len, f);
-		len += r;
-		if (r == 0)
-			break;
+	enum { CHUNK = 65536, BATCH = 16 };
+	char *buf = malloc(CHUNK + 1024);
+	if (!buf) {
+		fclose(f);
+		return -1;
 	}
-	fclose(f);
-	buf[len] = 0;
-	int rc = 0;
-	/* the count line sizes the table (a hint only) */
-	long hint = strtol(buf, NULL, 10);
-	if (hint > 0 && hint < 10000000 && set_reserve(&st->stems, (size_t)hint) < 0)
-		rc = -1;
 	/* stems go in by batches: hash a batch, prefetch its slots, insert
-	 * (the table is 1-2 MB: each insert is otherwise a cache miss) */
-	enum { BATCH = 16 };
+	 * (the table is ~1 MB: each insert is otherwise a cache miss) */
 	struct { const char *w; size_t n; uint64_t h; } q[BATCH];
-	size_t nq = 0;
-	int first = 1;
-	for (size_t p = 0; rc == 0;) {
-		if (nq == BATCH || (p >= len && nq)) {
-			if ((st->stems.n + nq + 1) * 2 > st->stems.cap &&
-			    set_rehash(&st->stems, st->stems.cap ? st->stems.cap * 2 : 1024) < 0) {
-				rc = -1;
-				break;
-			}
-			for (size_t i = 0; i < nq; i++)
-				__builtin_prefetch(&st->stems.slot[(uint32_t)q[i].h & (st->stems.cap - 1)], 1);
-			for (size_t i = 0; i < nq && rc == 0; i++)
-				if (set_add_h(&st->stems, q[i].w, q[i].n, q[i].h) < 0)
-					rc = -1;
-			nq = 0;
-		}
-		if (p >= len)
-			break;
-		/* one fgets() chunk: up to and including '\n', at most 1023 bytes,
-		 * and fgets() stops at nothing else (a NUL byte ends our scan of it) */
-		const char *nl = memchr(buf + p, '\n', len - p);
-		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
+	size_t nq = 0, have = 0, p = 0;
+	int rc = 0, first = 1, eof = 0;
+	for (;;) {
+		/* the next fgets() chunk: up to and including '\n', at most 1023
+		 * bytes; a NUL byte ends our scan of it, as it ends the string */
+		const char *nl = memchr(buf + p, '\n', have - p);
+		size_t end = nl ? (size_t)(nl - buf) + 1 : have;
 		if (end - p > 1023)
 			end = p + 1023;
+		int complete = nl || end - p == 1023 || (eof && end > p);
+		if (!complete || nq == BATCH) {
+			/* flush the batch (its words point into buf), then refill */
+			if (nq) {
+				if ((st->stems.n + nq + 1) * 4 > st->stems.cap * 3 &&
+				    set_rehash(&st->stems, st->stems.cap ? st->stems.cap * 2 : 1024) < 0) {
+					rc = -1;
+					break;
+				}
+				for (size_t i = 0; i < nq; i++)
+					__builtin_prefetch(&st->stems.slot[(uint32_t)q[i].h & (st->stems.cap - 1)], 1);
+				for (size_t i = 0; i < nq && rc == 0; i++)
+					if (set_add_h(&st->stems, q[i].w, q[i].n, q[i].h) < 0)
+						rc = -1;
+				nq = 0;
+				if (rc)
+					break;
+			}
+			if (!complete) {
+				if (eof)
+					break;
+				memmove(buf, buf + p, have - p);
+				have -= p;
+				p = 0;
+				size_t r = fread(buf + have, 1, CHUNK + 1024 - have, f);
+				have += r;
+				if (r == 0)
+					eof = 1;
+			}
+			continue;
+		}
 		const char *line = buf + p;
 		size_t ll = end - p;
 		p = end;
 		if (first) {
 			first = 0;
+			/* the count line sizes the table (a hint only) */
+			char num[32];
+			size_t k = ll < sizeof num - 1 ? ll : sizeof num - 1;
+			memcpy(num, line, k);
+			num[k] = 0;
+			long hint = strtol(num, NULL, 10);
+			if (hint > 0 && hint < 10000000 && set_reserve(&st->stems, (size_t)hint) < 0) {
+				rc = -1;
+				break;
+			}
 			continue;
 		}
 		size_t n = 0;
@@ -785,6 +794,7 @@ static int load_stems(sp_state *st, const char *path)
 		}
 	}
 	free(buf);
+	fclose(f);
 	return rc;
 }
 
@@ -1377,6 +1387,33 @@ static void edits2_common(sp_state *st, const uint32_t *cp, size_t n, int cap, c
 		w[i] = (char)cp[i];
 	}
 	w[n] = 0;
+	if (!__atomic_load_n(&st->del_built, __ATOMIC_ACQUIRE) &&
+	    __atomic_add_fetch(&st->del_queries, 1, __ATOMIC_RELAXED) <= DEL_BRUTE) {
+		/* the first few queries of a run compare with every common word:
+		 * the same words as the index finds (two strings within 2 edits
+		 * share a string <= 2 deletions from each), without its ~2 ms */
+		uint32_t a[MAX_WORD + 2], b[MAX_WORD + 2];
+		for (size_t j = 0; j < n; j++)
+			a[j] = (unsigned char)w[j];
+		for (size_t i = 0; i < st->common_cap; i++) {
+			const char *cw = st->common[i];
+			if (!cw)
+				continue;
+			size_t cn = strlen(cw);
+			if (cn < 4 || cn > 20 || cn + 2 < n || n + 2 < cn)
+				continue;
+			for (size_t j = 0; j < cn; j++)
+				b[j] = (unsigned char)cw[j];
+			if (osa(a, n, b, cn, 2) != 2)
+				continue;
+			char out[MAX_WORD + 1];
+			memcpy(out, cw, cn + 1);
+			if (cap && out[0] >= 'a' && out[0] <= 'z')
+				out[0] = (char)(out[0] - 32);
+			cands_add(c, out, 2.6 + (cw[0] != w[0] ? 1.5 : 0));
+		}
+		return;
+	}
 	if (!__atomic_load_n(&st->del_built, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_lock(&st->del_lock);
 		if (!st->del_built)
