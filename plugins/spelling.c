@@ -168,6 +168,7 @@ typedef struct sp_state {
 	pthread_t init_th;            /* loads the dictionary while the host goes on */
 	int init_started, init_joined;
 	int init_ready;               /* atomic: init_th joined */
+	int init_done;                /* atomic: init_th has finished its work */
 	int init_rc;                  /* its result: 0, or a negative NL_E* code */
 	char init_err[512];           /* what went wrong, said once */
 	pthread_mutex_t init_lock;
@@ -2042,28 +2043,37 @@ static void aff_encoding(const char *path, char *out, size_t size)
 /* The work create() leaves to init_th: Hunspell_create, the personal
  * dictionaries, the accepted words, which common words the dictionary
  * knows, the first speller of the pool.  Sets init_rc / init_err. */
+static void init_work(sp_state *st);
+
 static void *init_main(void *arg)
 {
 	sp_state *st = arg;
+	init_work(st);
+	__atomic_store_n(&st->init_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void init_work(sp_state *st)
+{
 	st->hs = Hunspell_create(st->aff_path, st->dic_path);
 	if (!st->hs) {
 		st->init_rc = NL_ENOMEM;
 		snprintf(st->init_err, sizeof st->init_err, "Hunspell could not load %.400s", st->dic_path);
-		return NULL;
+		return;
 	}
 	const char *enc = Hunspell_get_dic_encoding(st->hs);
 	if (!enc || strcmp(enc, st->enc) != 0) {
 		st->init_rc = NL_ECONFIG;
 		snprintf(st->init_err, sizeof st->init_err, "Hunspell reads the encoding of %.300s as '%s', "
 			 "not '%s' (its SET line)", st->aff_path, enc ? enc : "", st->enc);
-		return NULL;
+		return;
 	}
 	for (size_t i = 0; i < st->n_pdics; i++) {
 		if (Hunspell_add_dic(st->hs, st->pdics[i]) != 0) {
 			st->init_rc = NL_ECONFIG;
 			snprintf(st->init_err, sizeof st->init_err,
 				 "Hunspell could not load personal dictionary '%.400s'", st->pdics[i]);
-			return NULL;
+			return;
 		}
 	}
 	for (size_t i = 0; i < st->n_added; i++) {
@@ -2081,7 +2091,7 @@ static void *init_main(void *arg)
 	if (!h0) {
 		st->init_rc = NL_ENOMEM;
 		snprintf(st->init_err, sizeof st->init_err, "out of memory");
-		return NULL;
+		return;
 	}
 	h0->hs = st->hs;
 	h0->to_dic = st->to_dic;
@@ -2089,7 +2099,7 @@ static void *init_main(void *arg)
 	h0->next_all = NULL;
 	st->all_hs = st->free_hs = h0;
 	st->n_hs = 1;
-	return NULL;
+	return;
 }
 
 /* Wait for init_th (the first check of a run waits; the others pass).
@@ -2097,6 +2107,16 @@ static void *init_main(void *arg)
 static int init_wait(sp_state *st)
 {
 	if (!__atomic_load_n(&st->init_ready, __ATOMIC_ACQUIRE)) {
+		/* Rather than wait idle, build the suggestion prefilter now: most
+		 * articles need it (an unknown lower-case word of 7+ letters, a
+		 * capitalised one at a sentence start) */
+		if (st->stems_wanted && !__atomic_load_n(&st->init_done, __ATOMIC_ACQUIRE) &&
+		    !__atomic_load_n(&st->stems_built, __ATOMIC_ACQUIRE)) {
+			pthread_mutex_lock(&st->stems_lock);
+			if (!st->stems_built)
+				build_stems(st);
+			pthread_mutex_unlock(&st->stems_lock);
+		}
 		pthread_mutex_lock(&st->init_lock);
 		if (!st->init_joined) {
 			pthread_join(st->init_th, NULL);
