@@ -220,10 +220,13 @@ static int common_has(const sp_state *st, const char *w, size_t n)
 	return 0;
 }
 
-/* A common word the dictionary was found to know at start-up: its verdict
- * needs neither the shared cache nor a lock (about half the distinct words
- * of an article). */
-static int common_known(const sp_state *st, const char *w, size_t n)
+static int spell(sp_state *st, const char *w, size_t n);
+
+/* A common word the dictionary knows: its verdict needs neither the shared
+ * cache nor its locks (about half the distinct words of an article).  Each
+ * common word is asked of the speller the first time it is met (0 not yet,
+ * 1 known, 2 not known), not all ~2,400 at start-up. */
+static int common_known(sp_state *st, const char *w, size_t n)
 {
 	if (!st->common_ok)
 		return 0;
@@ -231,8 +234,14 @@ static int common_known(const sp_state *st, const char *w, size_t n)
 	size_t k = h & (st->common_cap - 1);
 	while (st->common[k]) {
 		if (st->common_h[k] == (uint32_t)h && strncmp(st->common[k], w, n) == 0 &&
-		    st->common[k][n] == 0)
-			return st->common_ok[k];
+		    st->common[k][n] == 0) {
+			unsigned char v = __atomic_load_n(&st->common_ok[k], __ATOMIC_RELAXED);
+			if (!v) {
+				v = spell(st, st->common[k], n) == 1 ? 1 : 2;
+				__atomic_store_n(&st->common_ok[k], v, __ATOMIC_RELAXED);
+			}
+			return v == 1;
+		}
 		k = (k + 1) & (st->common_cap - 1);
 	}
 	return 0;
@@ -564,15 +573,6 @@ static int spell_h(sp_hs *h, const char *w, size_t n)
 	if (to_dic_cd(h->to_dic, w, n, buf, sizeof buf) != 0)
 		return -1;
 	return Hunspell_spell(h->hs, buf) != 0;
-}
-
-/* The first speller, during create() only (one thread). */
-static int spell_main(sp_state *st, const char *w, size_t n)
-{
-	char buf[MAX_WORD * 4 + 8];
-	if (to_dic_cd(st->to_dic, w, n, buf, sizeof buf) != 0)
-		return -1;
-	return Hunspell_spell(st->hs, buf) != 0;
 }
 
 static void hs_free(sp_hs *h)
@@ -2081,11 +2081,8 @@ static void init_work(sp_state *st)
 		if (to_dic_cd(st->to_dic, st->added[i], strlen(st->added[i]), buf, sizeof buf) == 0)
 			Hunspell_add(st->hs, buf);
 	}
-	if (st->common_cap && (st->common_ok = calloc(st->common_cap, 1)) != NULL) {
-		for (size_t i = 0; i < st->common_cap; i++)
-			if (st->common[i])
-				st->common_ok[i] = spell_main(st, st->common[i], strlen(st->common[i])) == 1;
-	}
+	if (st->common_cap)
+		st->common_ok = calloc(st->common_cap, 1);   /* filled by common_known() */
 	/* the first speller opens the pool */
 	sp_hs *h0 = calloc(1, sizeof *h0);
 	if (!h0) {
