@@ -4,13 +4,19 @@
  * vague-source, anonymous-source, unattributed-quote, scare-quote,
  * loaded-verb, unsourced-statistic.
  *
- * Everything is read from the core's document model.  At the start of a
- * check the text is copied once with every quotation (marks included) and
- * every markup tag name / attribute name (<tweet, author=) blanked to spaces,
- * byte for byte, so offsets stay the same: the reporter's words are what is
- * left, and every phrase list is matched over that copy.  Text inside a
- * quotation is the speaker's, never a cue and never a finding of the rules
- * that judge the reporter's wording.
+ * Everything is read from the core's document model.  The reporter's words
+ * are the text with every quotation (marks included) and every markup tag
+ * name / attribute name (<tweet, author=) blanked to spaces, byte for byte,
+ * so offsets stay the same; every phrase list is matched over that "masked
+ * text".  It is not copied whole: a check keeps the list of blanked
+ * stretches and makes the masked bytes where they are read (see "the masked
+ * text" below).  Text inside a quotation is the speaker's, never a cue and
+ * never a finding of the rules that judge the reporter's wording.
+ *
+ * Speed: each scanned list has a prefilter derived from its patterns (the
+ * possible first bytes of a match); all lists share one pass over the text
+ * and try their pattern only where a match may start (see "start-position
+ * prefilter").  Same matches as a plain search, by construction.
  *
  * The phrase lists are data (rules/attribution/, one .txt file per list): one PCRE2 pattern per
  * line, each list compiled once in create() into one alternation (UTF, UCP,
