@@ -670,6 +670,40 @@ static void test_two_edit_common_word(void **s)
 	nlt_free(r);
 }
 
+/* The first 8 two-edit queries of a run compare with every common word,
+ * later ones use the deletion index: the same suggestions either way. */
+static void test_two_edit_same_before_and_after_index(void **s)
+{
+	(void)s;
+	if (!have_en_us())
+		skip();
+	const char *words[] = { "definately", "seperate" };
+	nlt_result *a = nlt_run(&nl_plugin_spelling, NULL, "It was definately a seperate plan.\n",
+				NL_FORMAT_TEXT);
+	nlt_result *b = nlt_run(&nl_plugin_spelling, NULL,
+		"The qwertz blorft zzkrin frobnic glarbo snorkt vlimpy trazzle wubbix plonkt. "
+		"It was definately a seperate plan.\n", NL_FORMAT_TEXT);
+	assert_int_equal(nlt_count(a, "unknown-word"), 2);
+	assert_true(nlt_count(b, "unknown-word") >= 12);
+	for (size_t w = 0; w < 2; w++) {
+		const nlt_finding *fa = NULL, *fb = NULL;
+		for (size_t i = 0; i < nlt_count(a, "unknown-word"); i++)
+			if (strstr(nlt_get(a, "unknown-word", i)->message, words[w]))
+				fa = nlt_get(a, "unknown-word", i);
+		for (size_t i = 0; i < nlt_count(b, "unknown-word"); i++)
+			if (strstr(nlt_get(b, "unknown-word", i)->message, words[w]))
+				fb = nlt_get(b, "unknown-word", i);
+		assert_non_null(fa);
+		assert_non_null(fb);
+		assert_int_equal(fa->n_suggestions, fb->n_suggestions);
+		for (size_t i = 0; i < fa->n_suggestions; i++)
+			assert_string_equal(fa->suggestions[i], fb->suggestions[i]);
+	}
+	assert_true(has_suggestion(nlt_get(a, "unknown-word", 0), "definitely"));
+	nlt_free(a);
+	nlt_free(b);
+}
+
 int main(void)
 {
 	snprintf(data_dir, sizeof data_dir, "%s/tests/data/spelling", srcdir());
@@ -727,6 +761,7 @@ int main(void)
 		cmocka_unit_test(test_en_us_default_and_news_words),
 		cmocka_unit_test(test_en_us_hunspell_fallback),
 		cmocka_unit_test(test_two_edit_common_word),
+		cmocka_unit_test(test_two_edit_same_before_and_after_index),
 		cmocka_unit_test(test_en_gb_by_name),
 	};
 	return cmocka_run_group_tests_name("spelling", tests, NULL, NULL);
