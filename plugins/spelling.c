@@ -169,9 +169,10 @@ typedef struct sp_state {
 	uint16_t *sfx_list, *pfx_list;
 	uint32_t sfx_at[257], pfx_at[257];
 	pthread_t init_th;            /* loads the dictionary while the host goes on */
-	int init_started, init_joined;
-	int init_ready;               /* atomic: init_th joined */
-	int init_done;                /* atomic: init_th has finished its work */
+	int init_started, init_joined, init_warned;
+	pthread_cond_t init_cond;     /* init_done was set */
+	int init_ready;               /* atomic: a check has passed init_wait() */
+	int init_done;                /* atomic: the speller is loaded (init_th may still build the prefilter) */
 	int init_rc;                  /* its result: 0, or a negative NL_E* code */
 	char init_err[512];           /* what went wrong, said once */
 	pthread_mutex_t init_lock;
@@ -1809,6 +1810,7 @@ static void sp_destroy(void *state)
 	pthread_mutex_destroy(&st->del_lock);
 	pthread_mutex_destroy(&st->stems_lock);
 	pthread_mutex_destroy(&st->init_lock);
+	pthread_cond_destroy(&st->init_cond);
 	free(st->sfx_list);
 	free(st->pfx_list);
 	free(st);
@@ -2052,7 +2054,19 @@ static void *init_main(void *arg)
 {
 	sp_state *st = arg;
 	init_work(st);
+	pthread_mutex_lock(&st->init_lock);
 	__atomic_store_n(&st->init_done, 1, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&st->init_cond);
+	pthread_mutex_unlock(&st->init_lock);
+	/* then the suggestion prefilter, unless a check already built it: with
+	 * the other plugins still starting, it is usually ready before the
+	 * first check wants it */
+	if (st->stems_wanted && !st->init_rc && !__atomic_load_n(&st->stems_built, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&st->stems_lock);
+		if (!st->stems_built)
+			build_stems(st);
+		pthread_mutex_unlock(&st->stems_lock);
+	}
 	return NULL;
 }
 
@@ -2118,9 +2132,10 @@ static int init_wait(sp_state *st)
 			pthread_mutex_unlock(&st->stems_lock);
 		}
 		pthread_mutex_lock(&st->init_lock);
-		if (!st->init_joined) {
-			pthread_join(st->init_th, NULL);
-			st->init_joined = 1;
+		while (!st->init_done)
+			pthread_cond_wait(&st->init_cond, &st->init_lock);
+		if (!st->init_warned) {
+			st->init_warned = 1;
 			if (st->init_rc)
 				st->host->warn("spelling", "%s", st->init_err);
 		}
@@ -2145,6 +2160,7 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	pthread_mutex_init(&st->del_lock, NULL);
 	pthread_mutex_init(&st->stems_lock, NULL);
 	pthread_mutex_init(&st->init_lock, NULL);
+	pthread_cond_init(&st->init_cond, NULL);
 	for (int i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
 	int rc = NL_ECONFIG, news = 1;
@@ -2242,9 +2258,8 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	if (pthread_create(&st->init_th, NULL, init_main, st) == 0) {
 		st->init_started = 1;
 	} else {                          /* no thread: load here */
-		init_main(st);
-		st->init_joined = 1;
-		__atomic_store_n(&st->init_ready, 1, __ATOMIC_RELEASE);
+		init_work(st);
+		st->init_done = 1;
 	}
 	*out = st;
 	return 0;
