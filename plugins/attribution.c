@@ -31,6 +31,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -135,6 +136,8 @@ typedef struct state {
 	uint8_t wordb[256];      /* ASCII characters of the word bounds' look-behind */
 	unsigned char fold[256]; /* pf_fold() */
 	size_t margin;           /* bytes before a position a match may look at */
+	pthread_key_t jit_key;   /* one JIT stack per thread, kept across documents */
+	int jit_key_ok;
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -1312,6 +1315,11 @@ static int ascii_ws(unsigned ch)
 	return ch == ' ' || (ch >= 9 && ch <= 13);
 }
 
+static void jit_stack_free(void *js)
+{
+	pcre2_jit_stack_free(js);
+}
+
 static void destroy(void *vst)
 {
 	state *st = vst;
@@ -1325,6 +1333,14 @@ static void destroy(void *vst)
 		if (st->lists[i].pf)
 			free(st->lists[i].pf->ws);
 		free(st->lists[i].pf);
+	}
+	if (st->jit_key_ok) {
+		/* worker threads are joined (their destructors ran); this thread's
+		   stack is freed here */
+		pcre2_jit_stack *js = pthread_getspecific(st->jit_key);
+		if (js)
+			pcre2_jit_stack_free(js);
+		pthread_key_delete(st->jit_key);
 	}
 	pcre2_match_context_free(st->mctx);
 	pcre2_code_free(st->never);
@@ -1382,6 +1398,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 		st->never = pcre2_compile((PCRE2_SPTR) "(?!)", PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_ANCHORED, &err, &off, NULL);
 	}
 	st->mctx = pcre2_match_context_create(NULL);
+	st->jit_key_ok = pthread_key_create(&st->jit_key, jit_stack_free) == 0;
 	if (!st->mctx || !st->never) {
 		rc = NL_ENOMEM;
 		goto fail;
@@ -2911,7 +2928,17 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	c.wbuf = malloc(SCAN_CHUNK + SCAN_TAIL + c.margin + 16 + PF_MAXN);
 	c.md = pcre2_match_data_create(64, NULL);
 	c.mctx = pcre2_match_context_copy(st->mctx);
-	c.jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+	/* A JIT stack per thread, made once: creating and freeing 512 KB per
+	   document cost an mmap/munmap pair each, which under -j 2 interrupts
+	   the other core. */
+	c.jit = st->jit_key_ok ? pthread_getspecific(st->jit_key) : NULL;
+	if (!c.jit) {
+		c.jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+		if (c.jit && st->jit_key_ok && pthread_setspecific(st->jit_key, c.jit) != 0) {
+			pcre2_jit_stack_free(c.jit);
+			c.jit = NULL;
+		}
+	}
 	int rc = 0;
 	if (!c.wbuf || !c.md || !c.mctx) {
 		rc = NL_ENOMEM;
@@ -3032,7 +3059,8 @@ out:
 		free(c.cb[lv]);
 	pcre2_match_data_free(c.md);
 	pcre2_match_context_free(c.mctx);
-	pcre2_jit_stack_free(c.jit);
+	if (!st->jit_key_ok)
+		pcre2_jit_stack_free(c.jit);
 	return rc;
 }
 
