@@ -164,6 +164,23 @@ void nlt_dump(const nlt_result *r)
 		fprintf(stderr, "errors:\n%s", r->errors);
 }
 
+static nl_buf said_buf;
+
+void nlt_capture_start(void)
+{
+	nl_buf_free(&said_buf);
+	nl_diag_set_hook(capture, &said_buf);
+}
+
+void nlt_capture_stop(void)
+{
+	nl_diag_set_hook(NULL, NULL);
+	nl_buf_free(&said_buf);
+}
+
+const char *nlt_said(void) { return said_buf.p ? said_buf.p : ""; }
+void nlt_said_clear(void) { nl_buf_free(&said_buf); }
+
 nl_doc *nlt_doc(const char *text, int format)
 {
 	nl_doc *d = NULL;

@@ -40,6 +40,13 @@ const nlt_finding *nlt_get(const nlt_result *r, const char *rule, size_t i);
 /* Print the findings (for debugging a failing test). */
 void nlt_dump(const nlt_result *r);
 
+/* Capture the core's diagnostics (what would go to standard error) in
+ * tests of core modules: start clears what was said before. */
+void nlt_capture_start(void);
+void nlt_capture_stop(void);
+const char *nlt_said(void);          /* never NULL */
+void nlt_said_clear(void);
+
 /* Build only the document (to test the tokenizer); free with nlt_doc_free. */
 nl_doc *nlt_doc(const char *text, int format);
 void nlt_doc_free(nl_doc *d);

@@ -12,26 +12,18 @@
 
 #include "baseline.h"
 #include "util.h"
+#include "harness.h"
 
 static nl_rule_info info = {"marker", NL_SEV_WARNING, "test", NULL, NULL};
 static nl_rule rm = {.id = "fixture.marker", .info = &info, .severity = NL_SEV_WARNING};
 static nl_rule rq = {.id = "fixture.quote", .info = &info, .severity = NL_SEV_WARNING};
 
-static nl_buf diag;
 static char tmpdir[64];
-
-static void capture(void *ud, const char *line)
-{
-	(void)ud;
-	nl_buf_puts(&diag, line);
-	nl_buf_putc(&diag, '\n');
-}
 
 static int setup(void **st)
 {
 	(void)st;
-	nl_buf_free(&diag);
-	nl_diag_set_hook(capture, NULL);
+	nlt_capture_start();
 	strcpy(tmpdir, "/tmp/nl-baseline-XXXXXX");
 	assert_non_null(mkdtemp(tmpdir));
 	return 0;
@@ -40,14 +32,11 @@ static int setup(void **st)
 static int teardown(void **st)
 {
 	(void)st;
-	nl_diag_set_hook(NULL, NULL);
-	nl_buf_free(&diag);
+	nlt_capture_stop();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	return system(cmd) == 0 ? 0 : -1;
 }
-
-static const char *said(void) { return diag.p ? diag.p : ""; }
 
 /* A finding of rule r on the first occurrence of word (after skip bytes). */
 static nl_item find(const char *text, const char *word, size_t skip, nl_rule *r)
@@ -213,7 +202,7 @@ static void test_save_load_round_trip_sorted(void **st)
 	assert_int_equal(items.n, 0);
 	nl_items_free(&items);
 	nl_baseline_free(r);
-	assert_string_equal(said(), "");
+	assert_string_equal(nlt_said(), "");
 }
 
 static void test_load_accepts_comments_blank_lines_crlf(void **st)
@@ -229,10 +218,10 @@ static void test_load_accepts_comments_blank_lines_crlf(void **st)
 static void expect_error(const char *data, const char *msg)
 {
 	write_file("bad.txt", data);
-	nl_buf_free(&diag);
+	nlt_said_clear();
 	assert_null(nl_baseline_load(path_in("bad.txt")));
-	if (!strstr(said(), msg))
-		fail_msg("expected '%s' in: %s", msg, said());
+	if (!strstr(nlt_said(), msg))
+		fail_msg("expected '%s' in: %s", msg, nlt_said());
 }
 
 static void test_load_errors_name_file_and_line(void **st)
@@ -246,10 +235,10 @@ static void test_load_errors_name_file_and_line(void **st)
 	expect_error("newslint-baseline 1\na\tr\tb\tt\\q\ta\n", "bad.txt:2: bad baseline: unknown escape");
 	expect_error("newslint-baseline 1\na\tr\tb\tt\\x4\ta\n", "bad.txt:2: bad baseline: \\x needs two hexadecimal digits");
 	expect_error("newslint-baseline 1\n\tr\tb\tt\ta\n", "bad.txt:2: bad baseline: empty path or rule field");
-	nl_buf_free(&diag);
+	nlt_said_clear();
 	assert_null(nl_baseline_load(path_in("missing.txt")));
-	assert_non_null(strstr(said(), "--baseline"));
-	assert_non_null(strstr(said(), "missing.txt: No such file or directory"));
+	assert_non_null(strstr(nlt_said(), "--baseline"));
+	assert_non_null(strstr(nlt_said(), "missing.txt: No such file or directory"));
 }
 
 static void test_save_error_names_file(void **st)
@@ -257,7 +246,7 @@ static void test_save_error_names_file(void **st)
 	(void)st;
 	nl_baseline *w = nl_baseline_new();
 	assert_int_equal(nl_baseline_save(w, "/nonexistent-folder/b.txt"), -1);
-	assert_non_null(strstr(said(), "--write-baseline /nonexistent-folder/b.txt"));
+	assert_non_null(strstr(nlt_said(), "--write-baseline /nonexistent-folder/b.txt"));
 	nl_baseline_free(w);
 }
 

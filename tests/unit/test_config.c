@@ -14,33 +14,21 @@
 #include "config.h"
 #include "lines.h"
 #include "util.h"
-
-static nl_buf diag;
-
-static void capture(void *ud, const char *line)
-{
-	(void)ud;
-	nl_buf_puts(&diag, line);
-	nl_buf_putc(&diag, '\n');
-}
+#include "harness.h"
 
 static int setup(void **st)
 {
 	(void)st;
-	nl_buf_free(&diag);
-	nl_diag_set_hook(capture, NULL);
+	nlt_capture_start();
 	return 0;
 }
 
 static int teardown(void **st)
 {
 	(void)st;
-	nl_diag_set_hook(NULL, NULL);
-	nl_buf_free(&diag);
+	nlt_capture_stop();
 	return 0;
 }
-
-static const char *said(void) { return diag.p ? diag.p : ""; }
 
 static void test_sections_keys_lines(void **st)
 {
@@ -86,7 +74,7 @@ static void test_syntax_error_names_line(void **st)
 	nl_settings s = {0};
 	assert_int_equal(nl_settings_load_string(&s, "bad.ini", "[x]\nk = 1\nthis line is wrong\n"),
 	                 NL_ECONFIG);
-	assert_non_null(strstr(said(), "bad.ini:3: syntax error"));
+	assert_non_null(strstr(nlt_said(), "bad.ini:3: syntax error"));
 	nl_settings_free(&s);
 }
 
@@ -99,7 +87,7 @@ static void test_line_too_long_is_said(void **st)
 	strcpy(text + n + 300, "\n");
 	nl_settings s = {0};
 	assert_int_equal(nl_settings_load_string(&s, "long.ini", text), NL_ECONFIG);
-	assert_non_null(strstr(said(), "long.ini:3: line too long"));
+	assert_non_null(strstr(nlt_said(), "long.ini:3: line too long"));
 	nl_settings_free(&s);
 }
 
@@ -108,7 +96,7 @@ static void test_missing_file(void **st)
 	(void)st;
 	nl_settings s = {0};
 	assert_int_equal(nl_settings_load(&s, "/nonexistent/newslint.ini", "--config"), NL_EIO);
-	assert_non_null(strstr(said(), "/nonexistent/newslint.ini: cannot read"));
+	assert_non_null(strstr(nlt_said(), "/nonexistent/newslint.ini: cannot read"));
 	nl_settings_free(&s);
 }
 
@@ -127,14 +115,14 @@ static void test_typed_getters(void **st)
 	assert_int_equal(nl_cfg_int(c, "absent", 7, 0, 50, &v), 0);
 	assert_int_equal(v, 7);
 	assert_int_equal(nl_cfg_int(c, "bad", 1, 0, 50, &v), NL_ECONFIG);
-	assert_non_null(strstr(said(), "t.ini:3: [p] bad: expected a whole number from 0 to 50, got 'twelve'"));
+	assert_non_null(strstr(nlt_said(), "t.ini:3: [p] bad: expected a whole number from 0 to 50, got 'twelve'"));
 	assert_int_equal(nl_cfg_int(c, "big", 1, 0, 50, &v), NL_ECONFIG);
 	assert_int_equal(nl_cfg_double(c, "f", 0, 0, 10, &d), 0);
 	assert_true(d == 2.5);
 	assert_int_equal(nl_cfg_bool(c, "b", 0, &b), 0);
 	assert_int_equal(b, 1);
 	assert_int_equal(nl_cfg_bool(c, "nb", 0, &b), NL_ECONFIG);
-	assert_non_null(strstr(said(), "t.ini:7: [p] nb: expected true or false"));
+	assert_non_null(strstr(nlt_said(), "t.ini:7: [p] nb: expected true or false"));
 	assert_int_equal(c->errors, 3);
 	nl_settings_free(&s);
 }
@@ -146,7 +134,7 @@ static void test_unknown_key_suggests_nearest(void **st)
 	nl_settings s = {0};
 	assert_int_equal(nl_settings_load_string(&s, "k.ini", "[spelling]\n\ndictonary = en_US\n"), 0);
 	nl_cfg_check_keys(nl_settings_section(&s, "spelling", 0), known);
-	assert_non_null(strstr(said(), "k.ini:3: [spelling] warning: unknown key 'dictonary' (did you mean 'dictionary'?)"));
+	assert_non_null(strstr(nlt_said(), "k.ini:3: [spelling] warning: unknown key 'dictonary' (did you mean 'dictionary'?)"));
 	nl_settings_free(&s);
 }
 

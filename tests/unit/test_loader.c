@@ -12,37 +12,26 @@
 #include "host.h"
 #include "loader.h"
 #include "util.h"
+#include "harness.h"
 
-static nl_buf diag;
 static char dir[4096];
 static const char *dirs[1] = {dir};
-
-static void capture(void *ud, const char *line)
-{
-	(void)ud;
-	nl_buf_puts(&diag, line);
-	nl_buf_putc(&diag, '\n');
-}
 
 static int setup(void **st)
 {
 	(void)st;
 	const char *b = getenv("NEWSLINT_TEST_BUILDDIR");
 	snprintf(dir, sizeof dir, "%s/tests/fixtures/.libs", b ? b : ".");
-	nl_buf_free(&diag);
-	nl_diag_set_hook(capture, NULL);
+	nlt_capture_start();
 	return 0;
 }
 
 static int teardown(void **st)
 {
 	(void)st;
-	nl_diag_set_hook(NULL, NULL);
-	nl_buf_free(&diag);
+	nlt_capture_stop();
 	return 0;
 }
-
-static const char *said(void) { return diag.p ? diag.p : ""; }
 
 static void test_symbol_name(void **st)
 {
@@ -74,8 +63,8 @@ static void test_wrong_major_is_refused_with_the_fix(void **st)
 	(void)st;
 	nl_loaded l;
 	assert_int_not_equal(nl_load("bad_major", dirs, 1, &l), 0);
-	assert_non_null(strstr(said(), "bad_major.so: plugin ABI 2.0, this newslint speaks 1.x"));
-	assert_non_null(strstr(said(), "rebuild the plugin"));
+	assert_non_null(strstr(nlt_said(), "bad_major.so: plugin ABI 2.0, this newslint speaks 1.x"));
+	assert_non_null(strstr(nlt_said(), "rebuild the plugin"));
 }
 
 static void test_missing_symbol(void **st)
@@ -83,7 +72,7 @@ static void test_missing_symbol(void **st)
 	(void)st;
 	nl_loaded l;
 	assert_int_not_equal(nl_load("no_symbol", dirs, 1, &l), 0);
-	assert_non_null(strstr(said(), "does not export 'nl_plugin_no_symbol'"));
+	assert_non_null(strstr(nlt_said(), "does not export 'nl_plugin_no_symbol'"));
 }
 
 static void test_failing_create_is_reported(void **st)
@@ -93,7 +82,7 @@ static void test_failing_create_is_reported(void **st)
 	assert_int_equal(nl_load("failing_create", dirs, 1, &l), 0);
 	nl_pinst pi;
 	assert_int_equal(nl_pinst_create(&pi, l.desc, l.path, NULL), NL_ECONFIG);
-	assert_non_null(strstr(said(), "[failing_create] this plugin always refuses to start"));
+	assert_non_null(strstr(nlt_said(), "[failing_create] this plugin always refuses to start"));
 	nl_pinst_destroy(&pi);
 	nl_unload(&l);
 }
@@ -103,8 +92,8 @@ static void test_not_found_lists_folders(void **st)
 	(void)st;
 	nl_loaded l;
 	assert_int_not_equal(nl_load("nosuchplugin", dirs, 1, &l), 0);
-	assert_non_null(strstr(said(), "plugin 'nosuchplugin' not found; searched:"));
-	assert_non_null(strstr(said(), dir));
+	assert_non_null(strstr(nlt_said(), "plugin 'nosuchplugin' not found; searched:"));
+	assert_non_null(strstr(nlt_said(), dir));
 }
 
 static int ok_create(const nl_host *h, const nl_config *c, void **s) { (void)h; (void)c; *s = NULL; return 0; }
@@ -117,11 +106,11 @@ static void test_newer_minor_refused_older_accepted(void **st)
 	assert_int_equal(nl_abi_check(&d, "x.so", "x"), 0);
 	d.abi_minor = NL_ABI_MINOR + 1;
 	assert_int_equal(nl_abi_check(&d, "x.so", "x"), -1);
-	assert_non_null(strstr(said(), "newer than this newslint's"));
+	assert_non_null(strstr(nlt_said(), "newer than this newslint's"));
 	d.abi_minor = NL_ABI_MINOR;
 	d.struct_size = 8;
 	assert_int_equal(nl_abi_check(&d, "x.so", "x"), -1);
-	assert_non_null(strstr(said(), "descriptor has size 8"));
+	assert_non_null(strstr(nlt_said(), "descriptor has size 8"));
 }
 
 static void test_name_must_match_file(void **st)
@@ -129,7 +118,7 @@ static void test_name_must_match_file(void **st)
 	(void)st;
 	nl_plugin d = {NL_PLUGIN_ABI, .name = "y", .create = ok_create, .check = ok_check};
 	assert_int_equal(nl_abi_check(&d, "x.so", "x"), -1);
-	assert_non_null(strstr(said(), "calls itself 'y'"));
+	assert_non_null(strstr(nlt_said(), "calls itself 'y'"));
 }
 
 int main(void)

@@ -12,33 +12,24 @@
 
 #include "suppress.h"
 #include "util.h"
+#include "harness.h"
 
 static nl_rule_info info = {"x", NL_SEV_WARNING, "test", NULL, NULL};
 static nl_rule rx = {.id = "a.x", .info = &info, .severity = NL_SEV_WARNING};
 static nl_rule ry = {.id = "a.y", .info = &info, .severity = NL_SEV_WARNING};
 static nl_rule rz = {.id = "b.z", .info = &info, .severity = NL_SEV_WARNING};
 
-static nl_buf diag;
-static void capture(void *ud, const char *line)
-{
-	(void)ud;
-	nl_buf_puts(&diag, line);
-	nl_buf_putc(&diag, '\n');
-}
-
 static int setup(void **st)
 {
 	(void)st;
-	nl_buf_free(&diag);
-	nl_diag_set_hook(capture, NULL);
+	nlt_capture_start();
 	return 0;
 }
 
 static int teardown(void **st)
 {
 	(void)st;
-	nl_diag_set_hook(NULL, NULL);
-	nl_buf_free(&diag);
+	nlt_capture_stop();
 	return 0;
 }
 
@@ -88,13 +79,11 @@ static const char *run(const char *text)
 	return out;
 }
 
-static const char *said(void) { return diag.p ? diag.p : ""; }
-
 static void test_no_directive_keeps_all(void **st)
 {
 	(void)st;
 	assert_string_equal(run("X Y\nZ\nnothing about newslint here X\n"), "a.x@1 a.y@1 b.z@2 a.x@3");
-	assert_string_equal(said(), "");
+	assert_string_equal(nlt_said(), "");
 }
 
 static void test_next_line_all_rules(void **st)
@@ -159,21 +148,21 @@ static void test_unknown_rule_warns_and_does_nothing(void **st)
 {
 	(void)st;
 	assert_string_equal(run("one\n<!-- newslint-disable-next-line a.nope -->\nX\n"), "a.x@3");
-	assert_non_null(strstr(said(), "t.md:2: warning: unknown rule or plugin 'a.nope'"));
+	assert_non_null(strstr(nlt_said(), "t.md:2: warning: unknown rule or plugin 'a.nope'"));
 }
 
 static void test_unknown_and_known_rule(void **st)
 {
 	(void)st;
 	assert_string_equal(run("<!-- newslint-disable-next-line a.nope a.x -->\nX Y\n"), "a.y@2");
-	assert_non_null(strstr(said(), "t.md:1: warning: unknown rule or plugin 'a.nope'"));
+	assert_non_null(strstr(nlt_said(), "t.md:1: warning: unknown rule or plugin 'a.nope'"));
 }
 
 static void test_misspelt_directive_warns(void **st)
 {
 	(void)st;
 	assert_string_equal(run("<!-- newslint-disabel a.x -->\nX\n"), "a.x@2");
-	assert_non_null(strstr(said(), "t.md:1: warning: unknown directive 'newslint-disabel'"));
+	assert_non_null(strstr(nlt_said(), "t.md:1: warning: unknown directive 'newslint-disabel'"));
 }
 
 static void test_directive_must_be_alone_on_its_line(void **st)
