@@ -3064,7 +3064,7 @@ out:
 	return rc;
 }
 
-const nl_plugin nl_plugin_attribution = {
+NL_PLUGIN_EXPORT const nl_plugin nl_plugin_attribution = {
 	NL_PLUGIN_ABI,
 	.flags = NL_PLUGIN_THREADSAFE,
 	.name = "attribution",

@@ -1448,10 +1448,6 @@ static const nl_rule_info ks_rules[] = {
 	  NULL },
 };
 
-#ifndef NL_PLUGIN_EXPORT
-#define NL_PLUGIN_EXPORT __attribute__((visibility("default")))
-#endif
-
 NL_PLUGIN_EXPORT const nl_plugin nl_plugin_keyword_stuffing = {
 	NL_PLUGIN_ABI,
 	.flags = NL_PLUGIN_THREADSAFE,

@@ -1892,13 +1892,7 @@ static int check(void *st, const nl_doc *doc, nl_sink *sink)
 	return rc;
 }
 
-#ifdef NL_STATIC_PLUGIN
-#define NL_EXPORT
-#else
-#define NL_EXPORT __attribute__((visibility("default")))
-#endif
-
-NL_EXPORT const nl_plugin nl_plugin_packs = {
+NL_PLUGIN_EXPORT const nl_plugin nl_plugin_packs = {
 	NL_PLUGIN_ABI,
 	.flags = NL_PLUGIN_THREADSAFE,
 	.name = "packs",

@@ -1452,7 +1452,7 @@ static const char *const config_keys[] = {
 	"overused_min", "overused_window", "overused_min_letters", NULL,
 };
 
-const nl_plugin nl_plugin_repetition = {
+NL_PLUGIN_EXPORT const nl_plugin nl_plugin_repetition = {
 	NL_PLUGIN_ABI,
 	.flags = NL_PLUGIN_THREADSAFE,
 	.name = "repetition",

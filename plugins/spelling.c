@@ -3042,7 +3042,7 @@ out:
 	return rc;
 }
 
-const nl_plugin nl_plugin_spelling = {
+NL_PLUGIN_EXPORT const nl_plugin nl_plugin_spelling = {
 	NL_PLUGIN_ABI,
 	.flags = NL_PLUGIN_THREADSAFE,
 	.name = "spelling",

@@ -275,6 +275,11 @@ typedef struct nl_plugin {
 	const nl_rule_info *(*dynamic_rules)(void *state, size_t *n);
 } nl_plugin;
 
+/* Mark the descriptor exported, so a plugin built with -fvisibility=hidden
+ * still shows it to the loader:
+ *   NL_PLUGIN_EXPORT const nl_plugin nl_plugin_foo = { ... };  */
+#define NL_PLUGIN_EXPORT __attribute__((visibility("default")))
+
 /* Fill the ABI fields of a descriptor:
  *   const nl_plugin nl_plugin_foo = { NL_PLUGIN_ABI, .name = "foo", ... };  */
 #define NL_PLUGIN_ABI \

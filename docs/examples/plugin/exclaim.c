@@ -75,7 +75,7 @@ static int check(void *st, const nl_doc *doc, nl_sink *sink)
 
 static void destroy(void *st) { free(st); }
 
-const nl_plugin nl_plugin_exclaim = {
+NL_PLUGIN_EXPORT const nl_plugin nl_plugin_exclaim = {
 	NL_PLUGIN_ABI,
 	.flags = NL_PLUGIN_THREADSAFE,
 	.name = "exclaim",
