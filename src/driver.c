@@ -462,8 +462,8 @@ static void lint(pool *pl, job *j)
 	}
 	int e = nl_read_file(j->arg, &text, &len);
 	if (e) {
-		j->error = nl_strdup(e == -EISDIR ? "is a folder that could not be walked"
-		                                   : strerror(-e));
+		j->error = nl_strdup(e == -EISDIR && strcmp(j->arg, "-") ? "is a folder that could not be walked"
+		                                   : nl_read_strerror(e));
 		return;
 	}
 	if (nl_utf8_check(text, len, err, sizeof err) != 0) {

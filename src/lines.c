@@ -17,7 +17,21 @@ int nl_lines_init(nl_lines *l, const char *text, size_t len)
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
 		l->start[0] = 3;
 	const char *p = text, *end = text + len;
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+	/* LF and CRLF end a line; so does a lone CR (old Mac files; nl_read_file
+	   already turns those into LF, other callers may not). */
+	int lone_cr = 0;
+	for (const char *c = memchr(text, '\r', len); c && !lone_cr;
+	     c = memchr(c + 1, '\r', (size_t)(end - c - 1)))
+		lone_cr = c + 1 == end || c[1] != '\n';
+	for (;;) {
+		if (lone_cr) {
+			while (p < end && *p != '\n' && !(*p == '\r' && (p + 1 == end || p[1] != '\n')))
+				p++;
+			if (p == end)
+				break;
+		} else if ((p = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			break;
+		}
 		p++;
 		if (l->n == cap) {
 			cap *= 2;

@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 {
 	nl_opts o = {.min_sev = -1, .fail_on = -1, .color = -1, .jobs = 1};
 	int c, status;
+	nl_stdio_init();   /* closed stdin/stdout; a failed write to stdout is status 2 */
 	while ((c = getopt_long(argc, argv, "c:f:j:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.config = optarg; break;

@@ -371,10 +371,52 @@ static size_t utf8_valid_seq(const unsigned char *s, size_t n, const char **why)
 	return need;
 }
 
+/* 1-based line and column (code points; CRLF, LF and a lone CR end a line)
+ * of byte offset off: only computed for an error message. */
+static void utf8_pos(const unsigned char *s, size_t off, size_t *line, size_t *col)
+{
+	size_t l = 1, c = 1, i = 0;
+	if (off >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+		i = 3;   /* a BOM is not a column */
+	for (; i < off; i++) {
+		if (s[i] == '\n' || (s[i] == '\r' && s[i + 1] != '\n')) {   /* i + 1 <= off */
+			l++;
+			c = 1;
+		} else if ((s[i] & 0xC0) != 0x80 && s[i] != '\r') {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+/* UTF-16 without a byte order mark: in the first 4 KB, most byte pairs have
+ * a NUL on one side only, always the same side (ASCII text in UTF-16).  A
+ * binary file has NULs too, but not in that pattern. */
+static const char *utf16_guess(const unsigned char *s, size_t len)
+{
+	size_t pairs = (len < 4096 ? len : 4096) / 2, le = 0, be = 0;
+	if (pairs < 2)
+		return NULL;
+	for (size_t k = 0; k < pairs; k++) {
+		unsigned char a = s[2 * k], b = s[2 * k + 1];
+		if (a && !b)
+			le++;
+		else if (!a && b)
+			be++;
+	}
+	if (le * 4 >= pairs * 3 && be * 20 <= pairs)
+		return "LE";
+	if (be * 4 >= pairs * 3 && le * 20 <= pairs)
+		return "BE";
+	return NULL;
+}
+
 int nl_utf8_check(const char *text, size_t len, char *err, size_t errsize)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = 0, line = 1, col = 1, nul = 0, nul_even = 0, nul_odd = 0, probe;
+	size_t i = 0, line, col;
+	const char *u16;
 	char dummy[1];
 	if (!err || errsize == 0) {
 		err = dummy;
@@ -395,51 +437,37 @@ int nl_utf8_check(const char *text, size_t len, char *err, size_t errsize)
 		return -1;
 	}
 	if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
-		snprintf(err, errsize, "looks like UTF-16 (byte order mark %02X %02X): "
-		         "convert it with iconv -f UTF-16 -t UTF-8", s[0], s[1]);
+		snprintf(err, errsize, "is UTF-16%s (byte order mark %02X %02X), newslint reads UTF-8: "
+		         "convert it with iconv -f UTF-16 -t UTF-8", s[0] == 0xFF ? "LE" : "BE", s[0], s[1]);
 		return -1;
 	}
-	/* UTF-16 without a BOM: NUL bytes at every other position of the start */
-	probe = len < 4096 ? len : 4096;
-	for (i = 0; i < probe; i++)
-		if (s[i] == 0) {
-			nul++;
-			if (i & 1)
-				nul_odd++;
-			else
-				nul_even++;
-		}
-	if (probe >= 2 && nul * 4 >= probe) {
-		snprintf(err, errsize, "looks like UTF-16%s (%zu of the first %zu bytes are NUL, "
-		         "no byte order mark): convert it with iconv -f UTF-16%s -t UTF-8",
-		         nul_odd > nul_even ? "LE" : "BE", nul, probe,
-		         nul_odd > nul_even ? "LE" : "BE");
+	if ((u16 = utf16_guess(s, len)) != NULL) {
+		snprintf(err, errsize, "looks like UTF-16%s (NUL bytes at every other position, no byte "
+		         "order mark), newslint reads UTF-8: convert it with iconv -f UTF-16%s -t UTF-8",
+		         u16, u16);
 		return -1;
 	}
-	i = 0;
 	if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
 		i = 3;
 	while (i < len) {
-		/* fast path: 8 ASCII bytes without a newline */
+		/* fast path: 8 ASCII bytes without a NUL */
 		if (i + 8 <= len) {
 			uint64_t w;
 			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				uint64_t x = w ^ 0x0A0A0A0A0A0A0A0Aull; /* zero byte where '\n' */
-				if (!((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull)) {
-					i += 8;
-					col += 8;
-					continue;
-				}
+			if (!(w & 0x8080808080808080ull) &&
+			    !((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
 			}
 		}
+		if (s[i] == 0) {
+			utf8_pos(s, i, &line, &col);
+			snprintf(err, errsize, "is not text: NUL byte at line %zu, column %zu (byte offset %zu); "
+			         "newslint lints UTF-8 text (if this is text, remove the NUL bytes: "
+			         "tr -d '\\000' < FILE)", line, col, i);
+			return -1;
+		}
 		if (s[i] < 0x80) {
-			if (s[i] == '\n') {
-				line++;
-				col = 1;
-			} else {
-				col++;
-			}
 			i++;
 			continue;
 		}
@@ -447,13 +475,13 @@ int nl_utf8_check(const char *text, size_t len, char *err, size_t errsize)
 			const char *why = "";
 			size_t k = utf8_valid_seq(s + i, len - i, &why);
 			if (!k) {
+				utf8_pos(s, i, &line, &col);
 				snprintf(err, errsize, "invalid UTF-8 at line %zu, column %zu (byte offset %zu): "
 				         "byte 0x%02X %s; if the file is Windows-1252 or Latin-1, convert it with "
 				         "iconv -f WINDOWS-1252 -t UTF-8", line, col, i, s[i], why);
 				return -1;
 			}
 			i += k;
-			col++;
 		}
 	}
 	return 0;

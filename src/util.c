@@ -8,6 +8,9 @@
 #include <string.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 char *nl_strndup(const char *s, size_t n)
 {
@@ -192,49 +195,165 @@ const char *nl_nearest(const char *word, const char *const *cands, size_t n)
 	return best;
 }
 
+/* Standard input, output and error closed by the caller (newslint - <&-):
+ * each is re-opened on /dev/null the "wrong way round" (input write-only,
+ * output read-only), so that no file opened later lands on descriptor 0, 1
+ * or 2 and every read or write on them still fails the way it would have. */
+static int stdin_closed, stdout_closed;
+
+static void check_stdout(void)
+{
+	int bad = ferror(stdout);
+	errno = 0;
+	if (fflush(stdout) != 0 || bad) {
+		int e = errno;
+		/* stdio forgets the error of an earlier failed write: an empty
+		   write asks again (/dev/full, a closed descriptor) */
+		if (!e && write(1, "", 0) < 0)
+			e = errno;
+		nl_diag_error("cannot write the report to standard output: %s",
+		              stdout_closed ? "it is closed" : e ? strerror(e) : "write error");
+		_exit(2);
+	}
+}
+
+void nl_stdio_init(void)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == 0)
+			stdin_closed = 1;
+		if (fd == 1)
+			stdout_closed = 1;
+		int n = open("/dev/null", (fd == 0 ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+		if (n >= 0 && n != fd) {
+			dup2(n, fd);
+			close(n);
+		} else if (n == fd) {
+			fcntl(fd, F_SETFD, 0);
+		}
+	}
+	atexit(check_stdout);
+}
+
+/* Paths that name a descriptor the user handed over (process substitution
+ * <(...), /dev/stdin): read as a stream, whatever they are. */
+static int stream_path(const char *path)
+{
+	return !strncmp(path, "/dev/fd/", 8) || !strncmp(path, "/proc/self/fd/", 14) ||
+	       !strcmp(path, "/dev/stdin") || !strcmp(path, "/dev/null");
+}
+
+const char *nl_read_strerror(int e)
+{
+	switch (e) {
+	case NL_READ_EFIFO:
+		return "is a named pipe (FIFO), which newslint does not open: it could wait for "
+		       "a writer forever; pipe it into standard input instead (newslint - < FIFO)";
+	case NL_READ_EDEVICE:
+		return "is a device or socket, not a regular file; newslint lints text files "
+		       "(or standard input: newslint - < DEVICE)";
+	case NL_READ_ESTDIN:
+		return "standard input is closed; give a file name, or redirect a file into it "
+		       "(newslint - < FILE)";
+	case -EISDIR:
+		return "is a folder";
+	case -EFBIG:
+		return "is too large: newslint reads files of up to 4 GB";
+	case -EACCES:
+		return "cannot be read: permission denied";
+	default:
+		return e < 0 ? strerror(-e) : "unknown error";
+	}
+}
+
 int nl_read_file(const char *path, char **data, size_t *len)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f)
+	int is_stdin = strcmp(path, "-") == 0;
+	if (is_stdin && stdin_closed)
+		return NL_READ_ESTDIN;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	size_t cap = 1 << 16, n = 0;
+	size_t cap = 1 << 16, n = 0, max = (size_t)UINT32_MAX - 256;
+	char *p = NULL;
+	int err = 0;
 	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		err = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = -EISDIR;
+		goto out;
+	}
+	if (!is_stdin && !S_ISREG(st.st_mode) && !stream_path(path)) {
+		err = S_ISFIFO(st.st_mode) ? NL_READ_EFIFO : NL_READ_EDEVICE;
+		goto out;
+	}
+	if (!is_stdin) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
 	/* A regular file is read into a buffer of its size: no doubling, so a
 	   50 MB article costs 50 MB, not up to 128 MB. */
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size < ((uint64_t)1 << 32))
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uint64_t)st.st_size >= (uint64_t)max) {
+			err = -EFBIG;
+			goto out;
+		}
 		cap = (size_t)st.st_size + 1;
-	char *p = malloc(cap);
-	int err = 0;
+	}
+	p = malloc(cap);
 	if (!p) {
 		err = -ENOMEM;
 		goto out;
 	}
 	for (;;) {
-		if (n == cap) {
-			if (cap >= ((size_t)1 << 32)) {
+		if (n + 1 >= cap) {   /* room for a final NUL */
+			if (cap >= max) {
 				err = -EFBIG;
 				goto out;
 			}
-			char *q = realloc(p, cap * 2);
+			size_t nc = cap * 2 < max ? cap * 2 : max;
+			char *q = realloc(p, nc);
 			if (!q) {
 				err = -ENOMEM;
 				goto out;
 			}
 			p = q;
-			cap *= 2;
+			cap = nc;
 		}
-		size_t r = fread(p + n, 1, cap - n, f);
-		n += r;
-		if (r == 0) {
-			if (ferror(f))
-				err = -(errno ? errno : EIO);
+		ssize_t r = read(fd, p + n, cap - 1 - n);
+		if (r > 0) {
+			n += (size_t)r;
+			continue;
+		}
+		if (r == 0)
 			break;
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {   /* a non-blocking stdin */
+			struct pollfd pf = {fd, POLLIN, 0};
+			poll(&pf, 1, -1);
+			continue;
 		}
+		err = -errno;
+		break;
 	}
+	p[n] = '\0';
+	/* Old Mac line ends: a CR not followed by LF ends a line.  It becomes an
+	   LF here, byte for byte, so that every offset stays the same and the
+	   document model, columns, suppressions and baselines all see lines. */
+	for (char *c = memchr(p, '\r', n); c; c = memchr(c + 1, '\r', (size_t)(p + n - c - 1)))
+		if (c + 1 == p + n || c[1] != '\n')
+			*c = '\n';
 out:
-	if (f != stdin)
-		fclose(f);
+	if (!is_stdin)
+		close(fd);
 	if (err) {
 		free(p);
 		return err;

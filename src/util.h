@@ -33,7 +33,23 @@ unsigned nl_edit_distance(const char *a, const char *b, unsigned max);
 /* The candidate nearest to word (distance <= max(2, len/3)), or NULL. */
 const char *nl_nearest(const char *word, const char *const *cands, size_t n);
 
-/* Read a whole file (or stdin for "-") into memory.  Returns 0, or -errno. */
+/* Read a whole file (or stdin for "-") into memory, NUL-terminated (the NUL
+ * is not counted in *len).  A CR not followed by LF (old Mac line ends) is
+ * turned into LF, byte for byte: offsets are those of the file.  A named
+ * pipe, device or socket is refused (NL_READ_EFIFO, NL_READ_EDEVICE) unless
+ * it is standard input or a descriptor path (/dev/fd/N, /dev/stdin: process
+ * substitution).  Returns 0, -errno or an NL_READ_E* code; nl_read_strerror()
+ * says what it means (a phrase that follows the file name). */
+#define NL_READ_EFIFO   (-100001)
+#define NL_READ_EDEVICE (-100002)
+#define NL_READ_ESTDIN  (-100003)   /* standard input was closed (newslint - <&-) */
 int nl_read_file(const char *path, char **data, size_t *len);
+const char *nl_read_strerror(int e);
+
+/* Call first in main(): re-opens a closed standard input, output or error
+ * on /dev/null so that no file lands on them (reads and writes still fail),
+ * and checks at exit that standard output was written (>/dev/full, a closed
+ * stdout): if not, says so on standard error and exits with status 2. */
+void nl_stdio_init(void);
 
 #endif

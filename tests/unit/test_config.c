@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,63 @@ static void test_bom_is_not_a_column(void **st)
 	nl_lines_free(&l);
 }
 
+/* issue 10: a lone CR (old Mac line ends) ends a line like LF and CRLF. */
+static void test_lone_cr_ends_a_line(void **st)
+{
+	(void)st;
+	const char *t = "ab\rcd\r\nef\ngh\r";
+	nl_lines l;
+	assert_int_equal(nl_lines_init(&l, t, strlen(t)), 0);
+	assert_int_equal(l.n, 5);
+	unsigned line, col;
+	uint32_t b, e;
+	nl_lines_pos(&l, 4, &line, &col);    /* d */
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 2);
+	nl_lines_pos(&l, 11, &line, &col);   /* h */
+	assert_int_equal(line, 4);
+	assert_int_equal(col, 2);
+	nl_lines_range(&l, 1, &b, &e);
+	assert_int_equal(b, 0);
+	assert_int_equal(e, 2);
+	nl_lines_range(&l, 2, &b, &e);
+	assert_int_equal(b, 3);
+	assert_int_equal(e, 5);
+	nl_lines_free(&l);
+}
+
+/* issue 10: nl_read_file turns a lone CR into LF (same offsets), keeps CRLF,
+ * NUL-terminates, and refuses a FIFO without waiting for a writer. */
+static void test_read_file_hostile(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/newslint-read.XXXXXX", path[64], fifo[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/cr.txt", dir);
+	snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite("a\rb\r\nc\r", 1, 7, f);
+	fclose(f);
+	char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(nl_read_file(path, &data, &len), 0);
+	assert_int_equal(len, 7);
+	assert_memory_equal(data, "a\nb\r\nc\n", 8);   /* the NUL too */
+	free(data);
+	assert_int_equal(nl_read_file(dir, &data, &len), -EISDIR);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(nl_read_file(fifo, &data, &len), NL_READ_EFIFO);
+	assert_non_null(strstr(nl_read_strerror(NL_READ_EFIFO), "named pipe"));
+	assert_int_equal(nl_read_file("/dev/zero", &data, &len), NL_READ_EDEVICE);
+	snprintf(path, sizeof path, "%s/missing.txt", dir);
+	assert_int_equal(nl_read_file(path, &data, &len), -ENOENT);
+	unlink(fifo);
+	snprintf(path, sizeof path, "%s/cr.txt", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_edit_distance(void **st)
 {
 	(void)st;
@@ -277,6 +335,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bom_is_not_a_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_locate_matches_single, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_distance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lone_cr_ends_a_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_file_hostile, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

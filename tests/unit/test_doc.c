@@ -1169,8 +1169,40 @@ static void test_utf8_utf16_without_bom(void **state)
 	assert_int_equal(nl_utf8_check(text, sizeof text - 1, err, sizeof err), -1);
 	assert_non_null(strstr(err, "UTF-16"));
 	assert_non_null(strstr(err, "iconv"));
-	/* one stray NUL is not UTF-16 */
-	assert_int_equal(nl_utf8_check("a longer text\0 with one NUL", 27, err, sizeof err), 0);
+	/* one stray NUL is not UTF-16, but it is not text either: refused, with
+	   where it is */
+	assert_int_equal(nl_utf8_check("a longer text\0 with one NUL", 27, err, sizeof err), -1);
+	assert_null(strstr(err, "UTF-16"));
+	assert_non_null(strstr(err, "NUL byte at line 1, column 14"));
+}
+
+/* A binary file (many NULs, not every other byte) is not taken for UTF-16. */
+static void test_utf8_binary_not_utf16(void **state)
+{
+	char err[256];
+	static const char bin[] = "\x7f" "ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\0\0\0\0\0\0\0\0";
+	(void)state;
+	assert_int_equal(nl_utf8_check(bin, sizeof bin - 1, err, sizeof err), -1);
+	assert_null(strstr(err, "UTF-16"));
+	assert_non_null(strstr(err, "is not text: NUL byte at line 1, column 8"));
+}
+
+/* The line and column of an error count CRLF, LF and a lone CR as line
+ * ends, and a BOM as no column. */
+static void test_utf8_error_position(void **state)
+{
+	char err[256];
+	(void)state;
+	assert_int_equal(nl_utf8_check("ab\r\ncd\ref\ngh\x80", 13, err, sizeof err), -1);
+	assert_non_null(strstr(err, "line 4, column 3 (byte offset 12)"));
+	assert_int_equal(nl_utf8_check("\xEF\xBB\xBF" "\xC3\xA9t\xC3\xA9 \xC0\xAF", 11, err, sizeof err), -1);
+	assert_non_null(strstr(err, "line 1, column 5 (byte offset 9): byte 0xC0 starts an overlong"));
+	/* a sequence cut off by the end of the file */
+	assert_int_equal(nl_utf8_check("ok \xE2\x80", 5, err, sizeof err), -1);
+	assert_non_null(strstr(err, "truncated"));
+	/* an encoded surrogate */
+	assert_int_equal(nl_utf8_check("\xED\xA0\x80", 3, err, sizeof err), -1);
+	assert_non_null(strstr(err, "surrogate"));
 }
 
 /* ---- Unicode helpers ------------------------------------------------------------------ */
@@ -1335,6 +1367,8 @@ int main(void)
 		cmocka_unit_test(test_utf8_invalid_position),
 		cmocka_unit_test(test_utf8_utf16_bom),
 		cmocka_unit_test(test_utf8_utf16_without_bom),
+		cmocka_unit_test(test_utf8_binary_not_utf16),
+		cmocka_unit_test(test_utf8_error_position),
 		cmocka_unit_test(test_utf8_utf32_bom),
 		cmocka_unit_test(test_utf8_next),
 		cmocka_unit_test(test_lower_and_upper),
