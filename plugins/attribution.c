@@ -29,6 +29,7 @@
  * read-only after create(); each check() makes its own match data, match
  * context copy and JIT stack.
  */
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -122,9 +123,40 @@ typedef struct plist {
 	entry *e;
 	size_t n, cap;
 	pcre2_code *code;        /* LF_ANCHORED lists: compiled anchored */
-	pcre2_code *acode;       /* scanned lists: the same, anchored (JIT) */
+	pcre2_code *acode;       /* scanned lists: compiled anchored, tried where the prefilter lets a match start */
+	char *full;              /* scanned lists: the pattern text of the plain search (compiled when first needed) */
+	uint32_t opts;           /* ... and its compile options */
 	struct pfilt *pf;        /* scanned lists: where a match may start */
 } plist;
+
+/* ---- lazy compiling ---------------------------------------------------------
+ * Compiling the lists for the JIT cost ~15 ms at start, more than a 5 KB
+ * article takes to check with the interpreter.  So create() compiles for
+ * the interpreter only, and a code is JIT-compiled once it has been used
+ * JIT_AFTER times over the run (all documents, all threads): then the JIT
+ * pays for itself.  The JIT compiles a copy (pcre2_code_copy) that is
+ * published with one atomic store, so threads matching the interpreted code
+ * meanwhile never see it change.  The plain (unanchored) code of a scanned
+ * list is only needed for the rare text the prefilter cannot serve: it is
+ * compiled when first needed.  Matches are the same either way: where the
+ * JIT fails (a limit) the interpreter answers, as it always did. */
+#define JIT_AFTER 1024u
+#define USE_FLUSH 32u
+
+enum { SLOT_MAIN, SLOT_PLAIN };   /* code slot of list id: 2 * id + SLOT_... */
+
+typedef struct lcode {
+	_Atomic(pcre2_code *) base;  /* for the interpreter */
+	_Atomic(pcre2_code *) jit;   /* the JIT-compiled copy, once hot */
+	atomic_uint uses;            /* matches run on base so far */
+	atomic_int tried;            /* JIT (or the plain compile) attempted */
+} lcode;
+
+typedef struct lazy {
+	pthread_mutex_t mu;          /* serialises compiling */
+	int mu_ok;
+	lcode lc[2 * N_LISTS];
+} lazy;
 
 typedef struct state {
 	const nl_host *host;
@@ -138,6 +170,7 @@ typedef struct state {
 	size_t margin;           /* bytes before a position a match may look at */
 	pthread_key_t jit_key;   /* one JIT stack per thread, kept across documents */
 	int jit_key_ok;
+	lazy *lz;                /* the codes, compiled for the JIT when hot (mutable) */
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -1209,11 +1242,15 @@ static int compile_list(state *st, const nl_config *cfg, int id, const char *say
 	/* a list only ever matched at a given position is compiled anchored:
 	 * the JIT then runs it (PCRE2_ANCHORED at match time would not) */
 	uint32_t opts = compile_opts(d->flags) | ((d->flags & LF_ANCHORED) ? PCRE2_ANCHORED : 0);
-	l->code = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
-	if (l->code && !(d->flags & LF_ANCHORED)) {
+	if (d->flags & LF_ANCHORED)
+		l->code = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, opts, &err, &off, NULL);
+	else
 		l->acode = pcre2_compile((PCRE2_SPTR)full, PCRE2_ZERO_TERMINATED, opts | PCRE2_ANCHORED, &err, &off, NULL);
-		if (l->acode)
-			(void)pcre2_jit_compile(l->acode, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+	if (l->acode) {
+		/* the plain code: the same text, unanchored, compiled when needed */
+		l->full = full;
+		l->opts = opts;
+		full = NULL;
 		l->pf = calloc(1, sizeof *l->pf);
 		char **pats = calloc(l->n, sizeof *pats);
 		int ok = l->pf && pats && l->acode;
@@ -1229,13 +1266,11 @@ static int compile_list(state *st, const nl_config *cfg, int id, const char *say
 		for (size_t i = 0; pats && i < l->n; i++)
 			free(pats[i]);
 		free(pats);
-		if (!l->pf || !l->acode) {
-			free(full);
+		if (!l->pf)
 			return NL_ENOMEM;
-		}
 	}
 	free(full);
-	if (!l->code) {
+	if (!l->code && !l->acode) {
 		/* find the culprit: compile each entry alone */
 		for (size_t i = 0; i < l->n; i++) {
 			int rc = check_entry(st, cfg, d, &l->e[i], say);
@@ -1247,8 +1282,7 @@ static int compile_list(state *st, const nl_config *cfg, int id, const char *say
 		st->host->cfg_error(cfg, NULL, "list %s does not compile as one alternation: %s", d->key, (const char *)msg);
 		return NL_ECONFIG;
 	}
-	/* JIT is an optimisation: without it (no JIT support) matching still works */
-	(void)pcre2_jit_compile(l->code, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+	atomic_init(&st->lz->lc[2 * id + SLOT_MAIN].base, l->code ? l->code : l->acode);
 	return 0;
 }
 
@@ -1330,6 +1364,7 @@ static void destroy(void *vst)
 		free(st->lists[i].e);
 		pcre2_code_free(st->lists[i].code);
 		pcre2_code_free(st->lists[i].acode);
+		free(st->lists[i].full);
 		if (st->lists[i].pf)
 			free(st->lists[i].pf->ws);
 		free(st->lists[i].pf);
@@ -1342,6 +1377,17 @@ static void destroy(void *vst)
 			pcre2_jit_stack_free(js);
 		pthread_key_delete(st->jit_key);
 	}
+	if (st->lz) {
+		for (int i = 0; i < 2 * N_LISTS; i++) {
+			lcode *lc = &st->lz->lc[i];
+			pcre2_code_free(atomic_load(&lc->jit));
+			if (i % 2 == SLOT_PLAIN)
+				pcre2_code_free(atomic_load(&lc->base));   /* the others are the lists' */
+		}
+		if (st->lz->mu_ok)
+			pthread_mutex_destroy(&st->lz->mu);
+		free(st->lz);
+	}
 	pcre2_match_context_free(st->mctx);
 	pcre2_code_free(st->never);
 	free(st);
@@ -1353,6 +1399,17 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	if (!st)
 		return NL_ENOMEM;
 	st->host = host;
+	if (!(st->lz = calloc(1, sizeof *st->lz))) {
+		free(st);
+		return NL_ENOMEM;
+	}
+	for (int i = 0; i < 2 * N_LISTS; i++) {
+		atomic_init(&st->lz->lc[i].base, NULL);
+		atomic_init(&st->lz->lc[i].jit, NULL);
+		atomic_init(&st->lz->lc[i].uses, 0);
+		atomic_init(&st->lz->lc[i].tried, 0);
+	}
+	st->lz->mu_ok = pthread_mutex_init(&st->lz->mu, NULL) == 0;
 	int rc = 0;
 	long ml, dl;
 	if ((rc = host->cfg_int(cfg, "quote_min_words", D_QUOTE_MIN_WORDS, 1, 1000, &st->quote_min_words)) ||
@@ -1399,7 +1456,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	}
 	st->mctx = pcre2_match_context_create(NULL);
 	st->jit_key_ok = pthread_key_create(&st->jit_key, jit_stack_free) == 0;
-	if (!st->mctx || !st->never) {
+	if (!st->mctx || !st->never || !st->lz->mu_ok) {
 		rc = NL_ENOMEM;
 		goto fail;
 	}
@@ -1411,7 +1468,8 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	st->margin = 64;
 	for (int i = 0; i < N_LISTS; i++) {
 		uint32_t lb = 0;
-		if (st->lists[i].code && pcre2_pattern_info(st->lists[i].code, PCRE2_INFO_MAXLOOKBEHIND, &lb) == 0 &&
+		const pcre2_code *lc = st->lists[i].code ? st->lists[i].code : st->lists[i].acode;
+		if (lc && pcre2_pattern_info(lc, PCRE2_INFO_MAXLOOKBEHIND, &lb) == 0 &&
 		    4 * (size_t)lb + 16 > st->margin)
 			st->margin = 4 * (size_t)lb + 16;
 	}
@@ -1447,6 +1505,8 @@ typedef struct ctx {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
+	int jit_on;              /* the JIT stack is assigned to mctx */
+	unsigned pend[2 * N_LISTS];  /* uses of each code not yet added to its lcode */
 	spans say, naming, naming_as, src, anon, vague, stat, stat_src, loaded;
 	uint64_t *cb[3];         /* content tokens (a reporter's word): bit per token, per 64, per 4096 */
 	size_t cbn[3];           /* words in each level */
@@ -1455,6 +1515,93 @@ typedef struct ctx {
 	int oom;
 	int filters_ok;          /* no U+017F / U+212A in the text (see the prefilter) */
 } ctx;
+
+/* The thread's JIT stack, made once per thread, assigned to this check's
+ * match context before the first JIT-compiled code runs.  Returns 0 if
+ * there is none (the JIT code then uses PCRE2's small default stack, and a
+ * pattern that needs more falls back to the interpreter). */
+static void jit_stack_on(ctx *c)
+{
+	const state *st = c->st;
+	c->jit_on = 1;
+	c->jit = st->jit_key_ok ? pthread_getspecific(st->jit_key) : NULL;
+	if (!c->jit) {
+		c->jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+		if (c->jit && st->jit_key_ok && pthread_setspecific(st->jit_key, c->jit) != 0) {
+			pcre2_jit_stack_free(c->jit);
+			c->jit = NULL;
+		}
+	}
+	if (c->jit)
+		pcre2_jit_stack_assign(c->mctx, NULL, c->jit);
+}
+
+/* JIT-compile a copy of lc's code (once, whoever gets here first). */
+static void jit_now(lazy *lz, lcode *lc)
+{
+	pthread_mutex_lock(&lz->mu);
+	if (!atomic_load_explicit(&lc->tried, memory_order_relaxed)) {
+		pcre2_code *base = atomic_load_explicit(&lc->base, memory_order_relaxed);
+		pcre2_code *j = base ? pcre2_code_copy(base) : NULL;
+		if (j && pcre2_jit_compile(j, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD) != 0) {
+			pcre2_code_free(j);   /* no JIT here: stay with the interpreter */
+			j = NULL;
+		}
+		if (j)
+			atomic_store_explicit(&lc->jit, j, memory_order_release);
+		atomic_store_explicit(&lc->tried, 1, memory_order_release);
+	}
+	pthread_mutex_unlock(&lz->mu);
+}
+
+/* The plain (unanchored) code of scanned list id, compiled when first needed. */
+static pcre2_code *plain_now(const state *st, int id)
+{
+	lcode *lc = &st->lz->lc[2 * id + SLOT_PLAIN];
+	pthread_mutex_lock(&st->lz->mu);
+	pcre2_code *b = atomic_load_explicit(&lc->base, memory_order_relaxed);
+	if (!b && st->lists[id].full) {
+		int err;
+		PCRE2_SIZE off;
+		b = pcre2_compile((PCRE2_SPTR)st->lists[id].full, PCRE2_ZERO_TERMINATED, st->lists[id].opts, &err, &off, NULL);
+		if (b)
+			atomic_store_explicit(&lc->base, b, memory_order_release);
+	}
+	pthread_mutex_unlock(&st->lz->mu);
+	return b;
+}
+
+/* The code to match list id with (slot SLOT_MAIN: the anchored code;
+ * SLOT_PLAIN: the plain one), counting the use; NULL if there is none. */
+static const pcre2_code *code_for(ctx *c, int id, int slot)
+{
+	const int k = 2 * id + slot;
+	lcode *lc = &c->st->lz->lc[k];
+	pcre2_code *j = atomic_load_explicit(&lc->jit, memory_order_acquire);
+	if (j) {
+		if (!c->jit_on)
+			jit_stack_on(c);
+		return j;
+	}
+	pcre2_code *b = atomic_load_explicit(&lc->base, memory_order_acquire);
+	if (!b) {
+		if (slot != SLOT_PLAIN || !(b = plain_now(c->st, id)))
+			return NULL;
+	}
+	if (++c->pend[k] >= USE_FLUSH) {
+		unsigned n = atomic_fetch_add_explicit(&lc->uses, c->pend[k], memory_order_relaxed) + c->pend[k];
+		c->pend[k] = 0;
+		if (n >= JIT_AFTER && !atomic_load_explicit(&lc->tried, memory_order_acquire)) {
+			jit_now(c->st->lz, lc);
+			if ((j = atomic_load_explicit(&lc->jit, memory_order_acquire))) {
+				if (!c->jit_on)
+					jit_stack_on(c);
+				return j;
+			}
+		}
+	}
+	return b;
+}
 
 static void spans_push(ctx *c, spans *s, uint32_t a, uint32_t b)
 {
@@ -1590,8 +1737,10 @@ static int wmatch(ctx *c, const pcre2_code *code, size_t pos, size_t end, uint32
  * ending at end; returns the end of the match or 0. */
 static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t end)
 {
-	const pcre2_code *code = c->st->lists[id].code;
-	if (!code || pos >= end)
+	if (pos >= end)
+		return 0;
+	const pcre2_code *code = code_for(c, id, SLOT_MAIN);
+	if (!code)
 		return 0;
 	/* the code is compiled anchored; should the JIT give up (its own
 	 * limits), the interpreter answers as it always did */
@@ -1607,8 +1756,10 @@ static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t e
 /* ... in the masked text (the reporter's words) */
 static size_t match_at(ctx *c, int id, size_t pos, size_t end)
 {
-	const pcre2_code *code = c->st->lists[id].code;
-	if (!code || pos >= end)
+	if (pos >= end)
+		return 0;
+	const pcre2_code *code = code_for(c, id, SLOT_MAIN);
+	if (!code)
 		return 0;
 	size_t ms, me;
 	int rc = wmatch(c, code, pos, end, 0, &ms, &me);
@@ -1658,6 +1809,8 @@ static int search_from(ctx *c, const pcre2_code *code, size_t pos, size_t *ms, s
 static size_t scan_step(ctx *c, const pcre2_code *code, size_t pos, spans *out, int *limits)
 {
 	size_t ms, me;
+	if (!code)
+		return SIZE_MAX;
 	int rc = search_from(c, code, pos, &ms, &me);
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_NOMEMORY)
 		return SIZE_MAX;
@@ -1679,12 +1832,12 @@ static size_t scan_step(ctx *c, const pcre2_code *code, size_t pos, spans *out, 
 static void scan(ctx *c, int id, spans *out)
 {
 	const plist *l = &c->st->lists[id];
-	if (!l->code)
+	if (!l->acode)
 		return;
 	size_t pos = 0;
 	int limits = 0;
 	while (pos < c->len && !c->oom)
-		pos = scan_step(c, l->code, pos, out, &limits);
+		pos = scan_step(c, code_for(c, id, SLOT_PLAIN), pos, out, &limits);
 }
 
 #define SCAN_CHUNK 65536
@@ -1703,9 +1856,9 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 	int limits[N_LISTS];
 	for (size_t i = 0; i < k; i++) {
 		const plist *l = &c->st->lists[ids[i]];
-		if (!l->code)
+		if (!l->acode)
 			continue;
-		if (!l->pf || !l->pf->usable || !l->acode || !c->filters_ok) {
+		if (!l->pf || !l->pf->usable || !c->filters_ok) {
 			scan(c, ids[i], outs[i]);
 			continue;
 		}
@@ -1776,13 +1929,14 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				if (!cand)
 					continue;
 				size_t ms = 0, me = 0;
-				int rc = pcre2_match(l->acode, (PCRE2_SPTR)c->wbuf, w1 - w0, p - w0, popt, c->md, c->mctx);
+				const pcre2_code *code = code_for(c, ids[i], SLOT_MAIN);
+				int rc = pcre2_match(code, (PCRE2_SPTR)c->wbuf, w1 - w0, p - w0, popt, c->md, c->mctx);
 				if (rc >= 0) {
 					PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 					ms = ov[0] + w0;
 					me = ov[1] + w0;
 				} else if (rc == PCRE2_ERROR_PARTIAL) {
-					rc = wmatch(c, l->acode, p, len, 0, &ms, &me);
+					rc = wmatch(c, code, p, len, 0, &ms, &me);
 				}
 				if (rc == PCRE2_ERROR_NOMATCH) {
 					pos[a] = p + 1;
@@ -1790,7 +1944,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				}
 				if (rc < 0) {
 					/* a limit: this step as the plain scan takes it */
-					pos[a] = scan_step(c, l->code, pos[a], outs[i], &limits[a]);
+					pos[a] = scan_step(c, code_for(c, ids[i], SLOT_PLAIN), pos[a], outs[i], &limits[a]);
 				} else {
 					if (me > ms)
 						spans_push(c, outs[i], (uint32_t)ms, (uint32_t)me);
@@ -2928,24 +3082,14 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	c.wbuf = malloc(SCAN_CHUNK + SCAN_TAIL + c.margin + 16 + PF_MAXN);
 	c.md = pcre2_match_data_create(64, NULL);
 	c.mctx = pcre2_match_context_copy(st->mctx);
-	/* A JIT stack per thread, made once: creating and freeing 512 KB per
-	   document cost an mmap/munmap pair each, which under -j 2 interrupts
-	   the other core. */
-	c.jit = st->jit_key_ok ? pthread_getspecific(st->jit_key) : NULL;
-	if (!c.jit) {
-		c.jit = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
-		if (c.jit && st->jit_key_ok && pthread_setspecific(st->jit_key, c.jit) != 0) {
-			pcre2_jit_stack_free(c.jit);
-			c.jit = NULL;
-		}
-	}
+	/* A JIT stack per thread, made once, when a JIT-compiled code first
+	   runs (jit_stack_on): creating and freeing 512 KB per document cost
+	   an mmap/munmap pair each, which under -j 2 interrupts the other core. */
 	int rc = 0;
 	if (!c.wbuf || !c.md || !c.mctx) {
 		rc = NL_ENOMEM;
 		goto out;
 	}
-	if (c.jit)
-		pcre2_jit_stack_assign(c.mctx, NULL, c.jit);
 	/* caseless s and k also match U+017F and U+212A: the prefilter only
 	 * knows ASCII letters, so a text holding either is scanned plainly */
 	c.filters_ok = 1;
@@ -3043,6 +3187,9 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	if (c.oom)
 		rc = NL_ENOMEM;
 out:
+	for (int k = 0; k < 2 * N_LISTS; k++)
+		if (c.pend[k])
+			atomic_fetch_add_explicit(&st->lz->lc[k].uses, c.pend[k], memory_order_relaxed);
 	free(c.mask.v);
 	free(c.wbuf);
 	free(c.xbuf);
