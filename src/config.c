@@ -84,6 +84,7 @@ nl_config *nl_settings_section(nl_settings *s, const char *name, int create)
 		return NULL;
 	}
 	c->file = s->file;
+	c->root = s->root;
 	s->sec[s->n++] = c;
 	return c;
 }
@@ -124,6 +125,7 @@ static int handler(void *user, const char *section, const char *name, const char
 	e->key = nl_strdup(name);
 	e->value = nl_strdup(value);
 	e->line = r->line;
+	e->refused = 0;
 	if (!e->key || !e->value) {
 		free(e->key);
 		free(e->value);
@@ -205,7 +207,94 @@ void nl_settings_free(nl_settings *s)
 	free(s->sec);
 	free(s->file);
 	free(s->dir);
+	free(s->root);
 	memset(s, 0, sizeof *s);
+}
+
+int nl_settings_confine(nl_settings *s)
+{
+	free(s->root);
+	s->root = realpath(s->dir ? s->dir : ".", NULL);
+	if (!s->root) {
+		nl_diag_error("%s: cannot resolve the folder of the configuration: %s",
+		              s->file ? s->file : ".", strerror(errno));
+		return NL_EIO;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		s->sec[i]->root = s->root;
+	return 0;
+}
+
+/* Does a relative path climb above its starting folder with ".."? */
+static int climbs_out(const char *rel)
+{
+	int depth = 0;
+	for (const char *p = rel; *p;) {
+		while (*p == '/')
+			p++;
+		const char *q = p;
+		while (*q && *q != '/')
+			q++;
+		size_t n = (size_t)(q - p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (--depth < 0)
+				return 1;
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			depth++;
+		}
+		p = q;
+	}
+	return 0;
+}
+
+static int has_dotdot(const char *p)
+{
+	for (;;) {
+		if (p[0] == '.' && p[1] == '.' && (p[2] == '/' || p[2] == '\0'))
+			return 1;
+		p = strchr(p, '/');
+		if (!p)
+			return 0;
+		p++;
+	}
+}
+
+int nl_path_inside(const char *root, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real) {
+		/* Judge a missing file by its deepest existing folder; what follows
+		   that folder must not climb back with "..". */
+		char *copy = nl_strdup(path);
+		if (!copy)
+			return 0;
+		for (;;) {
+			char *slash = strrchr(copy, '/');
+			if (has_dotdot(slash ? slash + 1 : copy))
+				break;
+			if (!slash) {
+				real = realpath(".", NULL);
+				break;
+			}
+			if (slash == copy) {
+				real = realpath("/", NULL);
+				break;
+			}
+			*slash = '\0';
+			if ((real = realpath(copy, NULL)) != NULL)
+				break;
+		}
+		free(copy);
+		if (!real)
+			return 0;
+	}
+	size_t n = strlen(root);
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	int in = strncmp(real, root, n) == 0 &&
+	         (real[n] == '\0' || real[n] == '/' || (n == 1 && root[0] == '/'));
+	free(real);
+	return in;
 }
 
 static int is_file(const char *p)
@@ -285,6 +374,14 @@ static void where(nl_buf *b, const nl_config *c, const char *key)
 
 static void vreport(const nl_config *c, const char *key, int error, const char *fmt, va_list ap)
 {
+	const nl_cfg_entry *re = key ? nl_cfg_entry_of(c, key) : NULL;
+	if (error && re && re->refused) {
+		/* nl_cfg_path refused a path of this key and said why: the
+		   plugin's own follow-up ("path too long", "cannot read") adds
+		   nothing true. */
+		((nl_config *)c)->errors++;
+		return;
+	}
 	nl_buf b = {0};
 	where(&b, c, key);
 	nl_buf_puts(&b, error ? "" : "warning: ");
@@ -373,9 +470,48 @@ int nl_cfg_bool(const nl_config *c, const char *key, int dflt, int *out)
 	return NL_ECONFIG;
 }
 
+const char nl_confined_hint[] =
+	"a configuration found by discovery (not given with --config) may not read files "
+	"outside its folder or load plugins of its own; pass --allow-project-plugins to "
+	"trust this project";
+
+/* Report a path of a confined configuration as refused, at the line of
+   the entry that names it, and mark that entry. */
+static void refuse_path(const nl_config *c, const char *path, const char *why)
+{
+	nl_cfg_entry *e = NULL;
+	for (size_t i = c->n; i-- > 0 && !e;)
+		if (strstr(c->e[i].value, path))
+			e = &c->e[i];
+	nl_buf b = {0};
+	if (c->file && (e || c->line))
+		nl_buf_printf(&b, "%s:%u: ", c->file, e ? e->line : c->line);
+	else if (c->file)
+		nl_buf_printf(&b, "%s: ", c->file);
+	nl_buf_printf(&b, "[%s] ", c->name);
+	if (e)
+		nl_buf_printf(&b, "%s: ", e->key);
+	nl_buf_printf(&b, "refused '%s': %s; %s", path, why, nl_confined_hint);
+	nl_diag_error("%s", b.p ? b.p : "refused a path of the configuration");
+	nl_buf_free(&b);
+	((nl_config *)c)->errors++;
+	if (e)
+		e->refused = 1;
+}
+
 const char *nl_cfg_path(const nl_config *c, const char *path, char *buf, size_t size)
 {
 	int n;
+	if (c && c->root) {
+		if (path[0] == '/') {
+			refuse_path(c, path, "an absolute path");
+			return NULL;
+		}
+		if (climbs_out(path)) {
+			refuse_path(c, path, "'..' leads out of the configuration's folder");
+			return NULL;
+		}
+	}
 	if (path[0] == '/' || !c || !c->file)
 		n = snprintf(buf, size, "%s", path);
 	else {
@@ -385,7 +521,13 @@ const char *nl_cfg_path(const nl_config *c, const char *path, char *buf, size_t 
 		else
 			n = snprintf(buf, size, "%.*s/%s", (int)(slash - c->file), c->file, path);
 	}
-	return n < 0 || (size_t)n >= size ? NULL : buf;
+	if (n < 0 || (size_t)n >= size)
+		return NULL;
+	if (c && c->root && !nl_path_inside(c->root, buf)) {
+		refuse_path(c, path, "a symbolic link leads out of the configuration's folder");
+		return NULL;
+	}
+	return buf;
 }
 
 void nl_cfg_check_keys(const nl_config *c, const char *const *known)

@@ -79,6 +79,7 @@ typedef struct profile {
 	size_t n;
 	int min_sev, fail_on;
 	int broken;                /* configuration errors: files using it are not linted */
+	int confined;              /* found by discovery and not trusted: see nl_settings_confine */
 	nl_strv dirs;              /* plugin folders, in search order */
 } profile;
 
@@ -137,7 +138,13 @@ static void plugin_dirs(run *r, profile *p)
 	}
 	nl_config *ns = nl_settings_section(&p->settings, "newslint", 0);
 	const char *pp = nl_cfg_get(ns, "plugin_path");
-	if (pp) {
+	if (pp && p->confined) {
+		/* A project's own folder of shared objects is code it would run. */
+		const nl_cfg_entry *e = nl_cfg_entry_of(ns, "plugin_path");
+		nl_diag_error("%s:%u: [newslint] plugin_path: refused (plugins are looked for in the "
+		              "other folders only): %s", p->file, e ? e->line : 0, nl_confined_hint);
+		r->status2 = 1;
+	} else if (pp) {
 		nl_strv v = {0};
 		split_list(pp, &v);
 		for (size_t i = 0; i < v.n; i++) {
@@ -165,9 +172,35 @@ static void plugin_list(run *r, profile *p, nl_strv *out)
 {
 	nl_config *ns = nl_settings_section(&p->settings, "newslint", 0);
 	const char *v = nl_cfg_get(ns, "plugins");
-	if (v)
+	if (v) {
 		split_list(v, out);
-	else
+		/* A plugin named by its path in a project's configuration would be
+		   the project's own code: only names, looked up in trusted folders. */
+		size_t w = 0;
+		for (size_t i = 0; i < out->n; i++) {
+			if (p->confined && strchr(out->v[i], '/')) {
+				const nl_cfg_entry *e = nl_cfg_entry_of(ns, "plugins");
+				nl_diag_error("%s:%u: [newslint] plugins: refused '%s' (a path, not a plugin "
+				              "name): %s", p->file, e ? e->line : 0, out->v[i], nl_confined_hint);
+				r->status2 = 1;
+				free(out->v[i]);
+				continue;
+			}
+			char buf[PATH_MAX];
+			const char *x;
+			if (strchr(out->v[i], '/') && out->v[i][0] != '/' &&
+			    (x = nl_cfg_path(ns, out->v[i], buf, sizeof buf)) != NULL) {
+				/* like every path in a configuration: from its folder */
+				char *copy = nl_strdup(x);
+				if (copy) {
+					free(out->v[i]);
+					out->v[i] = copy;
+				}
+			}
+			out->v[w++] = out->v[i];
+		}
+		out->n = w;
+	} else
 		for (size_t i = 0; i < sizeof default_plugins / sizeof *default_plugins; i++)
 			nl_strv_add(out, default_plugins[i]);
 	for (size_t i = 0; i < r->o->enable.n; i++) {
@@ -272,6 +305,20 @@ static int severity_key(nl_config *ns, const char *key, int dflt, int allow_neve
 	return s;
 }
 
+/* Is a discovered configuration file in its folder once symbolic links are
+   resolved?  (A link to any file would have it parsed, and its keys and
+   values quoted in messages.) */
+static int config_inside_its_folder(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+	char *dir = slash ? nl_strndup(file, (size_t)(slash - file + (slash == file))) : nl_strdup(".");
+	char *real = dir ? realpath(dir, NULL) : NULL;
+	int in = real && nl_path_inside(real, file);
+	free(dir);
+	free(real);
+	return in;
+}
+
 static profile *profile_open(run *r, const char *file, const char *origin)
 {
 	for (size_t i = 0; i < r->n_prof; i++) {
@@ -291,7 +338,18 @@ static profile *profile_open(run *r, const char *file, const char *origin)
 	p->file = file ? nl_strdup(file) : NULL;
 	unsigned errs = nl_diag_errors();
 	if (file) {
-		if (nl_settings_load(&p->settings, file, origin) != 0)
+		/* Trust: a file the user named (--config) or their own (XDG) is
+		   trusted; one found next to the files is the project's. */
+		p->confined = strcmp(origin, ".newslint.ini") == 0 && !r->o->allow_project_plugins;
+		if (p->confined && !config_inside_its_folder(file)) {
+			nl_diag_error("%s: refused: it is a symbolic link to a file outside its folder; %s",
+			              file, nl_confined_hint);
+			p->broken = 1;
+			p->settings.origin = origin;
+		} else if (nl_settings_load(&p->settings, file, origin) != 0) {
+			p->broken = 1;
+		}
+		if (p->confined && nl_settings_confine(&p->settings) != 0)
 			p->broken = 1;
 	} else {
 		p->settings.origin = "built-in";
@@ -597,6 +655,10 @@ static int do_list(run *r)
 	if (r->o->print_config) {
 		printf("# configuration: %s (%s)\n", p->file ? p->file : "built-in defaults",
 		       p->settings.origin ? p->settings.origin : "built-in");
+		if (p->confined)
+			printf("# trust: found by discovery, so confined: files only below %s, plugins only "
+			       "from the folders below (--allow-project-plugins lifts this)\n",
+			       p->settings.root ? p->settings.root : "its folder");
 		printf("# plugin folders:");
 		for (size_t i = 0; i < p->dirs.n; i++)
 			printf(" %s", p->dirs.v[i]);

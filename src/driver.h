@@ -19,6 +19,7 @@ typedef struct nl_opts {
 	int fail_on;               /* -1: from config (default warning); 3 = never */
 	nl_strv enable, disable;   /* --enable / --disable PLUGIN|RULE */
 	nl_strv plugin_path;       /* --plugin-path */
+	int allow_project_plugins; /* --allow-project-plugins: trust discovered configurations */
 	int color;                 /* -1 auto, 0 never, 1 always */
 	int input_format;          /* 0 auto, NL_FORMAT_TEXT, NL_FORMAT_MARKDOWN */
 	int quiet;

@@ -18,6 +18,10 @@ struct nl_sink {
 
 static const char *rules_dir = NL_SRC_DIR "/rules";
 
+/* The configuration section of the plugin whose create() runs on this
+   thread: read_list() applies its confinement (see nl_settings_confine). */
+static _Thread_local const nl_config *creating;
+
 void nl_host_set_rules_dir(const char *dir) { rules_dir = dir; }
 const char *nl_host_rules_dir(void) { return rules_dir; }
 
@@ -138,10 +142,32 @@ static void h_cfg_error(const nl_config *cfg, const char *key, const char *fmt, 
 
 static const char *h_rules_dir(void) { return rules_dir; }
 
+/* A plugin created from a confined configuration reads word lists only
+   from that configuration's folder tree and from the bundled rules: the
+   files a rule pack of the project names are checked here, for every
+   plugin, however the plugin built the path. */
+static int confined_out(const char *path)
+{
+	const nl_config *c = creating;
+	if (!c || !c->root || nl_path_inside(c->root, path))
+		return 0;
+	char *rd = realpath(rules_dir, NULL);
+	int in = rd && nl_path_inside(rd, path);
+	free(rd);
+	if (in)
+		return 0;
+	nl_diag_error("%s: refused to read it for [%s] of %s: it is outside that configuration's "
+	              "folder; %s", path, c->name, c->file ? c->file : "the configuration",
+	              nl_confined_hint);
+	return 1;
+}
+
 static int h_read_list(const char *path, int (*fn)(void *, const char *, size_t, unsigned), void *ud)
 {
 	char *data;
 	size_t len;
+	if (confined_out(path))
+		return NL_EIO;
 	int e = nl_read_file(path, &data, &len);
 	if (e) {
 		nl_diag_error("%s: cannot read the word list: %s", path, strerror(-e));
@@ -246,7 +272,9 @@ int nl_pinst_create(nl_pinst *pi, const nl_plugin *desc, const char *path, nl_co
 	if (desc->config_keys)
 		nl_cfg_check_keys(cfg, desc->config_keys);
 	unsigned before = cfg->errors;
+	creating = cfg;
 	int rc = desc->create ? desc->create(&host, cfg, &pi->state) : 0;
+	creating = NULL;
 	if (rc == 0 && cfg->errors > before)
 		rc = NL_ECONFIG;   /* an error was reported but create() went on */
 	if (rc != 0) {

@@ -27,6 +27,11 @@ static const char usage[] =
 "      --enable NAME          enable a plugin or a rule (repeatable)\n"
 "      --disable NAME         disable a plugin or a rule (repeatable)\n"
 "      --plugin-path DIR      look for plugins in DIR first (repeatable)\n"
+"      --allow-project-plugins\n"
+"                             trust a .newslint.ini found by discovery: let it\n"
+"                             load plugins by path or from its plugin_path and\n"
+"                             name files outside its folder (see TRUST in\n"
+"                             newslint(1))\n"
 "      --input-format FORMAT  auto|text|markdown (default auto: by file extension)\n"
 "      --stdin-filename NAME  name standard input in reports and config discovery\n"
 "      --files-from FILE      lint the files (or folders) listed in FILE, one per\n"
@@ -54,6 +59,7 @@ enum {
 	OPT_LIST_PLUGINS, OPT_LIST_RULES, OPT_EXPLAIN, OPT_COLOR, OPT_INPUT_FORMAT,
 	OPT_STDIN_FILENAME, OPT_VERSION, OPT_HELP, OPT_PRINT_CONFIG,
 	OPT_FILES_FROM, OPT_BASELINE, OPT_WRITE_BASELINE,   /* issue 8 */
+	OPT_ALLOW_PROJECT_PLUGINS,                          /* issue 10 */
 };
 
 static const struct option longopts[] = {
@@ -64,6 +70,7 @@ static const struct option longopts[] = {
 	{"enable", required_argument, NULL, OPT_ENABLE},
 	{"disable", required_argument, NULL, OPT_DISABLE},
 	{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+	{"allow-project-plugins", no_argument, NULL, OPT_ALLOW_PROJECT_PLUGINS},
 	{"list-plugins", no_argument, NULL, OPT_LIST_PLUGINS},
 	{"list-rules", no_argument, NULL, OPT_LIST_RULES},
 	{"explain", required_argument, NULL, OPT_EXPLAIN},
@@ -116,6 +123,7 @@ int main(int argc, char **argv)
 		case OPT_ENABLE: nl_strv_add(&o.enable, optarg); break;
 		case OPT_DISABLE: nl_strv_add(&o.disable, optarg); break;
 		case OPT_PLUGIN_PATH: nl_strv_add(&o.plugin_path, optarg); break;
+		case OPT_ALLOW_PROJECT_PLUGINS: o.allow_project_plugins = 1; break;
 		case OPT_LIST_PLUGINS: o.list_plugins = 1; break;
 		case OPT_LIST_RULES: o.list_rules = 1; break;
 		case OPT_EXPLAIN: o.explain = optarg; break;
