@@ -1826,9 +1826,13 @@ static int run_rule(const state *s, const nl_doc *d, nl_sink *sink, const rule *
 		if (n < 0) {
 			PCRE2_UCHAR msg[256];
 			pcre2_get_error_message(n, msg, sizeof msg);
-			s->host->warn(PK, "%s: rule %s stopped at byte %zu: %s (the pattern needs too much "
-			              "backtracking; see match_limit in docs/rule-packs.md)",
-			              d->path ? d->path : "-", r->id, (size_t)start, (const char *)msg);
+			/* Bounded and reported: this rule stops for this file, the
+			   other rules and plugins go on. */
+			s->host->warn(PK, "%s: rule %s (%s:%u) gave up at byte %zu: %s; its other matches "
+			              "in this file are not reported (the pattern backtracks too much: rewrite "
+			              "nested repeats such as (a+)+; see match_limit in docs/rule-packs.md)",
+			              d->path ? d->path : "-", r->id, s->packs[r->pack].path, r->line,
+			              (size_t)start, (const char *)msg);
 			break;
 		}
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);

@@ -468,6 +468,37 @@ static void catastrophic_pattern_is_bounded(void **st)
 	nlt_free(r);
 }
 
+static void catastrophic_rule_stops_alone_and_says_where(void **st)
+{
+	(void)st;
+	/* (a+)+$ against a long run of a's that ends in b: the rule gives up,
+	   the warning names the document, the rule id and the rule's pack file
+	   and line, and the pack's other rule still reports. */
+	const char *pack = "[pack]\nname = bt\n\n[runaway]\nkind = existence\nwhole_word = false\n"
+	                   "patterns = (a+)+$\n\n[council]\nkind = existence\nwords = council\n";
+	size_t n = 20000;
+	char *text = malloc(n + 64);
+	assert_non_null(text);
+	size_t k = (size_t)snprintf(text, 64, "The council met.\n\n");
+	memset(text + k, 'a', n);
+	snprintf(text + k + n, 8, "b\n");
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	nlt_result *r = run_pack(pack, NULL, text, NL_FORMAT_TEXT);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(nlt_count(r, "bt.council"), 1);
+	assert_int_equal(nlt_count(r, "bt.runaway"), 0);
+	assert_non_null(r->errors);
+	assert_non_null(strstr(r->errors, "rule bt.runaway ("));
+	assert_non_null(strstr(r->errors, ".ini:4) gave up"));
+	assert_non_null(strstr(r->errors, "match limit"));
+	assert_true(secs < 5.0);
+	nlt_free(r);
+	free(text);
+}
+
 /* ---- shipped packs and rule metadata ------------------------------------------- */
 
 static void shipped_packs_load(void **st)
@@ -656,6 +687,7 @@ int main(void)
 		cmocka_unit_test(line_too_long_is_an_error),
 		cmocka_unit_test(missing_pack_is_a_config_error),
 		cmocka_unit_test(catastrophic_pattern_is_bounded),
+		cmocka_unit_test(catastrophic_rule_stops_alone_and_says_where),
 		cmocka_unit_test(shipped_packs_load),
 		cmocka_unit_test(puffery_is_on_by_default_and_skips_quotes),
 		cmocka_unit_test(house_pack_examples_work),
