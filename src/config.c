@@ -7,6 +7,7 @@
 
 #include <ini.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -475,6 +476,30 @@ const char nl_confined_hint[] =
 	"outside its folder or load plugins of its own; pass --allow-project-plugins to "
 	"trust this project";
 
+/* For a folder: does one of its entries (one level down, where a plugin
+   looks for the files it names, such as dictionaries) link outside root? */
+static char *link_out_in_folder(const char *root, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char *out = NULL;
+	struct dirent *e;
+	nl_buf b = {0};
+	while (!out && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		b.len = 0;
+		nl_buf_printf(&b, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (b.p && lstat(b.p, &st) == 0 && S_ISLNK(st.st_mode) && !nl_path_inside(root, b.p))
+			out = nl_strdup(e->d_name);
+	}
+	nl_buf_free(&b);
+	closedir(d);
+	return out;
+}
+
 /* Report a path of a confined configuration as refused, at the line of
    the entry that names it, and mark that entry. */
 static void refuse_path(const nl_config *c, const char *path, const char *why)
@@ -525,6 +550,16 @@ const char *nl_cfg_path(const nl_config *c, const char *path, char *buf, size_t 
 		return NULL;
 	if (c && c->root && !nl_path_inside(c->root, buf)) {
 		refuse_path(c, path, "a symbolic link leads out of the configuration's folder");
+		return NULL;
+	}
+	char *link = c && c->root ? link_out_in_folder(c->root, buf) : NULL;
+	if (link) {
+		/* a folder (dictionary_path): the plugin opens its files itself */
+		nl_buf why = {0};
+		nl_buf_printf(&why, "its symbolic link '%s' leads out of the configuration's folder", link);
+		refuse_path(c, path, why.p ? why.p : "a symbolic link in it leads out");
+		nl_buf_free(&why);
+		free(link);
 		return NULL;
 	}
 	return buf;
