@@ -23,6 +23,8 @@ typedef struct rd {
 	const char *str;
 	unsigned line;
 	int too_long;          /* line number of the first over-long line */
+	int nul;               /* line number of the first NUL byte (not a text file) */
+	int err;               /* errno of a read error */
 	int cont;              /* current line starts with white space */
 	unsigned header;       /* line of the last [section] header */
 	nl_settings *s;
@@ -35,16 +37,23 @@ static char *reader(char *str, int num, void *stream)
 {
 	rd *r = stream;
 	size_t n = 0;
-	if (r->too_long)
+	if (r->too_long || r->nul)
 		return NULL;
 	int c = EOF;
 	for (;;) {
-		if (r->f)
+		if (r->f) {
 			c = fgetc(r->f);
+			if (c == EOF && ferror(r->f) && !r->err)
+				r->err = errno ? errno : EIO;
+		}
 		else
 			c = *r->str ? (unsigned char)*r->str++ : EOF;
 		if (c == EOF)
 			break;
+		if (c == '\0') {                  /* inih would cut the line there */
+			r->nul = (int)r->line + 1;
+			return NULL;
+		}
 		if ((int)n >= num - 2) {           /* no room for this byte, '\n' and NUL */
 			if (c == '\n')
 				break;
@@ -142,6 +151,18 @@ static int parse(nl_settings *s, rd *r)
 {
 	int rc = ini_parse_stream(reader, r, handler, r);
 	const char *name = r->file ? r->file : "(configuration)";
+	if (r->err) {
+		nl_diag_error("%s: cannot read the configuration: %s", name,
+		              r->err == EISDIR ? "it is a folder" : strerror(r->err));
+		s->errors++;
+		return NL_EIO;
+	}
+	if (r->nul) {
+		nl_diag_error("%s:%d: a NUL byte: this is not a text file (an INI file is UTF-8 text)",
+		              name, r->nul);
+		s->errors++;
+		return NL_ECONFIG;
+	}
 	if (r->too_long) {
 		nl_diag_error("%s:%d: line too long (more than %d bytes): split the value over "
 		              "indented continuation lines or move the list into a file",
