@@ -423,17 +423,17 @@ static char *join(const plist *l)
 #define PF_MAXEXP 256
 
 typedef struct bset {
-	uint8_t b[32];
+	uint64_t w[4];           /* bit ch & 63 of w[ch >> 6]: byte ch */
 } bset;
 
 static void bs_add(bset *s, unsigned ch)
 {
-	s->b[ch >> 3] |= (uint8_t)(1u << (ch & 7));
+	s->w[ch >> 6] |= (uint64_t)1 << (ch & 63);
 }
 
 static int bs_has(const bset *s, unsigned ch)
 {
-	return (s->b[ch >> 3] >> (ch & 7)) & 1;
+	return (int)((s->w[ch >> 6] >> (ch & 63)) & 1);
 }
 
 typedef struct ptab {
@@ -995,25 +995,163 @@ typedef struct frame {
 	const struct frame *up;
 } frame;
 
+/* The sequences a list has emitted (so that one met again, on another path
+ * or in another pattern, is not enumerated again): each sequence is its
+ * table, its length and the ids of its folded sets, compared exactly. */
+typedef struct pkey {
+	uint16_t id[PF_MAXN];
+	uint8_t n, ws;
+} pkey;
+
+typedef struct pseen {
+	bset *sets;              /* the distinct folded sets */
+	size_t nsets, capsets;
+	uint32_t *sidx;          /* open addressing: set id + 1 */
+	size_t sidx_cap;
+	pkey *keys;
+	size_t nkeys, capkeys;
+	uint32_t *kidx;          /* open addressing: key index + 1 */
+	size_t kidx_cap;
+	int fail;
+} pseen;
+
 typedef struct pfb {
 	pfilt *f;
 	long steps;
 	int fail;
+	pseen *seen;
 } pfb;
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+static uint64_t bs_hash(const bset *s)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ull;
+	for (int i = 0; i < 4; i++)
+		h = mix64(h ^ s->w[i]) + (uint64_t)i;
+	return h;
+}
+
+/* grow an open-addressing index of ids (+1) whose hashes hf() gives */
+static int idx_grow(uint32_t **idx, size_t *cap, size_t n, uint64_t (*hf)(const pseen *, uint32_t), const pseen *ps)
+{
+	if (2 * (n + 1) <= *cap)
+		return 0;
+	size_t nc = *cap ? 2 * *cap : 256;
+	uint32_t *x = calloc(nc, sizeof *x);
+	if (!x)
+		return -1;
+	for (size_t i = 0; i < *cap; i++) {
+		if (!(*idx)[i])
+			continue;
+		size_t j = (size_t)hf(ps, (*idx)[i] - 1) & (nc - 1);
+		while (x[j])
+			j = (j + 1) & (nc - 1);
+		x[j] = (*idx)[i];
+	}
+	free(*idx);
+	*idx = x;
+	*cap = nc;
+	return 0;
+}
+
+static uint64_t set_hf(const pseen *ps, uint32_t id)
+{
+	return bs_hash(&ps->sets[id]);
+}
+
+static uint64_t key_hash(const pkey *k)
+{
+	uint64_t h = mix64(((uint64_t)k->n << 8 | k->ws) + 0x9E3779B97F4A7C15ull);
+	for (int i = 0; i < k->n; i++)
+		h = mix64(h ^ k->id[i]) + (uint64_t)i;
+	return h;
+}
+
+static uint64_t key_hf(const pseen *ps, uint32_t id)
+{
+	return key_hash(&ps->keys[id]);
+}
+
+/* the id of folded set s (interned); -1 when out of memory */
+static long set_id(pseen *ps, const bset *s)
+{
+	if (idx_grow(&ps->sidx, &ps->sidx_cap, ps->nsets, set_hf, ps))
+		return -1;
+	size_t j = (size_t)bs_hash(s) & (ps->sidx_cap - 1);
+	for (; ps->sidx[j]; j = (j + 1) & (ps->sidx_cap - 1))
+		if (memcmp(&ps->sets[ps->sidx[j] - 1], s, sizeof *s) == 0)
+			return (long)ps->sidx[j] - 1;
+	if (ps->nsets == ps->capsets) {
+		size_t nc = ps->capsets ? 2 * ps->capsets : 64;
+		bset *v = nc <= 65535 ? realloc(ps->sets, nc * sizeof *v) : NULL;
+		if (!v)
+			return -1;
+		ps->sets = v;
+		ps->capsets = nc;
+	}
+	ps->sets[ps->nsets] = *s;
+	ps->sidx[j] = (uint32_t)++ps->nsets;
+	return (long)ps->nsets - 1;
+}
+
+/* Has key k been seen before?  Records it if not.  -1: out of memory. */
+static int key_seen(pseen *ps, const pkey *k)
+{
+	if (idx_grow(&ps->kidx, &ps->kidx_cap, ps->nkeys, key_hf, ps))
+		return -1;
+	size_t j = (size_t)key_hash(k) & (ps->kidx_cap - 1);
+	for (; ps->kidx[j]; j = (j + 1) & (ps->kidx_cap - 1))
+		if (memcmp(&ps->keys[ps->kidx[j] - 1], k, sizeof *k) == 0)
+			return 1;
+	if (ps->nkeys == ps->capkeys) {
+		size_t nc = ps->capkeys ? 2 * ps->capkeys : 256;
+		pkey *v = realloc(ps->keys, nc * sizeof *v);
+		if (!v)
+			return -1;
+		ps->keys = v;
+		ps->capkeys = nc;
+	}
+	ps->keys[ps->nkeys] = *k;
+	ps->kidx[j] = (uint32_t)++ps->nkeys;
+	return 0;
+}
+
+static void pseen_free(pseen *ps)
+{
+	free(ps->sets);
+	free(ps->sidx);
+	free(ps->keys);
+	free(ps->kidx);
+}
+
+/* pf_fold() applied to every byte of s (ASCII upper case to lower case,
+ * ASCII white space to a space), word by word */
+static void bs_fold(const bset *s, bset *f)
+{
+	uint64_t w0 = s->w[0], w1 = s->w[1];
+	const uint64_t up = w1 & 0x07FFFFFEull;        /* 'A' .. 'Z' */
+	w1 = (w1 & ~up) | (up << 32);                  /* 'a' .. 'z' */
+	if (w0 & 0x3E00ull)                            /* \t .. \r */
+		w0 = (w0 & ~0x3E00ull) | ((uint64_t)1 << 32);
+	f->w[0] = w0;
+	f->w[1] = w1;
+	f->w[2] = s->w[2];
+	f->w[3] = s->w[3];
+}
 
 /* Is the ASCII part of s white space only (and not empty)? *has_ws: any
  * white space in s. */
 static int ws_only(const bset *s, int *has_ws)
 {
-	int ws = 0, other = 0;
-	for (unsigned ch = 0; ch < 0x80; ch++) {
-		if (!bs_has(s, ch))
-			continue;
-		if (ch == ' ' || (ch >= 9 && ch <= 13))
-			ws = 1;
-		else
-			other = 1;
-	}
+	const uint64_t wsm = 0x3E00ull | (uint64_t)1 << 32;   /* \t .. \r, space */
+	int ws = (s->w[0] & wsm) != 0, other = ((s->w[0] & ~wsm) | s->w[1]) != 0;
 	*has_ws = ws;
 	return ws && !other;
 }
@@ -1047,16 +1185,14 @@ static void emit(pfb *b, const pseq *cur)
 	int n = cur->n;
 	size_t cnt[PF_MAXN];
 	unsigned char mem[PF_MAXN][256];
+	bset fs[PF_MAXN];
 	for (int k = 0; k < n; k++) {
-		bset f;
-		memset(&f, 0, sizeof f);
-		for (unsigned w = 0; w < 32; w++)
-			for (unsigned x = cur->s[k].b[w]; x; x &= x - 1)
-				bs_add(&f, pf_fold(w * 8 + (unsigned)__builtin_ctz(x)));
-		cnt[k] = 0;
-		for (unsigned w = 0; w < 32; w++)
-			for (unsigned x = f.b[w]; x; x &= x - 1)
-				mem[k][cnt[k]++] = (unsigned char)(w * 8 + (unsigned)__builtin_ctz(x));
+		bs_fold(&cur->s[k], &fs[k]);
+		size_t m = 0;
+		for (unsigned i = 0; i < 4; i++)
+			for (uint64_t x = fs[k].w[i]; x; x &= x - 1)
+				mem[k][m++] = (unsigned char)(i * 64 + (unsigned)__builtin_ctzll(x));
+		cnt[k] = m;
 	}
 	/* too many strings: fewer bytes (still a necessary condition) */
 	while (n > 1) {
@@ -1070,6 +1206,25 @@ static void emit(pfb *b, const pseq *cur)
 	if (n == 0) {
 		t->any = 1;
 		return;
+	}
+	if (b->seen && !b->seen->fail) {
+		/* the same (folded, cut) sequence again: nothing new to add */
+		pkey key;
+		memset(&key, 0, sizeof key);
+		key.n = (uint8_t)n;
+		key.ws = (uint8_t)(cur->ws != 0);
+		int seen = 0;
+		for (int k = 0; k < n && !b->seen->fail; k++) {
+			long id = set_id(b->seen, &fs[k]);
+			if (id < 0)
+				b->seen->fail = 1;
+			else
+				key.id[k] = (uint16_t)id;
+		}
+		if (!b->seen->fail && (seen = key_seen(b->seen, &key)) < 0)
+			b->seen->fail = 1;   /* no memory: enumerate everything */
+		if (seen == 1)
+			return;
 	}
 	for (size_t i = 0; i < cnt[0]; i++) {
 		unsigned char q[8] = {0};
@@ -1100,15 +1255,11 @@ static void atom(pfb *b, const rnode *n, const frame *k, pseq cur, int depth)
 			bset hi, lo;
 			memset(&hi, 0, sizeof hi);
 			memset(&lo, 0, sizeof lo);
-			int nhi = 0, nlo = 0;
-			for (unsigned ch = 0; ch < 256; ch++) {
-				if (!bs_has(&n->set, ch))
-					continue;
-				if (ch >= 0x80)
-					bs_add(&hi, ch), nhi = 1;
-				else
-					bs_add(&lo, ch), nlo = 1;
-			}
+			lo.w[0] = n->set.w[0];
+			lo.w[1] = n->set.w[1];
+			hi.w[2] = n->set.w[2];
+			hi.w[3] = n->set.w[3];
+			int nhi = (hi.w[2] | hi.w[3]) != 0, nlo = (lo.w[0] | lo.w[1]) != 0;
 			if (nhi) {
 				pseq h = cur;
 				h.s[h.n++] = hi;
@@ -1195,21 +1346,26 @@ static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags
 {
 	memset(f, 0, sizeof *f);
 	f->word = (flags & LF_WORDS) != 0;
+	pseen seen;
+	memset(&seen, 0, sizeof seen);
 	for (size_t i = 0; i < n; i++) {
 		rparse r = {pats[i], pats[i] + strlen(pats[i]), (flags & LF_CASELESS) != 0, 0, NULL};
 		rnode *g = parse_alt(&r, 0);
 		int ok = g && !r.fail && r.p == r.end;
 		if (ok) {
-			pfb b = {f, 0, 0};
+			pfb b = {f, 0, 0, &seen};
 			pseq cur;
 			memset(&cur, 0, sizeof cur);
 			atom(&b, g, NULL, cur, 0);
 			ok = !b.fail;
 		}
 		rn_free_all(&r);
-		if (!ok)
+		if (!ok) {
+			pseen_free(&seen);
 			return;   /* usable stays 0 */
+		}
 	}
+	pseen_free(&seen);
 	f->usable = !f->main.any;
 }
 
