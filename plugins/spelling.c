@@ -22,6 +22,7 @@
  * at the same moment, up to speller_threads copies.
  */
 #include "newslint/plugin.h"
+#include "spelling_wordset.h"
 
 #include <hunspell.h>
 
@@ -92,7 +93,7 @@ static const char *const sp_keys[] = {
 	"dictionary", "dictionary_path", "aff", "dic", "wordlist", "personal_dic",
 	"news_words", "check_acronyms", "max_suggestions", "hunspell_suggest", "hunspell_suggest_max",
 	"name_distance", "name_min_length", "name_ratio", "name_max_rare",
-	"compounds", "speller_threads",
+	"compounds", "speller_threads", "wordset", "cache_dir",
 	NULL
 };
 
@@ -135,6 +136,10 @@ enum { SC_LATIN = 1, SC_GREEK = 2, SC_CYRILLIC = 4, SC_OTHER = 8 };
 
 typedef struct sp_state {
 	const nl_host *host;
+	sw_dict *ws;                  /* the dictionary's word set: answers most lookups without Hunspell */
+	int ws_try;                   /* the word set is wanted (built by init_th when not cached) */
+	int ws_how;                   /* SW_FROM_CACHE, SW_BUILT_SAVED, SW_BUILT; 0 none */
+	char cache_dir[4096];         /* "" = no cache */
 	Hunhandle *hs;                /* the first speller (create-time work) */
 	pthread_mutex_t hs_lock;      /* guards the pool below */
 	pthread_cond_t hs_cond;
@@ -416,6 +421,8 @@ static void build_stems(sp_state *st);
 static int maybe_word(const sp_state *cst, const char *w, size_t n)
 {
 	sp_state *st = (sp_state *)cst;
+	if (st->ws)
+		return 1;          /* the word set answers exactly, and as fast */
 	if (!__atomic_load_n(&st->stems_built, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_lock(&st->stems_lock);
 		if (!st->stems_built)
@@ -661,6 +668,11 @@ static void hs_put(sp_state *st, sp_hs *h)
 
 static int spell(sp_state *st, const char *w, size_t n)
 {
+	if (st->ws) {
+		int v = sw_spell(st->ws, w, n);
+		if (v != SW_UNDECIDED)
+			return v;
+	}
 	sp_hs *h = hs_get(st);
 	int v = spell_h(h, w, n);
 	hs_put(st, h);
@@ -1123,6 +1135,18 @@ static int cand_cmp(const void *a, const void *b)
 	return strcmp(x->w, y->w);
 }
 
+struct stem_common {
+	const sp_state *st;
+	int common;
+};
+
+static void stem_is_common(void *ud, const char *s, size_t n)
+{
+	struct stem_common *sc = ud;
+	if (!sc->common)
+		sc->common = common_has(sc->st, s, n);
+}
+
 /* Try one candidate (code points, lower case).  cap: re-capitalise. */
 static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int cap,
 		     double score, int *any_common)
@@ -1134,25 +1158,26 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	size_t bl0 = encode(cp, n, buf);
 	if (!maybe_word(st, buf, bl0))
 		return;
-	sp_hs *h = hs_get(st);
-	int v = spell_h(h, buf, bl0);
-	if (v != 1) {
-		hs_put(st, h);
+	if (spell(st, buf, bl0) != 1)
 		return;
-	}
 	/* a common word (or an inflection of one) first: news prose is mostly
 	 * common words, and edit-1 neighbours are mostly rare ones */
 	size_t bl = strlen(buf);
 	int common = common_has(st, buf, bl);
 	if (!common && st->common_cap && st->to_dic == (iconv_t)-1) {
-		char **stems = NULL;
-		int ns = Hunspell_stem(h->hs, &stems, buf);
-		for (int i = 0; i < ns && !common; i++)
-			common = common_has(st, stems[i], strlen(stems[i]));
-		if (stems)
-			Hunspell_free_list(h->hs, &stems, ns);
+		struct stem_common sc = { st, 0 };
+		if (!st->ws || sw_stems(st->ws, buf, bl, stem_is_common, &sc) == SW_UNDECIDED) {
+			sp_hs *h = hs_get(st);
+			char **stems = NULL;
+			int ns = Hunspell_stem(h->hs, &stems, buf);
+			for (int i = 0; i < ns && !sc.common; i++)
+				sc.common = common_has(st, stems[i], strlen(stems[i]));
+			if (stems)
+				Hunspell_free_list(h->hs, &stems, ns);
+			hs_put(st, h);
+		}
+		common = sc.common;
 	}
-	hs_put(st, h);
 	/* for a capitalised word at a sentence start: is it a slip of a common
 	 * word (Teh -> The) rather than a name (Comey -> come)?  Only the
 	 * telling slips count: a swap, a doubled letter, an accent; or a
@@ -1765,6 +1790,7 @@ static void sp_destroy(void *state)
 	free(st->common_h);
 	free(st->common_ok);
 	set_free(&st->stems);
+	sw_free(st->ws);
 	free(st->aff);
 	free(st->del);
 	for (int i = 0; i < NSHARDS; i++) {
@@ -2061,7 +2087,7 @@ static void *init_main(void *arg)
 	/* then the suggestion prefilter, unless a check already built it: with
 	 * the other plugins still starting, it is usually ready before the
 	 * first check wants it */
-	if (st->stems_wanted && !st->init_rc && !__atomic_load_n(&st->stems_built, __ATOMIC_ACQUIRE)) {
+	if (st->stems_wanted && !st->ws && !st->init_rc && !__atomic_load_n(&st->stems_built, __ATOMIC_ACQUIRE)) {
 		pthread_mutex_lock(&st->stems_lock);
 		if (!st->stems_built)
 			build_stems(st);
@@ -2070,8 +2096,41 @@ static void *init_main(void *arg)
 	return NULL;
 }
 
+/* The word set d, with the accepted words and personal dictionaries
+ * Hunspell would get, becomes st->ws; 0, or -1 (d freed: use Hunspell). */
+static int ws_finish(sp_state *st, sw_dict *d)
+{
+	int bad = 0;
+	for (size_t i = 0; i < st->n_added && !bad; i++)
+		bad = sw_add_word(d, st->added[i], strlen(st->added[i])) != 0;
+	for (size_t i = 0; i < st->n_pdics && !bad; i++)
+		bad = sw_add_dic(d, st->pdics[i]) != 0;
+	if (bad || sw_seal(d) != 0) {
+		sw_free(d);
+		st->ws_try = 0;
+		return -1;
+	}
+	st->ws = d;
+	return 0;
+}
+
 static void init_work(sp_state *st)
 {
+	if (st->ws_try && !st->ws) {
+		/* not in the cache: build the word set (and cache it) */
+		int how = 0;
+		sw_dict *d = sw_open(st->aff_path, st->dic_path, st->cache_dir, 1, &how, NULL, 0);
+		if (d && ws_finish(st, d) == 0)
+			st->ws_how = how;
+		else
+			st->ws_try = 0;
+	}
+	if (st->ws) {
+		/* Hunspell is loaded only if a word needs it (hs_get) */
+		if (st->common_cap)
+			st->common_ok = calloc(st->common_cap, 1);
+		return;
+	}
 	st->hs = Hunspell_create(st->aff_path, st->dic_path);
 	if (!st->hs) {
 		st->init_rc = NL_ENOMEM;
@@ -2124,7 +2183,7 @@ static int init_wait(sp_state *st)
 		/* Rather than wait idle, build the suggestion prefilter now: most
 		 * articles need it (an unknown lower-case word of 7+ letters, a
 		 * capitalised one at a sentence start) */
-		if (st->stems_wanted && !__atomic_load_n(&st->init_done, __ATOMIC_ACQUIRE) &&
+		if (st->stems_wanted && !st->ws_try && !__atomic_load_n(&st->init_done, __ATOMIC_ACQUIRE) &&
 		    !__atomic_load_n(&st->stems_built, __ATOMIC_ACQUIRE)) {
 			pthread_mutex_lock(&st->stems_lock);
 			if (!st->stems_built)
@@ -2163,8 +2222,9 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	pthread_cond_init(&st->init_cond, NULL);
 	for (int i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
-	int rc = NL_ECONFIG, news = 1;
+	int rc = NL_ECONFIG, news = 1, wordset = 1;
 	if (h->cfg_bool(cfg, "check_acronyms", 0, &st->check_acronyms) ||
+	    h->cfg_bool(cfg, "wordset", 1, &wordset) ||
 	    h->cfg_bool(cfg, "hunspell_suggest", 0, &st->hunspell_suggest) ||
 	    h->cfg_bool(cfg, "news_words", 1, &news) ||
 	    h->cfg_bool(cfg, "compounds", 1, &st->compounds) ||
@@ -2255,6 +2315,31 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	if ((rc = each_path(h, cfg, "wordlist", load_wordlist, st)) != 0 ||
 	    (rc = each_path(h, cfg, "personal_dic", load_personal, st)) != 0)
 		goto fail;
+	/* the word set (see spelling_wordset.h): from the cache when it is
+	 * there (~1 ms), else built by init_th; Hunspell is then loaded only
+	 * for the words the set cannot decide */
+	const char *cd = h->cfg_get(cfg, "cache_dir");
+	if (cd) {
+		if (*cd && strcmp(cd, "none") != 0 && !h->cfg_path(cfg, cd, st->cache_dir, sizeof st->cache_dir)) {
+			h->cfg_error(cfg, "cache_dir", "path too long");
+			rc = NL_ECONFIG;
+			goto fail;
+		}
+	} else if (sw_default_cache_dir(st->cache_dir, sizeof st->cache_dir) != 0) {
+		st->cache_dir[0] = 0;
+	}
+	st->ws_try = wordset && st->to_dic == (iconv_t)-1;
+	if (st->ws_try) {
+		int how = 0;
+		sw_dict *d = sw_open(aff, dic, st->cache_dir, 0, &how, NULL, 0);
+		if (d && ws_finish(st, d) == 0) {
+			st->ws_how = how;
+			init_work(st);          /* no Hunspell to load: nothing left for a thread */
+			st->init_done = 1;
+			*out = st;
+			return 0;
+		}
+	}
 	if (pthread_create(&st->init_th, NULL, init_main, st) == 0) {
 		st->init_started = 1;
 	} else {                          /* no thread: load here */

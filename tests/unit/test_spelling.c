@@ -704,9 +704,26 @@ static void test_two_edit_same_before_and_after_index(void **s)
 	nlt_free(b);
 }
 
+/* The word-set cache goes to a folder of the test's own, never the
+ * user's ~/.cache (removed at the end). */
+static char cache_dir[] = "/tmp/newslint-spelling-test-XXXXXX";
+
+static void remove_cache_dir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", cache_dir);
+}
+
 int main(void)
 {
 	snprintf(data_dir, sizeof data_dir, "%s/tests/data/spelling", srcdir());
+	if (!mkdtemp(cache_dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	setenv("NEWSLINT_CACHE_DIR", cache_dir, 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_text_is_clean),
 		cmocka_unit_test(test_typo_reported_with_suggestion),
@@ -764,5 +781,7 @@ int main(void)
 		cmocka_unit_test(test_two_edit_same_before_and_after_index),
 		cmocka_unit_test(test_en_gb_by_name),
 	};
-	return cmocka_run_group_tests_name("spelling", tests, NULL, NULL);
+	int rc = cmocka_run_group_tests_name("spelling", tests, NULL, NULL);
+	remove_cache_dir();
+	return rc;
 }

@@ -1,0 +1,54 @@
+/* spelling_wordset.h -- a Hunspell dictionary expanded into a set of word
+ * forms, cached on disk and memory-mapped, that answers Hunspell_spell()
+ * and Hunspell_stem() for most words without loading Hunspell.
+ *
+ * Every answer is Hunspell's (1.7) or "undecided": then the caller asks
+ * Hunspell itself.  Only UTF-8 dictionaries whose .aff uses features the
+ * expansion models are accepted (sw_open() says why not otherwise).
+ */
+#ifndef NEWSLINT_SPELLING_WORDSET_H
+#define NEWSLINT_SPELLING_WORDSET_H
+
+#include <stddef.h>
+
+typedef struct sw_dict sw_dict;
+
+enum { SW_UNKNOWN = 0, SW_KNOWN = 1, SW_UNDECIDED = -1 };
+
+/* How sw_open() got the set. */
+enum { SW_FROM_CACHE = 1, SW_BUILT_SAVED = 2, SW_BUILT = 3 };
+
+/* The set of dictionary aff + dic: from the cache folder cache_dir (NULL or
+ * "": no cache) when a valid file for these files (paths, sizes, mtimes) is
+ * there, else (when build is set) built and saved there, atomically (a
+ * failure to save is silent).  NULL when the dictionary cannot be modelled,
+ * when it is not cached and build is 0, or on error; why (when not NULL)
+ * gets the reason.  *how (when not NULL) gets SW_*, 0 for not cached. */
+sw_dict *sw_open(const char *aff, const char *dic, const char *cache_dir, int build, int *how,
+		 char *why, size_t why_size);
+
+/* Before sw_seal(): an added word (Hunspell_add), then the personal
+ * dictionaries (Hunspell_add_dic, with the .aff's flags), in that order.  0, or -1 (then the set
+ * must not be used: the caller falls back to Hunspell). */
+int sw_add_dic(sw_dict *d, const char *path);
+int sw_add_word(sw_dict *d, const char *w, size_t n);
+
+/* After the additions, before the first lookup (and before the set is
+ * shared between threads): 0, or -1 when the set must not be used. */
+int sw_seal(sw_dict *d);
+
+/* Hunspell_spell(w): SW_KNOWN, SW_UNKNOWN or SW_UNDECIDED.  Thread-safe. */
+int sw_spell(const sw_dict *d, const char *w, size_t n);
+
+/* Hunspell_stem(w): calls fn for each stem (possibly twice); returns the
+ * number of calls, or SW_UNDECIDED (then fn was not called). */
+int sw_stems(const sw_dict *d, const char *w, size_t n,
+	     void (*fn)(void *ud, const char *s, size_t len), void *ud);
+
+void sw_free(sw_dict *d);
+
+/* The cache folder: $NEWSLINT_CACHE_DIR, else $XDG_CACHE_HOME/newslint,
+ * else $HOME/.cache/newslint; 0, or -1 when none can be named. */
+int sw_default_cache_dir(char *out, size_t size);
+
+#endif
