@@ -61,6 +61,8 @@ enum {
 	N_LISTS
 };
 
+_Static_assert(N_LISTS <= 16, "a list is a bit of 16 in the prefilter's pair table");
+
 /* how a list is compiled */
 #define LF_WORDS    0x1u  /* wrap in word bounds */
 #define LF_CASELESS 0x2u
@@ -171,6 +173,12 @@ typedef struct state {
 	pthread_key_t jit_key;   /* one JIT stack per thread, kept across documents */
 	int jit_key_ok;
 	lazy *lz;                /* the codes, compiled for the JIT when hot (mutable) */
+	uint32_t *pair;          /* by the 2 folded bytes at a position: the filtered lists (bit = id)
+	                            whose main table says "may start" (low 16 bits) or "look at
+	                            the longer strings" (high 16 bits) */
+	unsigned pf_lists;       /* the lists with a usable prefilter (bit = id) */
+	unsigned ws_lists;       /* ... of those, the ones with a white-space table */
+	unsigned nonword_lists;  /* ... and the ones not word-bounded */
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -442,6 +450,7 @@ typedef struct ptab {
 	uint8_t first[256];      /* first bytes of all the strings */
 	uint8_t u1[256];
 	uint64_t b2[65536 / 64];
+	uint64_t l3[65536 / 64];   /* first 2 bytes of the strings of 3 .. PF_MAXN bytes */
 	uint64_t pre3[(1u << PF_HBITS) / 64]; /* hashed: first 3 bytes of the longer strings */
 	uint64_t tn[(1u << PF_HBITS) / 64];   /* hashed: the strings of 3 .. PF_MAXN bytes */
 } ptab;
@@ -1163,6 +1172,7 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 		if (n == 2) {
 			SETBIT(t->b2, (unsigned)q[0] << 8 | q[1]);
 		} else {
+			SETBIT(t->l3, (unsigned)q[0] << 8 | q[1]);
 			SETBIT(t->pre3, hn(q, 3));
 			SETBIT(t->tn, hn(q, n));
 		}
@@ -1546,6 +1556,7 @@ static void destroy(void *vst)
 	}
 	pcre2_match_context_free(st->mctx);
 	pcre2_code_free(st->never);
+	free(st->pair);
 	free(st);
 }
 
@@ -1628,6 +1639,33 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 		if (lc && pcre2_pattern_info(lc, PCRE2_INFO_MAXLOOKBEHIND, &lb) == 0 &&
 		    4 * (size_t)lb + 16 > st->margin)
 			st->margin = 4 * (size_t)lb + 16;
+	}
+	/* the lists' main tables by their first two bytes, all lists at once */
+	if (!(st->pair = calloc(65536, sizeof *st->pair))) {
+		rc = NL_ENOMEM;
+		goto fail;
+	}
+	for (int i = 0; i < N_LISTS; i++) {
+		const pfilt *f = st->lists[i].pf;
+		if (!f || !f->usable)
+			continue;
+		const uint32_t sure = 1u << i, deep = 1u << (16 + i);
+		st->pf_lists |= 1u << i;
+		if (f->ws)
+			st->ws_lists |= 1u << i;
+		if (!f->word)
+			st->nonword_lists |= 1u << i;
+		const ptab *t = &f->main;
+		for (unsigned b0 = 0; b0 < 256; b0++)
+			if (t->u1[b0])
+				for (unsigned b1 = 0; b1 < 256; b1++)
+					st->pair[b0 << 8 | b1] |= sure;
+		for (unsigned w = 0; w < 65536 / 64; w++) {
+			for (uint64_t x = t->b2[w]; x; x &= x - 1)
+				st->pair[w * 64 + (unsigned)__builtin_ctzll(x)] |= sure;
+			for (uint64_t x = t->l3[w]; x; x &= x - 1)
+				st->pair[w * 64 + (unsigned)__builtin_ctzll(x)] |= deep;
+		}
 	}
 	pcre2_set_match_limit(st->mctx, (uint32_t)ml);
 	pcre2_set_depth_limit(st->mctx, (uint32_t)dl);
@@ -2005,35 +2043,41 @@ static void scan(ctx *c, int id, spans *out)
  * more than the chunk's window is redone on a bigger one (wmatch). */
 static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 {
+	const state *st = c->st;
 	const size_t len = c->len;
-	const uint8_t *wordb = c->st->wordb;
-	const unsigned char *fold = c->st->fold;
-	size_t pos[N_LISTS], nact = 0, act[N_LISTS];
+	const uint8_t *wordb = st->wordb;
+	const unsigned char *fold = st->fold;
+	const uint32_t *pair = st->pair;
+	/* by list id: where its scan is, its output, its limit count */
+	size_t pos[N_LISTS];
+	spans *out[N_LISTS];
 	int limits[N_LISTS];
+	unsigned am = 0;         /* the lists of this pass (bit = id) */
 	for (size_t i = 0; i < k; i++) {
-		const plist *l = &c->st->lists[ids[i]];
+		const int id = ids[i];
+		const plist *l = &st->lists[id];
 		if (!l->acode)
 			continue;
-		if (!l->pf || !l->pf->usable || !c->filters_ok) {
-			scan(c, ids[i], outs[i]);
+		if (!((st->pf_lists >> id) & 1) || !c->filters_ok) {
+			scan(c, id, outs[i]);
 			continue;
 		}
-		pos[nact] = 0;
-		limits[nact] = 0;
-		act[nact++] = i;
+		pos[id] = 0;
+		out[id] = outs[i];
+		limits[id] = 0;
+		am |= 1u << id;
 	}
 	/* bytes that may start a match of any of the lists, and whether all
 	 * of them start only after a non-word character */
 	uint8_t first[256];
-	int all_word = 1;
+	int all_word = (am & st->nonword_lists) == 0;
 	memset(first, 0, sizeof first);
-	for (size_t a = 0; a < nact; a++) {
-		const pfilt *f = c->st->lists[ids[act[a]]].pf;
-		all_word &= f->word;
+	for (unsigned m = am; m; m &= m - 1) {
+		const pfilt *f = st->lists[__builtin_ctz(m)].pf;
 		for (unsigned ch = 0; ch < 256; ch++)
 			first[ch] |= (uint8_t)(f->main.first[pf_fold(ch)] | (f->ws && ascii_ws(ch)));
 	}
-	for (size_t c0 = 0; c0 < len && nact && !c->oom;) {
+	for (size_t c0 = 0; c0 < len && am && !c->oom;) {
 		size_t c1 = len - c0 > SCAN_CHUNK ? mend(c, c0 + SCAN_CHUNK, len) : len;
 		size_t w0 = mstart(c, c0 > c->margin ? c0 - c->margin : 0);
 		size_t w1 = len - c1 > SCAN_TAIL ? mend(c, c1 + SCAN_TAIL, len) : len;
@@ -2043,26 +2087,38 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 #define M(p) wb[(p) - w0]
 		const uint32_t popt = PCRE2_NO_UTF_CHECK | (w1 < len ? PCRE2_PARTIAL_HARD : 0);
 		size_t runend = 0;
-		for (size_t p = c0; p < c1 && nact && !c->oom; p++) {
+		for (size_t p = c0; p < c1 && am && !c->oom; p++) {
 			unsigned ch = M(p);
 			if (!first[ch])
 				continue;
 			int inword = p > 0 && wordb[M(p - 1)];
 			if (inword && all_word)
 				continue;
+			const unsigned b0 = fold[ch], b1 = fold[M(p + 1)];
+			/* the lists whose main table may let a match start here, and
+			 * those with a white-space table when a white space is here */
+			const uint32_t e = pair[b0 << 8 | b1];
+			unsigned may = (e | e >> 16) & am;
+			if (ascii_ws(ch))
+				may |= st->ws_lists & am;
+			if (inword)
+				may &= st->nonword_lists;
+			if (!may)
+				continue;
 			phash ph;
 			ph_init(&ph, wb + (p - w0), fold);
-			const unsigned b0 = fold[ch], b1 = fold[M(p + 1)];
-			for (size_t a = 0; a < nact; a++) {
-				if (pos[a] > p)
+			for (; may; may &= may - 1) {
+				const int id = __builtin_ctz(may);
+				if (pos[id] > p)
 					continue;
-				size_t i = act[a];
-				const plist *l = &c->st->lists[ids[i]];
+				const plist *l = &st->lists[id];
 				const pfilt *f = l->pf;
-				if (f->word && inword)
-					continue;
 				const ptab *t = &f->main, *w = f->ws;
-				int cand = pt_cand_h(t, b0, b1, &ph);
+				/* pt_cand_h(t, b0, b1, &ph), the first two bytes looked up in pair */
+				int cand = (e >> id) & 1;
+				if (!cand && ((e >> (16 + id)) & 1) && BIT(t->pre3, ph_get(&ph, 3)))
+					for (int n = 3; n <= PF_MAXN && !cand; n++)
+						cand = (int)BIT(t->tn, ph_get(&ph, n));
 				if (!cand && w && ascii_ws(ch)) {
 					if (w->any) {
 						cand = 1;
@@ -2085,7 +2141,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				if (!cand)
 					continue;
 				size_t ms = 0, me = 0;
-				const pcre2_code *code = code_for(c, ids[i], SLOT_MAIN);
+				const pcre2_code *code = code_for(c, id, SLOT_MAIN);
 				int rc = pcre2_match(code, (PCRE2_SPTR)c->wbuf, w1 - w0, p - w0, popt, c->md, c->mctx);
 				if (rc >= 0) {
 					PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
@@ -2095,26 +2151,20 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 					rc = wmatch(c, code, p, len, 0, &ms, &me);
 				}
 				if (rc == PCRE2_ERROR_NOMATCH) {
-					pos[a] = p + 1;
+					pos[id] = p + 1;
 					continue;
 				}
 				if (rc < 0) {
 					/* a limit: this step as the plain scan takes it */
-					pos[a] = scan_step(c, code_for(c, ids[i], SLOT_PLAIN), pos[a], outs[i], &limits[a]);
+					pos[id] = scan_step(c, code_for(c, id, SLOT_PLAIN), pos[id], out[id], &limits[id]);
 				} else {
 					if (me > ms)
-						spans_push(c, outs[i], (uint32_t)ms, (uint32_t)me);
-					pos[a] = me > pos[a] ? me : pos[a] + 1;
-					pos[a] = mend(c, pos[a], len);
+						spans_push(c, out[id], (uint32_t)ms, (uint32_t)me);
+					pos[id] = me > pos[id] ? me : pos[id] + 1;
+					pos[id] = mend(c, pos[id], len);
 				}
-				if (pos[a] == SIZE_MAX || pos[a] >= len) {
-					/* this list is done */
-					act[a] = act[nact - 1];
-					pos[a] = pos[nact - 1];
-					limits[a] = limits[nact - 1];
-					nact--;
-					a--;
-				}
+				if (pos[id] == SIZE_MAX || pos[id] >= len)
+					am &= ~(1u << id);   /* this list is done */
 			}
 		}
 		c0 = c1;
