@@ -330,7 +330,7 @@ nl_baseline *nl_baseline_load(const char *file)
 	size_t len = 0;
 	int e = nl_read_file(file, &data, &len);
 	if (e) {
-		nl_diag_error("--baseline %s: %s", file, strerror(-e));
+		nl_diag_error("--baseline %s: %s", file, nl_read_strerror(e));
 		return NULL;
 	}
 	nl_baseline *b = nl_baseline_new();

@@ -208,7 +208,7 @@ int nl_read_file_list(const char *file, int (*fn)(void *ud, const char *path), v
 	int e = nl_read_file(file, &data, &len);
 	if (e) {
 		nl_diag_error("--files-from %s: %s", strcmp(file, "-") ? file : "standard input",
-		              strerror(-e));
+		              nl_read_strerror(e));
 		return -1;
 	}
 	int rc = 0;
