@@ -378,7 +378,13 @@ static profile *profile_open(run *r, const char *file, const char *origin)
 			continue;
 		}
 		nl_config *cfg = nl_settings_section(&p->settings, l.desc->name, 0);
-		if (nl_pinst_create(&p->pinst[p->n], l.desc, l.path, cfg) != 0) {
+		/* No section: an empty one that still names the file (and the line
+		   that enabled the plugin) in the plugin's errors, and carries the
+		   confinement of a discovered configuration. */
+		const nl_cfg_entry *pe = nl_cfg_entry_of(ns, "plugins");
+		nl_config empty = {.name = (char *)l.desc->name, .file = p->settings.file,
+		                   .root = p->settings.root, .line = pe ? pe->line : 0};
+		if (nl_pinst_create(&p->pinst[p->n], l.desc, l.path, cfg ? cfg : &empty) != 0) {
 			nl_pinst_destroy(&p->pinst[p->n]);
 			nl_unload(&l);
 			r->status2 = 1;
