@@ -379,8 +379,8 @@ static void apply_yields(nl_items *items)
 		if (to && k == nto && nto < 8)
 			to_ids[nto++] = to;
 	}
-	if (nto)
-		tgt = malloc(items->n * sizeof *tgt);
+	if (nto)    /* the targets, then one drop flag per finding */
+		tgt = malloc(items->n * (sizeof *tgt + 1));
 	for (size_t j = 0; tgt && j < items->n; j++)
 		for (size_t k = 0; k < nto; k++)
 			if (strcmp(to_ids[k], items->v[j].rule->id) == 0) {
@@ -389,7 +389,10 @@ static void apply_yields(nl_items *items)
 			}
 	if (!tgt)
 		return;
-	size_t w = 0;
+	/* Decide every drop before freeing any: a finding yielded to may
+	   yield itself (rule packs chain yields_to) and must still be there
+	   when the findings after it are compared with it. */
+	unsigned char *drops = (unsigned char *)(tgt + items->n);
 	for (size_t i = 0; i < items->n; i++) {
 		nl_item *x = &items->v[i];
 		const char *to = x->rule->info->yields_to;
@@ -402,10 +405,14 @@ static void apply_yields(nl_items *items)
 			for (size_t k = 0; k < y->n_related && !drop; k++)
 				drop = inside(x->off, x->len, y->related[k].off, y->related[k].len);
 		}
-		if (drop)
-			nl_item_free(x);
+		drops[i] = (unsigned char)drop;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < items->n; i++) {
+		if (drops[i])
+			nl_item_free(&items->v[i]);
 		else
-			items->v[w++] = *x;
+			items->v[w++] = items->v[i];
 	}
 	items->n = w;
 	free(tgt);
