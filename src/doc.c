@@ -660,6 +660,15 @@ static uint32_t scan_number(builder *b, uint32_t p, uint32_t end, unsigned *flag
 	return q;
 }
 
+/* NL_TF_NONASCII if s[p..q) holds a byte >= 0x80 (URLs may). */
+static unsigned nonascii(const unsigned char *s, uint32_t p, uint32_t q)
+{
+	for (; p < q; p++)
+		if (s[p] >= 0x80)
+			return NL_TF_NONASCII;
+	return 0;
+}
+
 /* Tokenize text[off, end). */
 static int tokenize(builder *b, uint32_t off, uint32_t end)
 {
@@ -678,7 +687,7 @@ static int tokenize(builder *b, uint32_t off, uint32_t end)
 			if (cls == A_LETTER) {
 				if ((c | 0x20) == 'h' && (ci_prefix(s, p, end, "http://") || ci_prefix(s, p, end, "https://"))) {
 					q = url_tail(s, p + (s[p + 4] == ':' ? 7 : 8), end);
-					if (emit(b, p, q - p, NL_TOK_URL, 0))
+					if (emit(b, p, q - p, NL_TOK_URL, nonascii(s, p, q)))
 						return b->err;
 					p = q;
 					continue;
@@ -686,12 +695,14 @@ static int tokenize(builder *b, uint32_t off, uint32_t end)
 				if (((c | 0x20) == 'w' && ci_prefix(s, p, end, "www.") && p + 4 < end && ascii_alnum(s[p + 4])) ||
 				    ((c | 0x20) == 'f' && ci_prefix(s, p, end, "ftp://"))) {
 					q = url_tail(s, p + 4, end);
-					if (emit(b, p, q - p, NL_TOK_URL, 0))
+					if (emit(b, p, q - p, NL_TOK_URL, nonascii(s, p, q)))
 						return b->err;
 					p = q;
 					continue;
 				}
 				q = scan_word(b, p, end, &kind, &fl);
+				if (kind == NL_TOK_URL || kind == NL_TOK_EMAIL)
+					fl |= nonascii(s, p, q);
 				if (emit(b, p, q - p, kind, fl))
 					return b->err;
 				p = q;
