@@ -1,5 +1,6 @@
 /* report.c -- the table of output formats and helpers they share. */
 #include "report.h"
+#include "doc.h"
 #include <string.h>
 
 static const nl_formatter *const formats[] = {
@@ -47,6 +48,20 @@ void nl_json_str(nl_buf *b, const char *s, size_t n)
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			/* JSON is UTF-8: a byte that is not (a file name in
+			   Latin-1) becomes U+FFFD */
+			uint32_t cp;
+			size_t k = nl_utf8_next(s + i, n - i, &cp);
+			if (k > 1 || cp != 0xFFFD) {
+				i += k - 1;
+				continue;
+			}
+			nl_buf_add(b, s + run, i - run);
+			nl_buf_puts(b, "\xEF\xBF\xBD");
+			run = i + 1;
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
 			continue;
 		nl_buf_add(b, s + run, i - run);

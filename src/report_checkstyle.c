@@ -5,6 +5,7 @@
  * from source "newslint".  Attribute values are escaped; characters XML 1.0
  * cannot hold become U+FFFD. */
 #include "report.h"
+#include "doc.h"
 #include <string.h>
 
 static void xml_attr(nl_buf *out, const char *s)
@@ -21,10 +22,21 @@ static void xml_attr(nl_buf *out, const char *s)
 		case '\r': nl_buf_puts(out, "&#13;"); break;
 		case '\t': nl_buf_puts(out, "&#9;"); break;
 		default:
-			if (c < 0x20)
+			if (c < 0x20) {
 				nl_buf_puts(out, "\xEF\xBF\xBD");
-			else
+			} else if (c < 0x80) {
 				nl_buf_putc(out, (char)c);
+			} else {
+				/* invalid UTF-8 (a file name in Latin-1), U+FFFE and
+				   U+FFFF are not XML characters */
+				uint32_t cp;
+				size_t k = nl_utf8_next(s, strnlen(s, 4), &cp);
+				if (cp == 0xFFFD || cp == 0xFFFE || cp == 0xFFFF)
+					nl_buf_puts(out, "\xEF\xBF\xBD");
+				else
+					nl_buf_add(out, s, k);
+				s += k - 1;
+			}
 		}
 	}
 }
