@@ -32,8 +32,10 @@ static const char *const newslint_keys[] = {
 int nl_strv_add(nl_strv *s, const char *str)
 {
 	char **v = realloc(s->v, (s->n + 1) * sizeof *v);
-	if (!v)
+	if (!v) {
+		nl_oom();
 		return -1;
+	}
 	s->v = v;
 	if (!(s->v[s->n] = nl_strdup(str)))
 		return -1;
@@ -367,6 +369,8 @@ static profile *profile_open(run *r, const char *file, const char *origin)
 	plugin_list(r, p, &names);
 	p->loaded = calloc(names.n + 1, sizeof *p->loaded);
 	p->pinst = calloc(names.n + 1, sizeof *p->pinst);
+	if (!p->loaded || !p->pinst)
+		nl_oom();
 	for (size_t i = 0; p->loaded && p->pinst && i < names.n; i++) {
 		nl_loaded l;
 		if (nl_load(names.v[i], (const char *const *)p->dirs.v, p->dirs.n, &l) != 0) {
@@ -819,6 +823,8 @@ int nl_run(const nl_opts *o)
 				if (v) {
 					rules = v;
 					rules[n_rules++] = ru;
+				} else {
+					nl_oom();
 				}
 			}
 	nl_strv_free(&seen);

@@ -61,8 +61,10 @@ static int h_report(nl_sink *sink, const nl_finding *f)
 	if (it->n == it->cap) {
 		size_t cap = it->cap ? it->cap * 2 : 16;
 		nl_item *v = realloc(it->v, cap * sizeof *v);
-		if (!v)
+		if (!v) {
+			nl_oom();
 			return NL_ENOMEM;
+		}
 		it->v = v;
 		it->cap = cap;
 	}
@@ -79,8 +81,10 @@ static int h_report(nl_sink *sink, const nl_finding *f)
 		return NL_ENOMEM;
 	if (f->n_suggestions) {
 		x->sugg = calloc(f->n_suggestions, sizeof *x->sugg);
-		if (!x->sugg)
+		if (!x->sugg) {
+			nl_oom();
 			goto oom;
+		}
 		for (size_t i = 0; i < f->n_suggestions; i++) {
 			if (!f->suggestions[i])
 				continue;
@@ -91,8 +95,10 @@ static int h_report(nl_sink *sink, const nl_finding *f)
 	}
 	if (f->n_related) {
 		x->related = malloc(f->n_related * sizeof *x->related);
-		if (!x->related)
+		if (!x->related) {
+			nl_oom();
 			goto oom;
+		}
 		for (size_t i = 0; i < f->n_related; i++) {
 			nl_span s = f->related[i];
 			if ((size_t)s.off + s.len > tl)
@@ -237,8 +243,10 @@ static int add_rules(nl_pinst *pi, const nl_rule_info *rules, size_t n)
 	if (!n)
 		return 0;
 	nl_rule *v = realloc(pi->rules, (pi->n_rules + n) * sizeof *v);
-	if (!v)
+	if (!v) {
+		nl_oom();
 		return NL_ENOMEM;
+	}
 	pi->rules = v;
 	for (size_t i = 0; i < n; i++) {
 		nl_rule *r = &pi->rules[pi->n_rules];
@@ -387,8 +395,11 @@ static void apply_yields(nl_items *items)
 				tgt[nt++] = j;
 				break;
 			}
-	if (!tgt)
+	if (!tgt) {
+		if (nto)
+			nl_oom();
 		return;
+	}
 	/* Decide every drop before freeing any: a finding yielded to may
 	   yield itself (rule packs chain yields_to) and must still be there
 	   when the findings after it are compared with it. */
@@ -443,6 +454,7 @@ void nl_items_finish(nl_items *items, const nl_doc *doc)
 		nq += 2 + items->v[i].n_related;
 	nl_lines_query *q = malloc(nq * sizeof *q);
 	if (!q) {
+		nl_oom();
 		nl_lines_free(&li);
 		return;
 	}
@@ -455,6 +467,7 @@ void nl_items_finish(nl_items *items, const nl_doc *doc)
 			x->rel_line = malloc(x->n_related * sizeof *x->rel_line);
 			x->rel_col = malloc(x->n_related * sizeof *x->rel_col);
 			if (!x->rel_line || !x->rel_col) {
+				nl_oom();
 				free(x->rel_line);
 				free(x->rel_col);
 				x->rel_line = x->rel_col = NULL;

@@ -1,5 +1,6 @@
 /* lines.c -- line index and code-point columns. */
 #include "lines.h"
+#include "util.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,8 +11,10 @@ int nl_lines_init(nl_lines *l, const char *text, size_t len)
 	l->len = len;
 	l->n = 1;
 	l->start = malloc(cap * sizeof *l->start);
-	if (!l->start)
+	if (!l->start) {
+		nl_oom();
 		return -1;
+	}
 	l->start[0] = 0;
 	/* Skip a UTF-8 BOM: it is not a column. */
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
@@ -36,8 +39,10 @@ int nl_lines_init(nl_lines *l, const char *text, size_t len)
 		if (l->n == cap) {
 			cap *= 2;
 			uint32_t *s = realloc(l->start, cap * sizeof *s);
-			if (!s)
+			if (!s) {
+				nl_oom();
 				return -1;
+			}
 			l->start = s;
 		}
 		l->start[l->n++] = (uint32_t)(p - text);

@@ -12,12 +12,28 @@
 #include <poll.h>
 #include <unistd.h>
 
+/* An allocation of the core failed: say so once per failure and count it as
+ * an error (exit status 2), so that whatever was dropped -- a file name, a
+ * finding, a line of the report -- is never lost silently.  The guard keeps
+ * a failure inside the diagnostic's own buffer from recursing. */
+void nl_oom(void)
+{
+	static _Thread_local int busy;
+	if (busy)
+		return;
+	busy = 1;
+	nl_diag_error("out of memory");
+	busy = 0;
+}
+
 char *nl_strndup(const char *s, size_t n)
 {
 	char *d = malloc(n + 1);
 	if (d) {
 		memcpy(d, s, n);
 		d[n] = '\0';
+	} else {
+		nl_oom();
 	}
 	return d;
 }
@@ -39,6 +55,7 @@ static int buf_grow(nl_buf *b, size_t need)
 	char *p = realloc(b->p, cap);
 	if (!p) {
 		b->oom = 1;
+		nl_oom();
 		return -1;
 	}
 	b->p = p;

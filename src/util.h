@@ -27,6 +27,9 @@ void nl_diag_set_hook(void (*hook)(void *ud, const char *line), void *ud);
 /* Number of diagnostics that were errors (counted by nl_diag_error). */
 void nl_diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 unsigned nl_diag_errors(void);
+/* An allocation failed: the error "out of memory" (counted as above).
+ * nl_strdup/nl_strndup and nl_buf call it themselves. */
+void nl_oom(void);
 
 /* Edit distance (Levenshtein, bytes) capped at max+1: for "did you mean". */
 unsigned nl_edit_distance(const char *a, const char *b, unsigned max);
