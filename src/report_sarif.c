@@ -74,10 +74,14 @@ static size_t cp_at(cpos *c, size_t off)
 {
 	if (off > c->len)
 		off = c->len;
-	if (off < c->byte) {
+	if (off < c->byte && c->byte - off > off - c->start) {
 		c->byte = c->start;
 		c->cp = 0;
 	}
+	/* back a little (a fix's region after its end, the next finding after
+	   a related span): never recount from the start of a 50 MB line */
+	for (; c->byte > off && c->byte > c->start; c->byte--)
+		c->cp -= ((unsigned char)c->text[c->byte - 1] & 0xC0) != 0x80;
 	for (; c->byte < off; c->byte++)
 		c->cp += ((unsigned char)c->text[c->byte] & 0xC0) != 0x80;
 	return c->cp;
