@@ -462,29 +462,39 @@ typedef struct pfilt {
 	ptab *ws;                /* bytes after a leading run of white space (made when needed) */
 } pfilt;
 
+/* hash of the first n (3 .. 8) bytes of x (byte k in bits 8k .. 8k+7) */
+static inline unsigned pf_hash(uint64_t x, int n)
+{
+	if (n < 8)
+		x &= ((uint64_t)1 << (8 * n)) - 1;
+	return (unsigned)(((x + (uint64_t)n) * 0x9E3779B97F4A7C15ull) >> (64 - PF_HBITS));
+}
+
 /* hash of the n (3 .. 8) bytes at p (p has 8 readable bytes) */
 static unsigned hn(const unsigned char *p, int n)
 {
-	uint64_t x;
-	memcpy(&x, p, 8);
-	if (n < 8)
-		x &= ((uint64_t)1 << (8 * n)) - 1;
-	x = (x + (uint64_t)n) * 0x9E3779B97F4A7C15ull;
-	return (unsigned)(x >> (64 - PF_HBITS));
+	uint64_t x = 0;
+	for (int k = 0; k < 8; k++)
+		x |= (uint64_t)p[k] << (8 * k);
+	return pf_hash(x, n);
 }
 
 #define BIT(a, i) (((a)[(i) >> 6] >> ((i) & 63)) & 1)
 #define SETBIT(a, i) ((a)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
 
 /* The tables hold folded bytes (ASCII letters in lower case, ASCII white
- * space as a space): a folded string is a weaker condition than the bytes
- * it stands for, so still a necessary one, and far fewer strings. */
+ * space as a space, every ASCII digit as 0): a folded string is a weaker
+ * condition than the bytes it stands for, so still a necessary one, and
+ * far fewer strings ("\d+%" is a few strings 0%, 00%, 000% ... instead of
+ * every digit pair: a year or a sum no longer sends its list to PCRE2). */
 static unsigned char pf_fold(unsigned ch)
 {
 	if (ch >= 'A' && ch <= 'Z')
 		return (unsigned char)(ch | 0x20);
 	if (ch >= 9 && ch <= 13)
 		return ' ';
+	if (ch >= '0' && ch <= '9')
+		return '0';
 	return (unsigned char)ch;
 }
 
@@ -500,20 +510,29 @@ static inline unsigned ph_get(phash *ph, int n)
 {
 	while (ph->done < n) {
 		int k = ++ph->done;
-		uint64_t x = k < 8 ? ph->x & (((uint64_t)1 << (8 * k)) - 1) : ph->x;
-		x = (x + (uint64_t)k) * 0x9E3779B97F4A7C15ull;
-		ph->h[k] = (unsigned)(x >> (64 - PF_HBITS));
+		ph->h[k] = pf_hash(ph->x, k);
 	}
 	return ph->h[n];
 }
 
 static inline void ph_init(phash *ph, const unsigned char *p, const unsigned char *fold)
 {
-	unsigned char f[8];
+	uint64_t x = 0;
 	for (int k = 0; k < 8; k++)
-		f[k] = fold[p[k]];
-	memcpy(&ph->x, f, 8);
+		x |= (uint64_t)fold[p[k]] << (8 * k);
+	ph->x = x;
 	ph->done = 2;
+}
+
+/* May a string of 3 .. PF_MAXN bytes of table t start at the position of ph? */
+static inline int pt_deep(const ptab *t, phash *ph)
+{
+	if (!BIT(t->pre3, ph_get(ph, 3)))
+		return 0;
+	for (int n = 3; n <= PF_MAXN; n++)
+		if (BIT(t->tn, ph_get(ph, n)))
+			return 1;
+	return 0;
 }
 
 /* May a string of table t start at the position of ph (bytes b0 b1 ...)? */
@@ -523,12 +542,7 @@ static inline int pt_cand_h(const ptab *t, unsigned b0, unsigned b1, phash *ph)
 		return 0;
 	if (t->u1[b0] || BIT(t->b2, b0 << 8 | b1))
 		return 1;
-	if (!BIT(t->pre3, ph_get(ph, 3)))
-		return 0;
-	for (int n = 3; n <= PF_MAXN; n++)
-		if (BIT(t->tn, ph_get(ph, n)))
-			return 1;
-	return 0;
+	return pt_deep(t, ph);
 }
 
 
@@ -1149,6 +1163,8 @@ static void bs_fold(const bset *s, bset *f)
 	w1 = (w1 & ~up) | (up << 32);                  /* 'a' .. 'z' */
 	if (w0 & 0x3E00ull)                            /* \t .. \r */
 		w0 = (w0 & ~0x3E00ull) | ((uint64_t)1 << 32);
+	if (w0 & 0x03FF000000000000ull)                /* '0' .. '9' */
+		w0 = (w0 & ~0x03FF000000000000ull) | ((uint64_t)1 << '0');
 	f->w[0] = w0;
 	f->w[1] = w1;
 	f->w[2] = s->w[2];
@@ -2116,9 +2132,8 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				const ptab *t = &f->main, *w = f->ws;
 				/* pt_cand_h(t, b0, b1, &ph), the first two bytes looked up in pair */
 				int cand = (e >> id) & 1;
-				if (!cand && ((e >> (16 + id)) & 1) && BIT(t->pre3, ph_get(&ph, 3)))
-					for (int n = 3; n <= PF_MAXN && !cand; n++)
-						cand = (int)BIT(t->tn, ph_get(&ph, n));
+				if (!cand && ((e >> (16 + id)) & 1))
+					cand = pt_deep(t, &ph);
 				if (!cand && w && ascii_ws(ch)) {
 					if (w->any) {
 						cand = 1;
