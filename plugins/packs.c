@@ -215,6 +215,8 @@ typedef struct state {
 	char **files;         /* pack and list files named in errors */
 	size_t n_files;
 	long match_limit, depth_limit;
+	size_t *rule_index;   /* hash of (pack, rule name): 1 + index into rules, 0 empty */
+	size_t rule_index_cap;/* a power of two, or 0 */
 } state;
 
 static void rule_free(rule *r)
@@ -248,6 +250,7 @@ static void destroy(void *st)
 	for (size_t i = 0; i < s->n_rules; i++)
 		rule_free(&s->rules[i]);
 	free(s->rules);
+	free(s->rule_index);
 	for (size_t i = 0; i < s->n_packs; i++) {
 		free(s->packs[i].name);
 		free(s->packs[i].path);
@@ -356,12 +359,51 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
+/* Rules are found by (pack, name) through a hash: a pack of 20,000 rules
+   must not cost 20,000 squared comparisons while it is read. */
+static size_t rule_hash(unsigned pack, const char *name)
+{
+	size_t h = 1469598103934665603u ^ pack;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+static size_t *rule_slot(const state *s, unsigned pack, const char *name)
+{
+	size_t mask = s->rule_index_cap - 1, i = rule_hash(pack, name) & mask;
+	for (; s->rule_index[i]; i = (i + 1) & mask) {
+		const rule *r = &s->rules[s->rule_index[i] - 1];
+		if (r->pack == pack && strcmp(r->name, name) == 0)
+			break;
+	}
+	return &s->rule_index[i];
+}
+
+static int index_rule(state *s, size_t k)
+{
+	if ((s->n_rules + 1) * 2 > s->rule_index_cap) {
+		size_t cap = s->rule_index_cap ? s->rule_index_cap * 2 : 64;
+		size_t *v = calloc(cap, sizeof *v);
+		if (!v)
+			return NL_ENOMEM;
+		free(s->rule_index);
+		s->rule_index = v;
+		s->rule_index_cap = cap;
+		for (size_t i = 0; i < s->n_rules; i++)
+			if (i != k)
+				*rule_slot(s, s->rules[i].pack, s->rules[i].name) = i + 1;
+	}
+	*rule_slot(s, s->rules[k].pack, s->rules[k].name) = k + 1;
+	return 0;
+}
+
 static rule *find_rule(state *s, unsigned pack, const char *name)
 {
-	for (size_t i = 0; i < s->n_rules; i++)
-		if (s->rules[i].pack == pack && strcmp(s->rules[i].name, name) == 0)
-			return &s->rules[i];
-	return NULL;
+	if (!s->rule_index_cap)
+		return NULL;
+	size_t k = *rule_slot(s, pack, name);
+	return k ? &s->rules[k - 1] : NULL;
 }
 
 static rule *new_rule(parse_ctx *c, const char *name)
@@ -387,6 +429,8 @@ static rule *new_rule(parse_ctx *c, const char *name)
 	if (!(r->name = xstrdup(name)))
 		return NULL;
 	s->n_rules++;
+	if (index_rule(s, s->n_rules - 1))
+		return NULL;
 	return r;
 }
 

@@ -30,6 +30,9 @@ typedef struct rd {
 	nl_settings *s;
 	nl_config *last_sec;
 	nl_cfg_entry *last;    /* last entry, for continuation lines */
+	size_t last_len, last_cap;   /* its value's length and allocation (grown
+	                                geometrically: 100,000 continuation lines
+	                                must not be copied 100,000 times) */
 	const char *file;
 } rd;
 
@@ -77,12 +80,52 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
+static size_t name_hash(const char *name)
+{
+	size_t h = 1469598103934665603u;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+/* Sections are looked up through a hash of their names: a hostile file of
+   100,000 sections must not cost 100,000 squared comparisons. */
+static size_t *index_slot(const nl_settings *s, const char *name)
+{
+	size_t mask = s->index_cap - 1, i = name_hash(name) & mask;
+	while (s->index[i] && strcmp(s->sec[s->index[i] - 1]->name, name) != 0)
+		i = (i + 1) & mask;
+	return &s->index[i];
+}
+
+static int index_grow(nl_settings *s)
+{
+	size_t cap = s->index_cap ? s->index_cap * 2 : 16;
+	size_t *v = calloc(cap, sizeof *v);
+	if (!v)
+		return -1;
+	free(s->index);
+	s->index = v;
+	s->index_cap = cap;
+	for (size_t k = 0; k < s->n; k++)
+		*index_slot(s, s->sec[k]->name) = k + 1;
+	return 0;
+}
+
 nl_config *nl_settings_section(nl_settings *s, const char *name, int create)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->sec[i]->name, name) == 0)
-			return s->sec[i];
+	if (s->index_cap) {
+		size_t *slot = index_slot(s, name);
+		if (*slot)
+			return s->sec[*slot - 1];
+	} else {
+		for (size_t i = 0; i < s->n; i++)
+			if (strcmp(s->sec[i]->name, name) == 0)
+				return s->sec[i];
+	}
 	if (!create)
+		return NULL;
+	if ((s->n + 1) * 2 > s->index_cap && index_grow(s) != 0)
 		return NULL;
 	nl_config **v = realloc(s->sec, (s->n + 1) * sizeof *v);
 	if (!v)
@@ -96,6 +139,7 @@ nl_config *nl_settings_section(nl_settings *s, const char *name, int create)
 	c->file = s->file;
 	c->root = s->root;
 	s->sec[s->n++] = c;
+	*index_slot(s, c->name) = s->n;
 	return c;
 }
 
@@ -114,13 +158,19 @@ static int handler(void *user, const char *section, const char *name, const char
 		c->line = r->header ? r->header : r->line;
 	/* A continuation line: inih calls the handler again with the same name. */
 	if (r->cont && r->last && r->last_sec == c && strcmp(r->last->key, name) == 0) {
-		size_t a = strlen(r->last->value), b = strlen(value);
-		char *v = realloc(r->last->value, a + b + 2);
-		if (!v)
-			return 0;
+		size_t a = r->last_len, b = strlen(value);
+		if (a + b + 2 > r->last_cap) {
+			size_t cap = r->last_cap * 2 > a + b + 2 ? r->last_cap * 2 : a + b + 2;
+			char *v = realloc(r->last->value, cap);
+			if (!v)
+				return 0;
+			r->last->value = v;
+			r->last_cap = cap;
+		}
+		char *v = r->last->value;
 		v[a] = '\n';
 		memcpy(v + a + 1, value, b + 1);
-		r->last->value = v;
+		r->last_len = a + 1 + b;
 		return 1;
 	}
 	if (c->n == c->cap) {
@@ -144,6 +194,8 @@ static int handler(void *user, const char *section, const char *name, const char
 	c->n++;
 	r->last = e;
 	r->last_sec = c;
+	r->last_len = strlen(e->value);
+	r->last_cap = r->last_len + 1;
 	return 1;
 }
 
@@ -230,6 +282,7 @@ void nl_settings_free(nl_settings *s)
 	free(s->file);
 	free(s->dir);
 	free(s->root);
+	free(s->index);
 	memset(s, 0, sizeof *s);
 }
 

@@ -28,6 +28,8 @@ typedef struct nl_settings {
 	char *dir;             /* its folder, for relative paths */
 	const char *origin;    /* how it was found: "--config", ".newslint.ini", "XDG", "built-in" */
 	char *root;            /* set by nl_settings_confine (see nl_config.root) */
+	size_t *index;         /* hash of section names: 1 + position in sec, 0 empty */
+	size_t index_cap;      /* a power of two, or 0 */
 	nl_config **sec;
 	size_t n;
 	unsigned errors;       /* syntax errors */

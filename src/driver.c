@@ -160,6 +160,51 @@ static void plugin_dirs(run *r, profile *p)
 	nl_strv_add(&p->dirs, r->default_plugin_dir);
 }
 
+/* A set of strings it does not own, hashed: de-duplicating n rule ids
+   costs n, not n squared. */
+typedef struct strset {
+	const char **v;
+	size_t n, cap;             /* cap: a power of two, or 0 */
+} strset;
+
+static size_t str_hash(const char *k)
+{
+	size_t h = 1469598103934665603u;
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+/* 1: added, 0: already there, -1: out of memory (the caller adds it anyway). */
+static int strset_add(strset *s, const char *k)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		const char **v = calloc(cap, sizeof *v);
+		if (!v)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->v[i]) {
+				size_t j = str_hash(s->v[i]) & (cap - 1);
+				while (v[j])
+					j = (j + 1) & (cap - 1);
+				v[j] = s->v[i];
+			}
+		free(s->v);
+		s->v = v;
+		s->cap = cap;
+	}
+	size_t j = str_hash(k) & (s->cap - 1);
+	while (s->v[j]) {
+		if (strcmp(s->v[j], k) == 0)
+			return 0;
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->v[j] = k;
+	s->n++;
+	return 1;
+}
+
 static int has(const nl_strv *s, const char *x)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -480,6 +525,7 @@ typedef struct pool {
 	run *r;
 	job *jobs;
 	size_t n, next;
+	size_t printed, window;    /* workers stay within window files of the printing */
 	const nl_formatter *fmt;
 	nl_report_ctx *ctx;
 	nl_baseline *baseline, *write_baseline;   /* issue 8 */
@@ -591,6 +637,10 @@ static void *worker(void *arg)
 	pool *pl = arg;
 	for (;;) {
 		pthread_mutex_lock(&pl->lock);
+		/* Rendered reports wait in memory until printed in order: a bounded
+		   look-ahead keeps memory flat however far the printing lags. */
+		while (pl->next < pl->n && pl->next >= pl->printed + pl->window)
+			pthread_cond_wait(&pl->cond, &pl->lock);
 		size_t i = pl->next < pl->n ? pl->next++ : pl->n;
 		pthread_mutex_unlock(&pl->lock);
 		if (i >= pl->n)
@@ -812,13 +862,13 @@ int nl_run(const nl_opts *o)
 	nl_strv seen = {0};
 	const nl_rule **rules = NULL;
 	size_t n_rules = 0;
+	strset seen_ids = {0};     /* a pack may declare thousands of rules */
 	for (size_t i = 0; i < r.n_prof; i++)
 		for (size_t k = 0; k < r.prof[i]->n; k++)
 			for (size_t q = 0; q < r.prof[i]->pinst[k].n_rules; q++) {
 				nl_rule *ru = &r.prof[i]->pinst[k].rules[q];
-				if (has(&seen, ru->id))
+				if (strset_add(&seen_ids, ru->id) == 0)
 					continue;
-				nl_strv_add(&seen, ru->id);
 				const nl_rule **v = realloc(rules, (n_rules + 1) * sizeof *v);
 				if (v) {
 					rules = v;
@@ -828,6 +878,7 @@ int nl_run(const nl_opts *o)
 				}
 			}
 	nl_strv_free(&seen);
+	free(seen_ids.v);
 	nl_error_entry *errors = NULL;
 	size_t n_errors = 0;
 	int color = o->color;
@@ -847,6 +898,7 @@ int nl_run(const nl_opts *o)
 		jobs = (int)nfiles;
 	pthread_t *th = NULL;
 	int started = 0;
+	pl.window = 8 * (size_t)jobs + 32;
 	if (jobs > 1) {
 		th = calloc((size_t)jobs, sizeof *th);
 		for (int t = 0; th && t < jobs; t++)
@@ -896,6 +948,12 @@ int nl_run(const nl_opts *o)
 		free(j->error);
 		free(j->plugin_error);
 		j->error = j->plugin_error = NULL;
+		if (started) {
+			pthread_mutex_lock(&pl.lock);
+			pl.printed = i + 1;
+			pthread_cond_broadcast(&pl.cond);
+			pthread_mutex_unlock(&pl.lock);
+		}
 	}
 	for (int t = 0; t < started; t++)
 		pthread_join(th[t], NULL);

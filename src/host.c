@@ -25,10 +25,65 @@ static _Thread_local const nl_config *creating;
 void nl_host_set_rules_dir(const char *dir) { rules_dir = dir; }
 const char *nl_host_rules_dir(void) { return rules_dir; }
 
+static int cmp_rule_ptr(const void *a, const void *b)
+{
+	const nl_rule *x = *(nl_rule *const *)a, *y = *(nl_rule *const *)b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : x < y ? -1 : x > y;
+}
+
+static nl_rule *rule_by_id(const nl_pinst *pi, const char *id)
+{
+	size_t lo = 0, hi = pi->n_rules;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(pi->by_id[mid]->id, id);
+		if (c == 0) {
+			while (mid > 0 && strcmp(pi->by_id[mid - 1]->id, id) == 0)
+				mid--;
+			return pi->by_id[mid];
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Index the rules by id: report() and rule_enabled() look a rule up for
+   every finding and every rule of a pack, and a pack may have thousands. */
+static void index_rules(nl_pinst *pi)
+{
+	free(pi->by_id);
+	pi->by_id = pi->n_rules ? malloc(pi->n_rules * sizeof *pi->by_id) : NULL;
+	if (!pi->by_id)
+		return;                   /* lookups fall back to a scan */
+	for (size_t i = 0; i < pi->n_rules; i++)
+		pi->by_id[i] = &pi->rules[i];
+	qsort(pi->by_id, pi->n_rules, sizeof *pi->by_id, cmp_rule_ptr);
+}
+
 nl_rule *nl_pinst_rule(nl_pinst *pi, const char *id)
 {
 	size_t nlen = strlen(pi->desc->name);
 	int full = strncmp(id, pi->desc->name, nlen) == 0 && id[nlen] == '.';
+	if (pi->by_id) {
+		nl_rule *r = rule_by_id(pi, id);
+		if (r || full)
+			return r;
+		char buf[256], *q = buf;
+		size_t need = nlen + 1 + strlen(id) + 1;
+		if (need > sizeof buf && !(q = malloc(need)))
+			return NULL;
+		memcpy(q, pi->desc->name, nlen);
+		q[nlen] = '.';
+		memcpy(q + nlen + 1, id, need - nlen - 1);
+		r = rule_by_id(pi, q);
+		if (q != buf)
+			free(q);
+		return r;
+	}
 	for (size_t i = 0; i < pi->n_rules; i++) {
 		const char *rid = pi->rules[i].id;
 		if (strcmp(rid, id) == 0)
@@ -301,6 +356,8 @@ int nl_pinst_create(nl_pinst *pi, const nl_plugin *desc, const char *path, nl_co
 		if (dr)
 			rc = add_rules(pi, dr, n);
 	}
+	if (rc == 0)
+		index_rules(pi);
 	return rc;
 }
 
@@ -311,6 +368,7 @@ void nl_pinst_destroy(nl_pinst *pi)
 	for (size_t i = 0; i < pi->n_rules; i++)
 		free(pi->rules[i].id);
 	free(pi->rules);
+	free(pi->by_id);
 	free(pi->path);
 	pthread_mutex_destroy(&pi->lock);
 	memset(pi, 0, sizeof *pi);

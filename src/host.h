@@ -25,6 +25,7 @@ struct nl_pinst {
 	int created;
 	nl_rule *rules;
 	size_t n_rules;
+	nl_rule **by_id;           /* the rules sorted by id (built by nl_pinst_create), or NULL */
 	pthread_mutex_t lock;      /* serialises check() of a plugin that is not thread-safe */
 	int failed_checks;
 };
