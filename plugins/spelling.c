@@ -672,6 +672,9 @@ static int spell(sp_state *st, const char *w, size_t n)
 		int v = sw_spell(st->ws, w, n);
 		if (v != SW_UNDECIDED)
 			return v;
+#ifdef SPELLING_TRACE_UNDECIDED     /* a debugging aid: which words reach Hunspell */
+		fprintf(stderr, "spelling: undecided: %.*s\n", (int)n, w);
+#endif
 	}
 	sp_hs *h = hs_get(st);
 	int v = spell_h(h, w, n);
@@ -1167,6 +1170,10 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	if (!common && st->common_cap && st->to_dic == (iconv_t)-1) {
 		struct stem_common sc = { st, 0 };
 		if (!st->ws || sw_stems(st->ws, buf, bl, stem_is_common, &sc) == SW_UNDECIDED) {
+#ifdef SPELLING_TRACE_UNDECIDED
+			if (st->ws)
+				fprintf(stderr, "spelling: stems undecided: %s\n", buf);
+#endif
 			sp_hs *h = hs_get(st);
 			char **stems = NULL;
 			int ns = Hunspell_stem(h->hs, &stems, buf);
@@ -2397,12 +2404,71 @@ typedef struct sp_doc {
 	int budget;              /* Hunspell suggest calls left for this document */
 	struct { uint64_t h; sp_entry *e; } *lc;   /* this document's verdicts: */
 	size_t lc_cap, lc_n;     /* spares the shared cache (and its locks) */
+	struct { uint64_t h; uint32_t off, len; } *kn;   /* words the word set knows, */
+	size_t kn_cap, kn_n;     /* by this document: no entry needed */
+	char *kn_s;
+	size_t kn_slen, kn_scap;
 	int failed;
 } sp_doc;
 
 /* lookup() through a small per-document table: an article repeats its
  * words, and this table stays in the CPU cache where the shared one
  * does not. */
+/* A word the word set knows needs no entry in the shared cache (entries
+ * hold what an unknown word needs: suggestions, slips): this document
+ * keeps it in a set of its own.  1 when w is known that way. */
+static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
+{
+	if (D->kn_cap)
+		for (size_t k = h & (D->kn_cap - 1); D->kn[k].len; k = (k + 1) & (D->kn_cap - 1))
+			if (D->kn[k].h == h && D->kn[k].len == n && memcmp(D->kn_s + D->kn[k].off, w, n) == 0) {
+				*known = 1;
+				return 1;
+			}
+	if (sw_spell(D->st->ws, w, n) != SW_KNOWN)
+		return 0;
+	*known = 1;
+	if (!n || (D->kn_n + 1) * 2 > D->kn_cap) {
+		size_t cap = D->kn_cap ? D->kn_cap * 2 : 1024;
+		__typeof__(D->kn) t = calloc(cap, sizeof *t);
+		if (!t || !n) {
+			free(t);
+			return 1;
+		}
+		for (size_t i = 0; i < D->kn_cap; i++) {
+			if (!D->kn[i].len)
+				continue;
+			size_t k = D->kn[i].h & (cap - 1);
+			while (t[k].len)
+				k = (k + 1) & (cap - 1);
+			t[k] = D->kn[i];
+		}
+		free(D->kn);
+		D->kn = t;
+		D->kn_cap = cap;
+	}
+	if (D->kn_slen + n > D->kn_scap) {
+		size_t c = D->kn_scap ? D->kn_scap * 2 : 16384;
+		while (c < D->kn_slen + n)
+			c *= 2;
+		char *ns = realloc(D->kn_s, c);
+		if (!ns)
+			return 1;
+		D->kn_s = ns;
+		D->kn_scap = c;
+	}
+	memcpy(D->kn_s + D->kn_slen, w, n);
+	size_t k = h & (D->kn_cap - 1);
+	while (D->kn[k].len)
+		k = (k + 1) & (D->kn_cap - 1);
+	D->kn[k].h = h;
+	D->kn[k].off = (uint32_t)D->kn_slen;
+	D->kn[k].len = (uint32_t)n;
+	D->kn_slen += n;
+	D->kn_n++;
+	return 1;
+}
+
 static sp_entry *lookup_doc(sp_doc *D, const char *w, size_t n, int *known)
 {
 	if (common_known(D->st, w, n)) {
@@ -2419,6 +2485,8 @@ static sp_entry *lookup_doc(sp_doc *D, const char *w, size_t n, int *known)
 			}
 		}
 	}
+	if (D->st->ws && kn_lookup(D, w, n, h, known))
+		return NULL;
 	sp_entry *e = lookup(D->st, w, n, known);
 	if (!e)
 		return NULL;
@@ -3124,6 +3192,8 @@ out:
 	free(D.fh);
 	free(D.it);
 	free(D.lc);
+	free(D.kn);
+	free(D.kn_s);
 	return rc;
 }
 

@@ -38,7 +38,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SW_FORMAT 1
+#define SW_FORMAT 4
+#define TRI_BITS (1u << 19)       /* the trigram filter: 64 KB */
+#define TRI_BYTES (TRI_BITS / 8)
 #define SW_MAXBYTES 240            /* longer words: undecided */
 #define SW_MAXCP 120
 
@@ -188,11 +190,15 @@ static void btab_root(btab *t, long ent, long root)
 }
 
 /* ---- the serialised table (the cache file's body, or the overlay) --------------
- * slots: nslots pairs (hash, arena offset + 1); arena: entries at 4-byte
+ * slots: nslots pairs (hash, arena offset + 1); a Bloom filter of nslots * 2
+ * bytes (most unknown strings are turned away there, in the L2 cache, not
+ * by a probe of the 2 MB slot array); arena: entries at 4-byte
  * aligned offsets: bits, len, nroots (u16), roots (u32 arena offsets), bytes. */
 
 typedef struct wtab {
 	const uint32_t *slot;
+	const uint64_t *bloom;    /* nslots * 16 bits, 3 a form; NULL: none */
+	const uint64_t *tri;      /* the trigram filter */
 	uint32_t nslots;
 	const unsigned char *arena;
 	uint32_t alen;
@@ -203,7 +209,74 @@ static size_t ent_size(size_t len, size_t nroots)
 	return (4 + 4 * nroots + len + 3) & ~(size_t)3;
 }
 
-/* Serialise t into a malloc'ed blob (slots then arena). */
+/* A blocked Bloom filter: the three bits of a string lie in one 64-byte
+ * block (one cache miss a probe).  mask: bits - 1. */
+static void bloom_set(uint64_t *b, uint32_t mask, uint64_t h)
+{
+	uint64_t x = h * 0x9E3779B97F4A7C15ull;
+	uint64_t *blk = b + (((uint32_t)(x >> 32) & (mask >> 9)) << 3);
+	for (int i = 0; i < 3; i++) {
+		uint32_t bit = (uint32_t)(x >> (9 * i)) & 511;
+		blk[bit >> 6] |= 1ull << (bit & 63);
+	}
+}
+
+static int bloom_has(const uint64_t *b, uint32_t mask, uint64_t h)
+{
+	uint64_t x = h * 0x9E3779B97F4A7C15ull;
+	const uint64_t *blk = b + (((uint32_t)(x >> 32) & (mask >> 9)) << 3);
+	for (int i = 0; i < 3; i++) {
+		uint32_t bit = (uint32_t)(x >> (9 * i)) & 511;
+		if (!(blk[bit >> 6] & (1ull << (bit & 63))))
+			return 0;
+	}
+	return 1;
+}
+
+/* The trigram filter: a bit for every byte trigram of every form (with a
+ * 0 byte before and after it).  A string with a trigram no form has is no
+ * form: most suggestion candidates are turned away by a few probes of these
+ * 64 KB instead of a hash and a Bloom probe. */
+static uint32_t tri_bit(unsigned a, unsigned b, unsigned c)
+{
+	uint32_t x = (a << 16) | (b << 8) | c;
+	return (uint32_t)((x * 0x9E3779B1u) >> 13);   /* 19 bits */
+}
+
+static void tri_add(uint64_t *t, const char *w, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)w;
+	unsigned a = 0, b = 0;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned c = i < n ? u[i] : 0;
+		if (i > 0 || n == 0) {
+			uint32_t bit = tri_bit(a, b, c);
+			t[bit >> 6] |= 1ull << (bit & 63);
+		}
+		a = b;
+		b = c;
+	}
+}
+
+static int tri_ok(const uint64_t *t, const char *w, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)w;
+	unsigned a = 0, b = 0;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned c = i < n ? u[i] : 0;
+		if (i > 0) {
+			uint32_t bit = tri_bit(a, b, c);
+			if (!(t[bit >> 6] & (1ull << (bit & 63))))
+				return 0;
+		}
+		a = b;
+		b = c;
+	}
+	return 1;
+}
+
+/* Serialise t into a malloc'ed blob (slots, Bloom filter, trigram filter,
+ * arena). */
 static unsigned char *btab_serialise(btab *t, uint32_t *nslots_out, uint32_t *alen_out, size_t *size_out)
 {
 	size_t nslots = 1024;
@@ -221,12 +294,14 @@ static unsigned char *btab_serialise(btab *t, uint32_t *nslots_out, uint32_t *al
 		if (alen > UINT32_MAX - 16)
 			return NULL;
 	}
-	size_t size = nslots * 8 + alen;
+	size_t size = nslots * 10 + TRI_BYTES + alen;
 	unsigned char *blob = calloc(1, size ? size : 1);
 	if (!blob)
 		return NULL;
 	uint32_t *slot = (uint32_t *)blob;
-	unsigned char *arena = blob + nslots * 8;
+	uint64_t *bloom = (uint64_t *)(blob + nslots * 8);
+	uint64_t *tri = (uint64_t *)(blob + nslots * 10);
+	unsigned char *arena = blob + nslots * 10 + TRI_BYTES;
 	for (size_t i = 0; i < t->n; i++) {
 		bent *e = &t->e[i];
 		unsigned char *p = arena + e->out;
@@ -241,6 +316,8 @@ static unsigned char *btab_serialise(btab *t, uint32_t *nslots_out, uint32_t *al
 		uint16_t nr16 = (uint16_t)nr;
 		memcpy(p + 2, &nr16, 2);
 		memcpy(p + 4 + 4 * nr, t->s + e->soff, e->len);
+		bloom_set(bloom, (uint32_t)(nslots * 16 - 1), hash64(t->s + e->soff, e->len));
+		tri_add(tri, t->s + e->soff, e->len);
 		size_t k = e->h & (nslots - 1);
 		while (slot[2 * k + 1])
 			k = (k + 1) & (nslots - 1);
@@ -255,10 +332,13 @@ static unsigned char *btab_serialise(btab *t, uint32_t *nslots_out, uint32_t *al
 
 /* The entry of w in t: its arena offset, or -1.  Bounds are checked (the
  * file may be damaged in ways the checksum missed). */
-static long wtab_find(const wtab *t, const char *w, size_t n, uint32_t h)
+static long wtab_find(const wtab *t, const char *w, size_t n, uint64_t h64)
 {
 	if (!t->nslots)
 		return -1;
+	if (t->bloom && !bloom_has(t->bloom, t->nslots * 16 - 1, h64))
+		return -1;
+	uint32_t h = (uint32_t)h64;
 	uint32_t mask = t->nslots - 1;
 	for (uint32_t k = h & mask, probes = 0; probes < t->nslots; k = (k + 1) & mask, probes++) {
 		uint32_t off = t->slot[2 * k + 1];
@@ -680,7 +760,13 @@ static int case_of(uint32_t c, uint32_t *lo, uint32_t *up)
 		*up = c - 32;
 		return 1;
 	}
-	if (c == 0xD7 || c == 0xF7) {
+	/* caseless: multiplication and division signs, C1 controls and Latin-1
+	 * symbols (not the micro sign and the ordinal indicators), general
+	 * punctuation (non-breaking hyphen, dashes, zero-width characters),
+	 * currency signs, combining marks (not U+0345, which has a capital) */
+	if (c == 0xD7 || c == 0xF7 || (c >= 0x80 && c <= 0xBF && c != 0xB5 && c != 0xAA && c != 0xBA) ||
+	    (c >= 0x2000 && c <= 0x206F) || (c >= 0x20A0 && c <= 0x20CF) ||
+	    (c >= 0x300 && c <= 0x36F && c != 0x345)) {       /* combining marks */
 		*lo = *up = c;
 		return 1;
 	}
@@ -714,6 +800,11 @@ struct sw_dict {
 	size_t n_pd, cap_pd;
 	int sealed, broken;
 	int hidden_killed;       /* an added word replaced a hidden one: those are undecided */
+	int fast_ok;             /* no ICONV pattern starts with an ASCII byte */
+	const uint64_t *tri;     /* trigram filter of both tables */
+	uint64_t *tri_heap;      /* their union, when there is an overlay */
+	unsigned char iconv_byte[256]; /* first bytes of the ICONV patterns */
+	unsigned char brk_byte[256];   /* bytes of the break patterns */
 };
 
 typedef struct stemrec {
@@ -900,7 +991,7 @@ static int btab_has_stem(const btab *t, const char *w, size_t n, int bits)
 
 static int wtab_bits(const wtab *t, const char *w, size_t n)
 {
-	long o = wtab_find(t, w, n, (uint32_t)hash64(w, n));
+	long o = wtab_find(t, w, n, hash64(w, n));
 	return o >= 0 ? t->arena[o] : o == -2 ? -1 : 0;
 }
 
@@ -1135,7 +1226,8 @@ static int open_cached(sw_dict *d, const char *path, uint64_t key)
 	size_t body = (size_t)s.st_size - sizeof *h;
 	if (memcmp(h->magic, "NLWSET\0\1", 8) != 0 || h->version != SW_FORMAT || h->hdr_size != sizeof *h ||
 	    h->key != key || h->file_size != (uint64_t)s.st_size || !h->nslots ||
-	    (h->nslots & (h->nslots - 1)) || (uint64_t)h->nslots * 8 + h->alen != body ||
+	    (h->nslots & (h->nslots - 1)) || h->nslots < 1024 ||
+	    (uint64_t)h->nslots * 10 + TRI_BYTES + h->alen != body ||
 	    checksum((const unsigned char *)m + sizeof *h, body) != h->sum) {
 		munmap(m, (size_t)s.st_size);
 		return -1;
@@ -1144,7 +1236,9 @@ static int open_cached(sw_dict *d, const char *path, uint64_t key)
 	d->map_size = (size_t)s.st_size;
 	d->main.slot = (const uint32_t *)((const unsigned char *)m + sizeof *h);
 	d->main.nslots = h->nslots;
-	d->main.arena = (const unsigned char *)m + sizeof *h + (size_t)h->nslots * 8;
+	d->main.bloom = (const uint64_t *)((const unsigned char *)m + sizeof *h + (size_t)h->nslots * 8);
+	d->main.tri = (const uint64_t *)((const unsigned char *)m + sizeof *h + (size_t)h->nslots * 10);
+	d->main.arena = (const unsigned char *)m + sizeof *h + (size_t)h->nslots * 10 + TRI_BYTES;
 	d->main.alen = h->alen;
 	return 0;
 }
@@ -1246,7 +1340,9 @@ sw_dict *sw_open(const char *aff, const char *dic, const char *cache_dir, int bu
 	d->heap = body;
 	d->main.slot = (const uint32_t *)body;
 	d->main.nslots = nslots;
-	d->main.arena = body + (size_t)nslots * 8;
+	d->main.bloom = (const uint64_t *)(body + (size_t)nslots * 8);
+	d->main.tri = (const uint64_t *)(body + (size_t)nslots * 10);
+	d->main.arena = body + (size_t)nslots * 10 + TRI_BYTES;
 	d->main.alen = alen;
 	int saved = 0;
 	if (path[0]) {
@@ -1321,6 +1417,15 @@ int sw_seal(sw_dict *d)
 	if (d->sealed)
 		return d->broken ? -1 : 0;
 	d->sealed = 1;
+	d->fast_ok = 1;
+	for (int k = 0; k < d->ai.n_iconv; k++) {
+		if ((unsigned char)d->ai.iconv_from[k][0] < 0x80)
+			d->fast_ok = 0;
+		d->iconv_byte[(unsigned char)d->ai.iconv_from[k][0]] = 1;
+	}
+	for (int k = 0; k < d->ai.n_brk; k++)
+		for (const char *p = d->ai.brk[k]; *p; p++)
+			d->brk_byte[(unsigned char)*p] = 1;
 	if (d->broken)
 		return -1;
 	if (d->ob.n) {
@@ -1333,10 +1438,23 @@ int sw_seal(sw_dict *d)
 		}
 		d->over.slot = (const uint32_t *)d->over_blob;
 		d->over.nslots = ns;
-		d->over.arena = d->over_blob + (size_t)ns * 8;
+		d->over.bloom = (const uint64_t *)(d->over_blob + (size_t)ns * 8);
+		d->over.tri = (const uint64_t *)(d->over_blob + (size_t)ns * 10);
+		d->over.arena = d->over_blob + (size_t)ns * 10 + TRI_BYTES;
 		d->over.alen = al;
 	}
 	btab_free(&d->ob);
+	d->tri = d->main.tri;
+	if (d->over.nslots && d->main.tri) {
+		d->tri_heap = malloc(TRI_BYTES);
+		if (!d->tri_heap) {
+			d->tri = NULL;
+		} else {
+			for (size_t i = 0; i < TRI_BYTES / 8; i++)
+				d->tri_heap[i] = d->main.tri[i] | d->over.tri[i];
+			d->tri = d->tri_heap;
+		}
+	}
 	return 0;
 }
 
@@ -1348,6 +1466,7 @@ void sw_free(sw_dict *d)
 		munmap(d->map, d->map_size);
 	free(d->heap);
 	free(d->over_blob);
+	free(d->tri_heap);
 	btab_free(&d->ob);
 	free(d->ai.a);
 	free(d);
@@ -1362,7 +1481,7 @@ typedef struct hit {
 
 static int find2(const sw_dict *d, const char *w, size_t n, hit *r)
 {
-	uint32_t h = (uint32_t)hash64(w, n);
+	uint64_t h = hash64(w, n);
 	r->bits = 0;
 	r->off[0] = wtab_find(&d->main, w, n, h);
 	r->off[1] = wtab_find(&d->over, w, n, h);
@@ -1381,6 +1500,8 @@ static int checkword(const sw_dict *d, const char *w, size_t n, int initcap)
 	hit r;
 	if (!n)
 		return 0;
+	if (d->tri && !tri_ok(d->tri, w, n))
+		return 0;             /* a trigram no form has */
 	if (find2(d, w, n, &r) < 0 || (r.bits & B_BAD) ||
 	    (d->hidden_killed && (r.bits & (B_DUP | B_AUP))))
 		return -1;
@@ -1547,6 +1668,39 @@ static int spell_int(const sw_dict *d, const char *word, size_t n, stk *s)
 {
 	if (n >= SW_MAXBYTES)
 		return SW_UNDECIDED;
+	/* the common case, ASCII letters (and apostrophes) that neither ICONV
+	 * nor a break pattern touches: straight to the case variants */
+	if (n && d->fast_ok) {
+		uint32_t cp[SW_MAXBYTES];
+		size_t i = 0, nc = 0;
+		while (i < n) {
+			unsigned char c = (unsigned char)word[i];
+			if (c < 0x80) {
+				if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || c == '\'') || d->brk_byte[c])
+					break;
+				cp[nc++] = c;
+				i++;
+				continue;
+			}
+			/* a two-byte letter (é, ñ, ł ...) */
+			unsigned char c2 = i + 1 < n ? (unsigned char)word[i + 1] : 0;
+			if (c < 0xC2 || c > 0xDF || (c2 & 0xC0) != 0x80 || d->iconv_byte[c] || d->brk_byte[c] ||
+			    d->brk_byte[c2])
+				break;
+			uint32_t x = ((uint32_t)(c & 0x1F) << 6) | (c2 & 0x3F), lo, up;
+			if (!case_of(x, &lo, &up) || lo == up)
+				break;
+			cp[nc++] = x;
+			i += 2;
+		}
+		if (i == n) {
+			char scw[SW_MAXBYTES + 8];
+			memcpy(scw, word, n);
+			scw[n] = 0;
+			size_t wl = n;
+			return spell_cases(d, scw, &wl, cp, nc, captype(cp, nc), 0);
+		}
+	}
 	char conv[SW_MAXBYTES * 2 + 8];
 	const char *w = word;
 	if (d->ai.n_iconv) {
