@@ -142,7 +142,7 @@ typedef struct plist {
  * list is only needed for the rare text the prefilter cannot serve: it is
  * compiled when first needed.  Matches are the same either way: where the
  * JIT fails (a limit) the interpreter answers, as it always did. */
-#define JIT_AFTER 1024u
+#define JIT_AFTER 512u
 #define USE_FLUSH 32u
 
 enum { SLOT_MAIN, SLOT_PLAIN };   /* code slot of list id: 2 * id + SLOT_... */
@@ -179,6 +179,8 @@ typedef struct state {
 	unsigned pf_lists;       /* the lists with a usable prefilter (bit = id) */
 	unsigned ws_lists;       /* ... of those, the ones with a white-space table */
 	unsigned nonword_lists;  /* ... and the ones not word-bounded */
+	uint64_t *tri;           /* bit b0 << 16 | b1 << 8 | b2: a string of 3+ bytes of a main table
+	                            starts with the folded bytes b0 b1 b2 (2 MB, mostly never touched) */
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -453,6 +455,7 @@ typedef struct ptab {
 	uint64_t l3[65536 / 64];   /* first 2 bytes of the strings of 3 .. PF_MAXN bytes */
 	uint64_t pre3[(1u << PF_HBITS) / 64]; /* hashed: first 3 bytes of the longer strings */
 	uint64_t tn[(1u << PF_HBITS) / 64];   /* hashed: the strings of 3 .. PF_MAXN bytes */
+	uint64_t *tri;           /* main tables: the state's tri (first 3 bytes, all lists) */
 } ptab;
 
 typedef struct pfilt {
@@ -1189,6 +1192,8 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 			SETBIT(t->b2, (unsigned)q[0] << 8 | q[1]);
 		} else {
 			SETBIT(t->l3, (unsigned)q[0] << 8 | q[1]);
+			if (t->tri)
+				SETBIT(t->tri, (unsigned)q[0] << 16 | (unsigned)q[1] << 8 | q[2]);
 			SETBIT(t->pre3, hn(q, 3));
 			SETBIT(t->tn, hn(q, n));
 		}
@@ -1368,9 +1373,10 @@ static void walk(pfb *b, const frame *f, pseq cur, int depth)
 }
 
 /* Build the filter of one list from its (expanded) entries. */
-static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags)
+static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags, uint64_t *tri)
 {
 	memset(f, 0, sizeof *f);
+	f->main.tri = tri;
 	f->word = (flags & LF_WORDS) != 0;
 	pseen seen;
 	memset(&seen, 0, sizeof seen);
@@ -1442,7 +1448,7 @@ static int compile_list(state *st, const nl_config *cfg, int id, const char *say
 			ok = pats[i] != NULL;
 		}
 		if (ok)
-			pf_build(l->pf, (const char *const *)pats, l->n, d->flags);
+			pf_build(l->pf, (const char *const *)pats, l->n, d->flags, st->tri);
 		else if (l->pf)
 			l->pf->usable = 0;
 		for (size_t i = 0; pats && i < l->n; i++)
@@ -1573,6 +1579,7 @@ static void destroy(void *vst)
 	pcre2_match_context_free(st->mctx);
 	pcre2_code_free(st->never);
 	free(st->pair);
+	free(st->tri);
 	free(st);
 }
 
@@ -1593,6 +1600,10 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 		atomic_init(&st->lz->lc[i].tried, 0);
 	}
 	st->lz->mu_ok = pthread_mutex_init(&st->lz->mu, NULL) == 0;
+	if (!(st->tri = calloc((1u << 24) / 64, sizeof *st->tri))) {
+		destroy(st);
+		return NL_ENOMEM;
+	}
 	int rc = 0;
 	long ml, dl;
 	if ((rc = host->cfg_int(cfg, "quote_min_words", D_QUOTE_MIN_WORDS, 1, 1000, &st->quote_min_words)) ||
@@ -2114,7 +2125,9 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			/* the lists whose main table may let a match start here, and
 			 * those with a white-space table when a white space is here */
 			const uint32_t e = pair[b0 << 8 | b1];
-			unsigned may = (e | e >> 16) & am;
+			/* the longer strings, all lists at once: their first 3 bytes */
+			const uint32_t deep = BIT(st->tri, b0 << 16 | b1 << 8 | fold[M(p + 2)]) ? e >> 16 : 0;
+			unsigned may = (e | deep) & am;
 			if (ascii_ws(ch))
 				may |= st->ws_lists & am;
 			if (inword)
@@ -2132,7 +2145,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				const ptab *t = &f->main, *w = f->ws;
 				/* pt_cand_h(t, b0, b1, &ph), the first two bytes looked up in pair */
 				int cand = (e >> id) & 1;
-				if (!cand && ((e >> (16 + id)) & 1))
+				if (!cand && ((deep >> id) & 1))
 					cand = pt_deep(t, &ph);
 				if (!cand && w && ascii_ws(ch)) {
 					if (w->any) {
