@@ -1,0 +1,597 @@
+/* test_spelling_wordset.c -- the spelling plugin's word set against
+ * Hunspell itself: every word it decides must get Hunspell's verdict (and
+ * Hunspell's stems), on en_US and on a small dictionary written here that
+ * uses the affix features the set models; plus the cache (reuse, stale,
+ * damaged, unwritable).
+ *
+ * Differential run over a word file (not part of make check):
+ *     NEWSLINT_WORDSET_DIFF=words.txt tests/unit/test_spelling_wordset
+ * (one word a line; en_US, or NEWSLINT_WORDSET_AFF / _DIC) prints the
+ * number of words, undecided words and disagreements, and fails on one. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <hunspell.h>
+
+#include "../../plugins/spelling_wordset.h"
+
+static char tmp[] = "/tmp/newslint-wordset-test-XXXXXX";
+static const char *en_aff = "/usr/share/hunspell/en_US.aff", *en_dic = "/usr/share/hunspell/en_US.dic";
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("NEWSLINT_TEST_SRCDIR");
+	return s ? s : ".";
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	static char buf[4][1024];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+	return buf[k];
+}
+
+/* ---- comparing with Hunspell ------------------------------------------------------ */
+
+typedef struct tally {
+	long words, undecided, disagree, stem_checked, stem_disagree;
+} tally;
+
+struct acc {
+	char s[4096];
+};
+
+static void acc_add(void *ud, const char *s, size_t n)
+{
+	struct acc *a = ud;
+	size_t l = strlen(a->s);
+	if (l + n + 2 < sizeof a->s) {
+		memcpy(a->s + l, s, n);
+		a->s[l + n] = '|';
+		a->s[l + n + 1] = 0;
+	}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "a|b|a|" -> "a|b|" (sorted, unique) */
+static void normalise(char *s)
+{
+	char *v[256], copy[4096];
+	int n = 0;
+	snprintf(copy, sizeof copy, "%s", s);
+	for (char *t = strtok(copy, "|"); t && n < 256; t = strtok(NULL, "|"))
+		v[n++] = t;
+	qsort(v, (size_t)n, sizeof *v, cmp_str);
+	s[0] = 0;
+	for (int i = 0; i < n; i++)
+		if (!i || strcmp(v[i], v[i - 1]) != 0) {
+			strcat(s, v[i]);
+			strcat(s, "|");
+		}
+}
+
+static void compare(sw_dict *d, Hunhandle *h, const char *w, tally *t, int verbose)
+{
+	size_t n = strlen(w);
+	int v = sw_spell(d, w, n), hv = Hunspell_spell(h, w) != 0;
+	t->words++;
+	if (v == SW_UNDECIDED) {
+		t->undecided++;
+	} else if (v != hv) {
+		t->disagree++;
+		if (verbose)
+			print_message("# disagree: '%s' set %d, Hunspell %d\n", w, v, hv);
+	}
+	if (!hv)
+		return;
+	struct acc a = { "" };
+	if (sw_stems(d, w, n, acc_add, &a) == SW_UNDECIDED)
+		return;
+	struct acc b = { "" };
+	char **list = NULL;
+	int ns = Hunspell_stem(h, &list, w);
+	for (int i = 0; i < ns; i++)
+		acc_add(&b, list[i], strlen(list[i]));
+	if (list)
+		Hunspell_free_list(h, &list, ns);
+	normalise(a.s);
+	normalise(b.s);
+	t->stem_checked++;
+	if (strcmp(a.s, b.s) != 0) {
+		t->stem_disagree++;
+		if (verbose)
+			print_message("# stems of '%s': set %s, Hunspell %s\n", w, a.s, b.s);
+	}
+}
+
+/* Each word as given, lower-cased, upper-cased (ASCII), capitalised, with
+ * a trailing dot. */
+static void compare_variants(sw_dict *d, Hunhandle *h, const char *w, tally *t)
+{
+	char b[512];
+	size_t n = strlen(w);
+	if (n + 3 > sizeof b)
+		return;
+	compare(d, h, w, t, 1);
+	for (int k = 0; k < 4; k++) {
+		for (size_t i = 0; i <= n; i++) {
+			char c = w[i];
+			if (k == 0 && c >= 'A' && c <= 'Z')
+				c = (char)(c + 32);
+			if ((k == 1 || (k == 2 && i == 0)) && c >= 'a' && c <= 'z')
+				c = (char)(c - 32);
+			if (k == 2 && i > 0 && c >= 'A' && c <= 'Z')
+				c = (char)(c + 32);
+			b[i] = c;
+		}
+		if (k == 3) {
+			memcpy(b, w, n);
+			b[n] = '.';
+			b[n + 1] = 0;
+		}
+		compare(d, h, b, t, 1);
+	}
+}
+
+static const char *const en_words[] = {
+	/* affixes */
+	"walk", "walks", "walked", "walking", "walker", "walkers", "unwalked", "rewalk",
+	"happy", "unhappy", "happiness", "unhappiness", "happily", "unhappily", "happyness",
+	"try", "tried", "tries", "trying", "tryed", "reelect", "reelected", "reelection",
+	"preexisting", "nonexistent", "misspell", "misspelled", "mispell", "definately",
+	"government", "goverment", "governments", "governmental", "ungovernable",
+	"kiss", "kisses", "kissed", "fly", "flies", "flys", "flying", "flier",
+	/* case */
+	"NASA", "Nasa", "nasa", "NASA's", "CIA", "CIA's", "CIA'S", "Cia's", "CD", "CDs", "CDS",
+	"Cd", "McDonald", "MCDONALD", "Mcdonald", "mcdonald", "McDonald's", "MCDONALD'S",
+	"MacDonald", "Macdonald", "MACDONALD", "MACDONALD'S", "iPod", "IPOD", "Ipod", "ipod",
+	"Clinton", "Clintons", "clinton", "CLINTON", "Obama's", "OBAMA'S", "obama's",
+	"Paris", "PARIS", "paris", "The", "THE", "tHE", "ThE",
+	/* ordinals and numbers */
+	"21st", "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "101st", "21th", "22nd",
+	"1,000", "1.5", "3-4", "12.5", "2020", "90s", "1990s", "'90s", "-5", "5-", "1..2",
+	/* dots */
+	"etc.", "etc", "e.g.", "i.e.", "U.S.", "U.S", "Mr.", "Mr", "Dr.", "St.", "Jan.",
+	"a.m.", "p.m.", "walk..", "...", ".", "Ph.D", "Ph.D.",
+	/* apostrophes */
+	"don't", "don\xE2\x80\x99t", "DON'T", "Don't", "can't", "won't", "isn't", "it's",
+	"its", "'tis", "y'all", "o'clock", "O'Neill", "O'NEILL", "o'neill", "Sant'Elia",
+	"SANT'ELIA", "rock'n'roll", "walk'", "'walk", "walk's", "walk\xE2\x80\x99s",
+	"students'", "boss's",
+	/* hyphens */
+	"well-known", "Well-Known", "WELL-KNOWN", "self-made", "e-mail", "email", "co-operate",
+	"re-elect", "-known", "known-", "a--b", "x-ray", "X-ray", "X-RAY", "mother-in-law",
+	"walk-kiss-fly-try", "a-b-c-d-e-f-g-h-i-j-k-l", "well\xE2\x80\x91known",
+	"well\xE2\x80\x93known", "post-war", "Post-War",
+	/* accents and other scripts */
+	"caf\xC3\xA9", "Caf\xC3\xA9", "CAF\xC3\x89", "cafe", "r\xC3\xA9sum\xC3\xA9",
+	"R\xC3\x89SUM\xC3\x89", "na\xC3\xAFve", "Zo\xC3\xAB", "S\xC3\xA3o", "Krak\xC3\xB3w",
+	"\xC5\x81\xC3\xB3\x64\xC5\xBA", "stra\xC3\x9F\x65", "Garc\xC3\xAD\x61", "Garci\xCC\x81\x61",
+	"\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0", "\xCE\xB1\xCE\xB2",
+	/* spelling variants, rude words (NOSUGGEST: still words) */
+	"colour", "color", "honour", "judgement", "judgment", "bullshit", "asshole",
+	/* odd input */
+	" walk", "  walk", "walk ", "", "a", "A", "I", "i", "x", "zzz", "qwrtp",
+};
+
+static void test_en_us_word_list(void **s)
+{
+	(void)s;
+	if (access(en_aff, R_OK) != 0 || access(en_dic, R_OK) != 0) {
+		print_message("# hunspell-en-us not installed: nothing to compare\n");
+		return;      /* (cmocka's skip() reads as a failure to the TAP driver) */
+	}
+	int how = 0;
+	sw_dict *d = sw_open(en_aff, en_dic, tmp, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(sw_seal(d), 0);
+	Hunhandle *h = Hunspell_create(en_aff, en_dic);
+	assert_non_null(h);
+	tally t = { 0 };
+	for (size_t i = 0; i < sizeof en_words / sizeof en_words[0]; i++)
+		compare_variants(d, h, en_words[i], &t);
+	print_message("# en_US: %ld words, %ld undecided, %ld disagree; stems of %ld, %ld disagree\n",
+		      t.words, t.undecided, t.disagree, t.stem_checked, t.stem_disagree);
+	assert_int_equal(t.disagree, 0);
+	assert_int_equal(t.stem_disagree, 0);
+	assert_true(t.undecided * 5 < t.words);   /* the digits, mostly */
+	assert_true(t.stem_checked > 50);
+	/* the ones the plugin relies on are decided */
+	assert_int_equal(sw_spell(d, "walked", 6), SW_KNOWN);
+	assert_int_equal(sw_spell(d, "CIA'S", 5), SW_KNOWN);
+	assert_int_equal(sw_spell(d, "goverment", 9), SW_UNKNOWN);
+	assert_int_equal(sw_spell(d, "well-known", 10), SW_KNOWN);
+	assert_int_equal(sw_spell(d, "21st", 4), SW_UNDECIDED);   /* compound rules: Hunspell's */
+	Hunspell_destroy(h);
+	sw_free(d);
+}
+
+/* ---- a dictionary of our own, with the features the set models ------------------------ */
+
+static const char custom_aff[] =
+	"SET UTF-8\n"
+	"TRY esianrtolcdugmphbyfvkwzxjq\n"
+	"FORBIDDENWORD !\n"
+	"NEEDAFFIX ~\n"
+	"ONLYINCOMPOUND &\n"
+	"ICONV 1\n"
+	"ICONV \xE2\x80\x99 '\n"
+	"BREAK 3\n"
+	"BREAK -\n"
+	"BREAK ^-\n"
+	"BREAK \xE2\x80\x93\n"
+	"PFX U Y 2\n"
+	"PFX U 0 un .\n"
+	"PFX U 0 in [^aeiou]\n"
+	"PFX R Y 1\n"
+	"PFX R 0 re .\n"
+	"PFX E N 1\n"
+	"PFX E e a e\n"
+	"SFX D Y 4\n"
+	"SFX D 0 d e\n"
+	"SFX D y ied [^aeiou]y\n"
+	"SFX D 0 ed [^ey]\n"
+	"SFX D 0 ed [aeiou]y\n"
+	"SFX G Y 2\n"
+	"SFX G e ing e\n"
+	"SFX G 0 ing [^e]\n"
+	"SFX S Y 4\n"
+	"SFX S y ies [^aeiou]y\n"
+	"SFX S 0 s [aeiou]y\n"
+	"SFX S 0 es [sxzh]\n"
+	"SFX S 0 s [^sxzhy]\n"
+	"SFX M Y 1\n"
+	"SFX M 0 's .\n"
+	"SFX N N 1\n"
+	"SFX N y iness y\n"
+	"SFX T Y 1\n"
+	"SFX T 0 \xC3\xA9 [^\xC3\xA9]\n";
+
+static const char custom_dic[] =
+	"24\n"
+	"walk/DGSMRU\n"
+	"happy/UN\n"
+	"try/DSG\n"
+	"kiss/SMD\n"
+	"fly/SG\n"
+	"McQuorn/M\n"
+	"NATO/M\n"
+	"nato\n"
+	"CIA/M\n"
+	"Cia\n"
+	"iPod/S\n"
+	"caf\xC3\xA9/S\n"
+	"cr\xC3\xAAte\n"
+	"bad/!\n"
+	"worse/~S\n"
+	"ab/&S\n"
+	"elect/RDGS\n"
+	"eat/SE\n"
+	"well\n"
+	"known\n"
+	"x\n"
+	"abc/T\n"
+	"Zo\xC3\xAB\n"
+	"make/GRU\n";
+
+static const char *const custom_words[] = {
+	"walk", "walks", "walked", "walking", "walk's", "unwalk", "unwalked", "inwalk", "rewalk",
+	"rewalked", "rewalking", "unwalking", "walkings", "walkeds", "walk\xE2\x80\x99s",
+	"happy", "unhappy", "happiness", "unhappiness", "inhappy", "happys",
+	"try", "tried", "tries", "trying", "tryed", "kiss", "kisses", "kissed", "kiss's",
+	"fly", "flies", "flys", "flying", "flyed",
+	"McQuorn", "McQuorn's", "Mcquorn", "MCQUORN", "MCQUORN'S", "mcquorn",
+	"NATO", "NATO's", "Nato", "nato", "Nato's", "NATO'S", "CIA", "CIA's", "Cia", "Cia's",
+	"CIA'S", "cia", "iPod", "iPods", "Ipod", "IPOD", "IPODS",
+	"caf\xC3\xA9", "caf\xC3\xA9s", "Caf\xC3\xA9", "CAF\xC3\x89", "CAF\xC3\x89S", "cr\xC3\xAAte",
+	"CR\xC3\x8ATE", "bad", "Bad", "BAD", "worse", "worses", "ab", "abs", "elect", "reelect",
+	"reelected", "electing", "re-elect", "eat", "eats", "aat", "aats", "reeat",
+	"well", "known", "well-known", "well\xE2\x80\x93known", "-known", "known-", "x", "x-x",
+	"abc", "abc\xC3\xA9", "Zo\xC3\xAB", "ZO\xC3\x8B", "zo\xC3\xAB", "make", "making",
+	"remaking", "unmaking", "unmake", "maked", "walk-kiss-fly",
+	"a-b-c-d-e-f-g-h-i-j-k", "well-known-walk", "-", "--", "walk.", "walk..", "x.",
+};
+
+static void test_custom_dictionary(void **s)
+{
+	(void)s;
+	char *aff = strdup(path_in(tmp, "custom.aff")), *dic = strdup(path_in(tmp, "custom.dic"));
+	write_file(aff, custom_aff);
+	write_file(dic, custom_dic);
+	sw_dict *d = sw_open(aff, dic, NULL, 1, NULL, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(sw_seal(d), 0);
+	Hunhandle *h = Hunspell_create(aff, dic);
+	assert_non_null(h);
+	tally t = { 0 };
+	for (size_t i = 0; i < sizeof custom_words / sizeof custom_words[0]; i++)
+		compare_variants(d, h, custom_words[i], &t);
+	print_message("# custom: %ld words, %ld undecided, %ld disagree; stems of %ld, %ld disagree\n",
+		      t.words, t.undecided, t.disagree, t.stem_checked, t.stem_disagree);
+	assert_int_equal(t.disagree, 0);
+	assert_int_equal(t.stem_disagree, 0);
+	assert_true(t.undecided * 4 < t.words);
+	/* forbidden: Hunspell's verdict, never the set's */
+	assert_int_equal(sw_spell(d, "bad", 3), SW_UNDECIDED);
+	assert_int_equal(sw_spell(d, "unwalked", 8), SW_KNOWN);    /* cross product */
+	assert_int_equal(sw_spell(d, "inwalk", 6), SW_KNOWN);      /* condition [^aeiou] met */
+	assert_int_equal(sw_spell(d, "unkiss", 6), SW_UNKNOWN);    /* no such flag */
+	assert_int_equal(sw_spell(d, "worse", 5), SW_UNKNOWN);     /* NEEDAFFIX */
+	assert_int_equal(sw_spell(d, "worses", 6), SW_KNOWN);
+	assert_int_equal(sw_spell(d, "aat", 3), SW_KNOWN);         /* prefix with strip */
+	assert_int_equal(sw_spell(d, "MCQUORN'S", 9), SW_KNOWN);   /* hidden capitalised word */
+	assert_int_equal(sw_spell(d, "Mcquorn", 7), SW_UNKNOWN);
+	Hunspell_destroy(h);
+	sw_free(d);
+	free(aff);
+	free(dic);
+}
+
+/* Added words (Hunspell_add) and a personal dictionary with the .aff's flags. */
+static void test_added_words_and_personal_dic(void **s)
+{
+	(void)s;
+	char *aff = strdup(path_in(tmp, "custom2.aff")), *dic = strdup(path_in(tmp, "custom2.dic"));
+	char *pdic = strdup(path_in(tmp, "personal2.dic"));
+	write_file(aff, custom_aff);
+	write_file(dic, custom_dic);
+	write_file(pdic, "5\nblorp/S\nwalk/M\nZelenskyy/M\nkyiv\nglorp/DU\n");
+	static const char *const added[] = { "Witkoff", "McQuorn", "Mcquorn", "DeSantis", "kyiv", "Cia" };
+	sw_dict *d = sw_open(aff, dic, NULL, 1, NULL, NULL, 0);
+	assert_non_null(d);
+	Hunhandle *h = Hunspell_create(aff, dic);
+	assert_non_null(h);
+	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++) {
+		assert_int_equal(sw_add_word(d, added[i], strlen(added[i])), 0);
+	}
+	assert_int_equal(sw_add_dic(d, pdic), 0);
+	Hunspell_add_dic(h, pdic);
+	for (size_t i = 0; i < sizeof added / sizeof added[0]; i++)
+		Hunspell_add(h, added[i]);
+	assert_int_equal(sw_seal(d), 0);
+	static const char *const words[] = {
+		"Witkoff", "WITKOFF", "witkoff", "Witkoff's", "McQuorn", "MCQUORN", "Mcquorn", "McQuorn's",
+		"DeSantis", "DESANTIS", "Desantis", "desantis", "kyiv", "Kyiv", "KYIV", "blorp", "blorps",
+		"Blorps", "walk", "walks", "walk's", "Zelenskyy", "Zelenskyy's", "ZELENSKYY'S",
+		"zelenskyy", "glorp", "glorped", "unglorped", "Cia", "CIA", "Cia's", "CIA'S",
+	};
+	tally t = { 0 };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		compare_variants(d, h, words[i], &t);
+	print_message("# added + personal: %ld words, %ld undecided, %ld disagree\n", t.words,
+		      t.undecided, t.disagree);
+	assert_int_equal(t.disagree, 0);
+	assert_int_equal(t.stem_disagree, 0);
+	assert_true(t.undecided * 2 < t.words);
+	Hunspell_destroy(h);
+	sw_free(d);
+	free(aff);
+	free(dic);
+	free(pdic);
+}
+
+/* ---- the cache ---------------------------------------------------------------------------- */
+
+static void set_mtime(const char *path, long sec)
+{
+	struct timeval tv[2] = { { sec, 0 }, { sec, 0 } };
+	assert_int_equal(utimes(path, tv), 0);
+}
+
+static void test_cache(void **s)
+{
+	(void)s;
+	char dir[1024], cache[1024], aff[1024], dic[1024];
+	snprintf(dir, sizeof dir, "%s/cache-test", tmp);
+	snprintf(cache, sizeof cache, "%s/cache", dir);
+	mkdir(dir, 0700);
+	snprintf(aff, sizeof aff, "%s/tiny.aff", dir);
+	snprintf(dic, sizeof dic, "%s/tiny.dic", dir);
+	write_file(aff, custom_aff);
+	write_file(dic, custom_dic);
+	set_mtime(dic, 1000000000);
+	int how = -1;
+	/* not there, not built */
+	assert_null(sw_open(aff, dic, cache, 0, &how, NULL, 0));
+	assert_int_equal(how, 0);
+	/* built and saved (the folder is made) */
+	sw_dict *d = sw_open(aff, dic, cache, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(how, SW_BUILT_SAVED);
+	sw_free(d);
+	/* then read from the cache */
+	d = sw_open(aff, dic, cache, 0, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(how, SW_FROM_CACHE);
+	assert_int_equal(sw_seal(d), 0);
+	assert_int_equal(sw_spell(d, "walked", 6), SW_KNOWN);
+	sw_free(d);
+	/* the file's name */
+	char cmd[2048], file[1200];
+	snprintf(cmd, sizeof cmd, "ls %s/wordset-*.bin", cache);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(file, sizeof file, p));
+	pclose(p);
+	file[strcspn(file, "\n")] = 0;
+	/* damaged: one byte changed -> rebuilt */
+	FILE *f = fopen(file, "r+b");
+	assert_non_null(f);
+	fseek(f, -100, SEEK_END);
+	int c = fgetc(f);
+	fseek(f, -100, SEEK_END);
+	fputc(c ^ 0x55, f);
+	fclose(f);
+	d = sw_open(aff, dic, cache, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(how, SW_BUILT_SAVED);
+	sw_free(d);
+	/* truncated, and a file that is not a word set at all -> rebuilt */
+	assert_int_equal(truncate(file, 1000), 0);
+	d = sw_open(aff, dic, cache, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(how, SW_BUILT_SAVED);
+	sw_free(d);
+	write_file(file, "not a word set\n");
+	d = sw_open(aff, dic, cache, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(how, SW_BUILT_SAVED);
+	sw_free(d);
+	/* the dictionary changes (new mtime): another key, the new words */
+	write_file(dic, "2\nwalk/S\nglorp\n");
+	set_mtime(dic, 1000000100);
+	d = sw_open(aff, dic, cache, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(how, SW_BUILT_SAVED);
+	assert_int_equal(sw_seal(d), 0);
+	assert_int_equal(sw_spell(d, "glorp", 5), SW_KNOWN);
+	assert_int_equal(sw_spell(d, "kiss", 4), SW_UNKNOWN);
+	sw_free(d);
+	/* a cache folder that cannot be made (below a file): built, not saved */
+	char bad[1200];
+	snprintf(bad, sizeof bad, "%s/sub", file);
+	d = sw_open(aff, dic, bad, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(how, SW_BUILT);
+	sw_free(d);
+	/* no cache folder at all */
+	d = sw_open(aff, dic, "", 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(how, SW_BUILT);
+	sw_free(d);
+}
+
+static void test_cache_dir_from_environment(void **s)
+{
+	(void)s;
+	char out[4096];
+	char *saved[3];
+	const char *names[3] = { "NEWSLINT_CACHE_DIR", "XDG_CACHE_HOME", "HOME" };
+	for (int i = 0; i < 3; i++) {
+		const char *v = getenv(names[i]);
+		saved[i] = v ? strdup(v) : NULL;
+		unsetenv(names[i]);
+	}
+	assert_int_equal(sw_default_cache_dir(out, sizeof out), -1);   /* HOME unset: no cache */
+	setenv("HOME", "/home/x", 1);
+	assert_int_equal(sw_default_cache_dir(out, sizeof out), 0);
+	assert_string_equal(out, "/home/x/.cache/newslint");
+	setenv("XDG_CACHE_HOME", "/var/cache/x", 1);
+	assert_int_equal(sw_default_cache_dir(out, sizeof out), 0);
+	assert_string_equal(out, "/var/cache/x/newslint");
+	setenv("NEWSLINT_CACHE_DIR", "/tmp/nl", 1);
+	assert_int_equal(sw_default_cache_dir(out, sizeof out), 0);
+	assert_string_equal(out, "/tmp/nl");
+	for (int i = 0; i < 3; i++) {
+		if (saved[i])
+			setenv(names[i], saved[i], 1);
+		else
+			unsetenv(names[i]);
+		free(saved[i]);
+	}
+}
+
+static void test_unsupported_dictionaries(void **s)
+{
+	(void)s;
+	char *aff = strdup(path_in(tmp, "cpd.aff")), *dic = strdup(path_in(tmp, "cpd.dic"));
+	char why[200] = "";
+	write_file(dic, "2\nfoo/X\nbar/X\n");
+	write_file(aff, "SET UTF-8\nCOMPOUNDFLAG X\n");
+	assert_null(sw_open(aff, dic, NULL, 1, NULL, why, sizeof why));
+	assert_non_null(strstr(why, "COMPOUNDFLAG"));
+	write_file(aff, "SET UTF-8\nFLAG long\n");
+	assert_null(sw_open(aff, dic, NULL, 1, NULL, why, sizeof why));
+	write_file(aff, "SET UTF-8\nSFX A Y 1\nSFX A 0 s/B .\n");   /* two-level affixes */
+	assert_null(sw_open(aff, dic, NULL, 1, NULL, why, sizeof why));
+	/* compound rules on words without digits */
+	write_file(aff, "SET UTF-8\nCOMPOUNDRULE 1\nCOMPOUNDRULE XX\n");
+	assert_null(sw_open(aff, dic, NULL, 1, NULL, why, sizeof why));
+	/* not UTF-8: the plugin converts words for Hunspell */
+	char latin[1024], latin_dic[1024];
+	snprintf(latin, sizeof latin, "%s/tests/data/spelling/latin1.aff", srcdir());
+	snprintf(latin_dic, sizeof latin_dic, "%s/tests/data/spelling/latin1.dic", srcdir());
+	assert_null(sw_open(latin, latin_dic, NULL, 1, NULL, why, sizeof why));
+	free(aff);
+	free(dic);
+}
+
+/* The differential run over a word file (skipped in make check). */
+static void test_differential_file(void **s)
+{
+	(void)s;
+	const char *file = getenv("NEWSLINT_WORDSET_DIFF");
+	if (!file || !*file)
+		return;      /* only when asked */
+	const char *aff = getenv("NEWSLINT_WORDSET_AFF"), *dic = getenv("NEWSLINT_WORDSET_DIC");
+	if (!aff || !dic) {
+		aff = en_aff;
+		dic = en_dic;
+	}
+	sw_dict *d = sw_open(aff, dic, tmp, 1, NULL, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(sw_seal(d), 0);
+	Hunhandle *h = Hunspell_create(aff, dic);
+	assert_non_null(h);
+	FILE *f = fopen(file, "r");
+	assert_non_null(f);
+	char line[4096];
+	tally t = { 0 };
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		compare(d, h, line, &t, 1);
+	}
+	fclose(f);
+	print_message("# %s: %ld words, %ld undecided, %ld disagree; stems of %ld, %ld disagree\n",
+		      file, t.words, t.undecided, t.disagree, t.stem_checked, t.stem_disagree);
+	assert_int_equal(t.disagree, 0);
+	assert_int_equal(t.stem_disagree, 0);
+	Hunspell_destroy(h);
+	sw_free(d);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_en_us_word_list),
+		cmocka_unit_test(test_custom_dictionary),
+		cmocka_unit_test(test_added_words_and_personal_dic),
+		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_cache_dir_from_environment),
+		cmocka_unit_test(test_unsupported_dictionaries),
+		cmocka_unit_test(test_differential_file),
+	};
+	int rc = cmocka_run_group_tests_name("spelling_wordset", tests, NULL, NULL);
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	return rc;
+}
