@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "newslint/plugin.h"
 
@@ -28,6 +29,7 @@
 #define DEFAULT_PACKS "puffery"
 #define DEFAULT_MATCH_LIMIT 1000000L
 #define DEFAULT_DEPTH_LIMIT 100000L
+#define DEFAULT_TIME_LIMIT 2.0  /* CPU seconds per rule and document, plus as much per MB */
 #define MAX_RELATED 100
 #define MAX_SHOWN 80          /* bytes of matched text quoted in a message */
 
@@ -215,6 +217,7 @@ typedef struct state {
 	char **files;         /* pack and list files named in errors */
 	size_t n_files;
 	long match_limit, depth_limit;
+	double time_limit;    /* 0: none */
 	size_t *rule_index;   /* hash of (pack, rule name): 1 + index into rules, 0 empty */
 	size_t rule_index_cap;/* a power of two, or 0 */
 } state;
@@ -1372,7 +1375,7 @@ static int load_pack(state *s, const char *path, int *errors)
 
 /* ---- the plugin --------------------------------------------------------------- */
 
-static const char *const config_keys[] = { "packs", "match_limit", "depth_limit", NULL };
+static const char *const config_keys[] = { "packs", "match_limit", "depth_limit", "time_limit", NULL };
 
 static int create(const nl_host *host, const nl_config *cfg, void **out)
 {
@@ -1382,7 +1385,8 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	s->host = host;
 	int rc = 0, errors = 0;
 	if (host->cfg_int(cfg, "match_limit", DEFAULT_MATCH_LIMIT, 1000, 1000000000L, &s->match_limit) ||
-	    host->cfg_int(cfg, "depth_limit", DEFAULT_DEPTH_LIMIT, 100, 1000000000L, &s->depth_limit)) {
+	    host->cfg_int(cfg, "depth_limit", DEFAULT_DEPTH_LIMIT, 100, 1000000000L, &s->depth_limit) ||
+	    host->cfg_double(cfg, "time_limit", DEFAULT_TIME_LIMIT, 0, 86400, &s->time_limit)) {
 		rc = NL_ECONFIG;
 		goto fail;
 	}
@@ -1852,9 +1856,24 @@ static int run_consistency(const state *s, const nl_doc *d, nl_sink *sink, const
 	return 0;
 }
 
+/* CPU time this thread has used, in seconds. */
+static double thread_cpu(void)
+{
+	struct timespec t;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0)
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static int run_rule(const state *s, const nl_doc *d, nl_sink *sink, const rule *r,
                     pcre2_match_context *mc, mvec *m)
 {
+	/* match_limit bounds one match attempt; a pattern whose attempts each
+	   cost nearly that much, and whose matches are then rejected (off the
+	   prose), starts thousands of them: the time limit bounds the sum. */
+	double t0 = -1;             /* taken at the 64th attempt: most rules never get there */
+	double budget = s->time_limit * (1.0 + (double)d->text_len / 1e6);
+	unsigned attempts = 0;
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(r->re, NULL);
 	if (!md)
 		return NL_ENOMEM;
@@ -1863,6 +1882,17 @@ static int run_rule(const state *s, const nl_doc *d, nl_sink *sink, const rule *
 	uint32_t opts = 0;          /* the first call checks the UTF-8, later ones need not */
 	int rc = 0;
 	while (start <= len) {
+		if (s->time_limit > 0 && (++attempts & 63) == 0 && t0 < 0)
+			t0 = thread_cpu();
+		else if (s->time_limit > 0 && (attempts & 63) == 0 && thread_cpu() - t0 > budget) {
+			s->host->warn(PK, "%s: rule %s (%s:%u) gave up at byte %zu after %.1f s of CPU "
+			              "time; its other matches in this file are not reported (the pattern "
+			              "backtracks too much: rewrite nested repeats such as (a+)+; see "
+			              "time_limit in docs/rule-packs.md)",
+			              d->path ? d->path : "-", r->id, s->packs[r->pack].path, r->line,
+			              (size_t)start, budget);
+			break;
+		}
 		int n = pcre2_match(r->re, (PCRE2_SPTR)d->text, len, start, opts, md, mc);
 		opts = PCRE2_NO_UTF_CHECK;
 		if (n == PCRE2_ERROR_NOMATCH)

@@ -499,6 +499,45 @@ static void catastrophic_rule_stops_alone_and_says_where(void **st)
 	free(text);
 }
 
+static void slow_attempts_are_bounded_by_the_time_limit(void **st)
+{
+	(void)st;
+	/* Each attempt stays under match_limit (2^16 steps on a run of 16 a's),
+	   then matches the space after it, which is not prose and is rejected:
+	   one expensive attempt per run.  time_limit bounds the sum. */
+	const char *pack = "[pack]\nname = adv\n\n[slowish]\nkind = existence\nwhole_word = false\n"
+	                   "patterns = (a+)+c|\\s\n\n[council]\nkind = existence\nwords = council\n";
+	size_t runs = 20000, n = 0;
+	char *text = malloc(runs * 17 + 64);
+	assert_non_null(text);
+	n += (size_t)sprintf(text, "The council met.\n\n");
+	for (size_t i = 0; i < runs; i++)
+		n += (size_t)sprintf(text + n, "aaaaaaaaaaaaaaaa ");
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	nlt_result *r = run_pack(pack, "time_limit = 0.05\n", text, NL_FORMAT_TEXT);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(nlt_count(r, "adv.council"), 1);
+	assert_non_null(r->errors);
+	assert_non_null(strstr(r->errors, "rule adv.slowish ("));
+	assert_non_null(strstr(r->errors, "s of CPU time"));
+	assert_true(secs < 30.0);
+	nlt_free(r);
+	free(text);
+}
+
+static void time_limit_is_checked(void **st)
+{
+	(void)st;
+	nlt_result *r = run_pack("[pack]\nname = t\n\n[a]\nkind = existence\nwords = x\n",
+	                         "time_limit = soon\n", "x", NL_FORMAT_TEXT);
+	assert_int_not_equal(r->create_status, 0);
+	assert_non_null(strstr(r->errors, "time_limit"));
+	nlt_free(r);
+}
+
 /* ---- shipped packs and rule metadata ------------------------------------------- */
 
 static void shipped_packs_load(void **st)
@@ -688,6 +727,8 @@ int main(void)
 		cmocka_unit_test(missing_pack_is_a_config_error),
 		cmocka_unit_test(catastrophic_pattern_is_bounded),
 		cmocka_unit_test(catastrophic_rule_stops_alone_and_says_where),
+		cmocka_unit_test(slow_attempts_are_bounded_by_the_time_limit),
+		cmocka_unit_test(time_limit_is_checked),
 		cmocka_unit_test(shipped_packs_load),
 		cmocka_unit_test(puffery_is_on_by_default_and_skips_quotes),
 		cmocka_unit_test(house_pack_examples_work),
