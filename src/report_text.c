@@ -22,6 +22,39 @@ static size_t cp_count(const char *s, size_t n)
 	return c;
 }
 
+/* Text from the draft (or a file name) as shown on a terminal: control
+ * characters (ESC sequences could retitle the window, hide lines or worse)
+ * become their visible Unicode pictures, one code point each so that the
+ * caret stays aligned; a tab is a space; C1 controls become U+FFFD. */
+static void put_safe(nl_buf *out, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int c1 = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+		         (unsigned char)s[i + 1] <= 0x9F;
+		if (c >= 0x20 && c != 0x7F && !c1)
+			continue;
+		nl_buf_add(out, s + run, i - run);
+		if (c == '\t') {
+			nl_buf_putc(out, ' ');
+		} else if (c1) {
+			nl_buf_puts(out, "\xEF\xBF\xBD");
+			i++;
+		} else {
+			char pic[3] = {(char)0xE2, (char)0x90, (char)(c == 0x7F ? 0xA1 : 0x80 + c)};
+			nl_buf_add(out, pic, 3);   /* U+2400 + c, U+2421 for DEL */
+		}
+		run = i + 1;
+	}
+	nl_buf_add(out, s + run, n - run);
+}
+
+static void put_safe_str(nl_buf *out, const char *s)
+{
+	put_safe(out, s, strlen(s));
+}
+
 /* Move back/forward by k code points from byte i, staying within [lo, hi). */
 static size_t back_cp(const char *s, size_t i, size_t lo, size_t k)
 {
@@ -73,8 +106,7 @@ static void excerpt(const nl_report_ctx *ctx, const nl_file_result *fr, const nl
 	nl_buf_printf(out, "%6u | ", x->line);
 	if (a > lb)
 		nl_buf_puts(out, "…");
-	for (size_t i = a; i < b; i++)   /* tabs as single spaces keep the caret aligned */
-		nl_buf_putc(out, fr->text[i] == '\t' ? ' ' : fr->text[i]);
+	put_safe(out, fr->text + a, b - a);   /* one code point per code point: the caret stays aligned */
 	if (b < le)
 		nl_buf_puts(out, "…");
 	nl_buf_puts(out, "\n       | ");
@@ -103,24 +135,30 @@ static void file(const nl_report_ctx *ctx, const nl_file_result *fr, int first, 
 	int have_lines = fr->text && nl_lines_init(&li, fr->text, fr->len) == 0;
 	for (size_t i = 0; i < fr->items->n; i++) {
 		const nl_item *x = &fr->items->v[i];
+		nl_buf_puts(out, ctx->color ? "\033[1m" : "");
+		put_safe_str(out, fr->path);
 		if (ctx->color)
-			nl_buf_printf(out, "\033[1m%s:%u:%u:\033[0m %s%s:\033[0m %s \033[2m[%s]\033[0m\n",
-			              fr->path, x->line, x->col, sev_color(x->severity),
-			              nl_severity_name(x->severity), x->message, x->rule->id);
+			nl_buf_printf(out, ":%u:%u:\033[0m %s%s:\033[0m ", x->line, x->col,
+			              sev_color(x->severity), nl_severity_name(x->severity));
 		else
-			nl_buf_printf(out, "%s:%u:%u: %s: %s [%s]\n", fr->path, x->line, x->col,
-			              nl_severity_name(x->severity), x->message, x->rule->id);
+			nl_buf_printf(out, ":%u:%u: %s: ", x->line, x->col, nl_severity_name(x->severity));
+		put_safe_str(out, x->message);
+		nl_buf_printf(out, ctx->color ? " \033[2m[%s]\033[0m\n" : " [%s]\n", x->rule->id);
 		if (have_lines)
 			excerpt(ctx, fr, &li, x, out);
 		if (x->n_sugg) {
 			nl_buf_puts(out, "       = suggestion: ");
-			for (size_t k = 0; k < x->n_sugg; k++)
-				nl_buf_printf(out, "%s%s", k ? ", " : "", x->sugg[k]);
+			for (size_t k = 0; k < x->n_sugg; k++) {
+				nl_buf_puts(out, k ? ", " : "");
+				put_safe_str(out, x->sugg[k]);
+			}
 			nl_buf_putc(out, '\n');
 		}
 		size_t shown = x->n_related < 3 ? x->n_related : 3;
-		for (size_t k = 0; k < shown && x->rel_line; k++)
-			nl_buf_printf(out, "%s:%u:%u: note: also here\n", fr->path, x->rel_line[k], x->rel_col[k]);
+		for (size_t k = 0; k < shown && x->rel_line; k++) {
+			put_safe_str(out, fr->path);
+			nl_buf_printf(out, ":%u:%u: note: also here\n", x->rel_line[k], x->rel_col[k]);
+		}
 		if (x->n_related > shown)
 			nl_buf_printf(out, "       = note: and %zu more\n", x->n_related - shown);
 	}
