@@ -164,7 +164,6 @@ typedef struct state {
 	const nl_host *host;
 	plist lists[N_LISTS];
 	pcre2_match_context *mctx;
-	pcre2_code *never;       /* matches nothing; validates UTF-8 once per check */
 	long quote_min_words, scare_max_words, inherit_paragraphs;
 	long naming_window, say_window, stat_lookback, partial_window;
 	uint8_t wordb[256];      /* ASCII characters of the word bounds' look-behind */
@@ -1577,7 +1576,6 @@ static void destroy(void *vst)
 		free(st->lz);
 	}
 	pcre2_match_context_free(st->mctx);
-	pcre2_code_free(st->never);
 	free(st->pair);
 	free(st->tri);
 	free(st);
@@ -1641,16 +1639,9 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	free(say);
 	if (rc)
 		goto fail;
-	{
-		int err;
-		PCRE2_SIZE off;
-		/* anchored: PCRE2 validates the whole subject, then tries one
-		 * position only (unanchored, the interpreter tried every byte) */
-		st->never = pcre2_compile((PCRE2_SPTR) "(?!)", PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_ANCHORED, &err, &off, NULL);
-	}
 	st->mctx = pcre2_match_context_create(NULL);
 	st->jit_key_ok = pthread_key_create(&st->jit_key, jit_stack_free) == 0;
-	if (!st->mctx || !st->never || !st->lz->mu_ok) {
+	if (!st->mctx || !st->lz->mu_ok) {
 		rc = NL_ENOMEM;
 		goto fail;
 	}
@@ -2135,7 +2126,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			if (!may)
 				continue;
 			phash ph;
-			ph_init(&ph, wb + (p - w0), fold);
+			ph.done = -1;   /* made when first needed */
 			for (; may; may &= may - 1) {
 				const int id = __builtin_ctz(may);
 				if (pos[id] > p)
@@ -2145,8 +2136,11 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				const ptab *t = &f->main, *w = f->ws;
 				/* pt_cand_h(t, b0, b1, &ph), the first two bytes looked up in pair */
 				int cand = (e >> id) & 1;
-				if (!cand && ((deep >> id) & 1))
+				if (!cand && ((deep >> id) & 1)) {
+					if (ph.done < 0)
+						ph_init(&ph, wb + (p - w0), fold);
 					cand = pt_deep(t, &ph);
+				}
 				if (!cand && w && ascii_ws(ch)) {
 					if (w->any) {
 						cand = 1;
@@ -3291,6 +3285,67 @@ static void build_mask(ctx *c)
 	c->mask = all;
 }
 
+/* Is s valid UTF-8 as PCRE2 means it (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF)?  What PCRE2's own check said when
+ * asked with a pattern that matches nothing, at a fraction of the cost. */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		if (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
+		const unsigned ch = s[i];
+		if (ch < 0x80) {
+			i++;
+			continue;
+		}
+		size_t k;
+		unsigned lo = 0x80, hi = 0xBF;   /* the second byte's range */
+		if (ch >= 0xC2 && ch <= 0xDF)
+			k = 1;
+		else if (ch >= 0xE0 && ch <= 0xEF)
+			k = 2, lo = ch == 0xE0 ? 0xA0 : 0x80, hi = ch == 0xED ? 0x9F : 0xBF;
+		else if (ch >= 0xF0 && ch <= 0xF4)
+			k = 3, lo = ch == 0xF0 ? 0x90 : 0x80, hi = ch == 0xF4 ? 0x8F : 0xBF;
+		else
+			return 0;
+		if (n - i <= k || s[i + 1] < lo || s[i + 1] > hi)
+			return 0;
+		for (size_t j = 2; j <= k; j++)
+			if ((s[i + j] & 0xC0) != 0x80)
+				return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* Does the text hold U+017F or U+212A (see filters_ok)? */
+static int has_long_s_kelvin(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n;) {
+		if (n - i >= 8) {
+			uint64_t w;
+			memcpy(&w, s + i, 8);
+			if (!(w & 0x8080808080808080ull)) {
+				i += 8;
+				continue;
+			}
+		}
+		if (s[i] == 0xC5 && s[i + 1] == 0xBF)
+			return 1;
+		if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x84 && s[i + 2] == 0xAA)
+			return 1;
+		i++;
+	}
+	return 0;
+}
+
 static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 {
 	const state *st = vst;
@@ -3326,15 +3381,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	}
 	/* caseless s and k also match U+017F and U+212A: the prefilter only
 	 * knows ASCII letters, so a text holding either is scanned plainly */
-	c.filters_ok = 1;
-	for (const char *x = memchr(doc->text, 0xC5, c.len); x && c.filters_ok;
-	     x = memchr(x + 1, 0xC5, c.len - (size_t)(x + 1 - doc->text)))
-		if ((size_t)(x - doc->text) + 1 < c.len && (unsigned char)x[1] == 0xBF)
-			c.filters_ok = 0;
-	for (const char *x = memchr(doc->text, 0xE2, c.len); x && c.filters_ok;
-	     x = memchr(x + 1, 0xE2, c.len - (size_t)(x + 1 - doc->text)))
-		if ((size_t)(x - doc->text) + 2 < c.len && (unsigned char)x[1] == 0x84 && (unsigned char)x[2] == 0xAA)
-			c.filters_ok = 0;
+	c.filters_ok = !has_long_s_kelvin((const unsigned char *)doc->text, c.len);
 	build_mask(&c);
 	if (c.oom) {
 		rc = NL_ENOMEM;
@@ -3345,8 +3392,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	for (size_t c0 = 0; c0 < c.len;) {
 		size_t c1 = c.len - c0 > SCAN_CHUNK ? mend(&c, c0 + SCAN_CHUNK, c.len) : c.len;
 		mfill(&c, c0, c1, c.wbuf);
-		int r = pcre2_match(st->never, (PCRE2_SPTR)c.wbuf, c1 - c0, 0, 0, c.md, c.mctx);
-		if (r < 0 && r <= PCRE2_ERROR_UTF8_ERR1 && r >= PCRE2_ERROR_UTF8_ERR21)
+		if (!utf8_ok((const unsigned char *)c.wbuf, c1 - c0))
 			goto out;   /* not UTF-8: nothing to say (the core reports it) */
 		c0 = c1;
 	}
