@@ -123,10 +123,49 @@ void nl_diag_set_hook(void (*hook)(void *ud, const char *line), void *ud)
 	pthread_mutex_unlock(&diag_lock);
 }
 
+/* A diagnostic is one line on a terminal, whatever a file name or a draft
+ * put into it: control characters become their Unicode pictures (U+2400 +
+ * code), and a line over DIAG_MAX bytes is cut (at a character boundary). */
+#define DIAG_MAX 1000
+static void diag_clean(nl_buf *b)
+{
+	nl_buf o = {0};
+	size_t n = b->len;
+	if (!b->p)
+		return;
+	if (n > DIAG_MAX) {
+		n = DIAG_MAX;
+		while (n > 0 && ((unsigned char)b->p[n] & 0xC0) == 0x80)
+			n--;
+	}
+	size_t run = 0, i;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)b->p[i];
+		if (c >= 0x20 && c != 0x7F)
+			continue;
+		char pic[3] = {(char)0xE2, (char)0x90, (char)(c == 0x7F ? 0xA1 : 0x80 + c)};
+		nl_buf_add(&o, b->p + run, i - run);
+		nl_buf_add(&o, pic, 3);
+		run = i + 1;
+	}
+	if (run == 0 && n == b->len)
+		return;   /* nothing to change */
+	nl_buf_add(&o, b->p + run, n - run);
+	if (n < b->len)
+		nl_buf_printf(&o, "… (%zu more bytes)", b->len - n);
+	if (o.oom) {
+		nl_buf_free(&o);
+		return;
+	}
+	nl_buf_free(b);
+	*b = o;
+}
+
 void nl_vdiag(const char *fmt, va_list ap)
 {
 	nl_buf b = {0};
 	nl_buf_vprintf(&b, fmt, ap);
+	diag_clean(&b);
 	pthread_mutex_lock(&diag_lock);
 	if (diag_hook)
 		diag_hook(diag_ud, b.p ? b.p : "(out of memory)");
