@@ -3235,6 +3235,23 @@ static void build_mask(ctx *c)
 	c->mask = q;   /* for mch(): the quotations only, so far */
 	size_t qi = 0;
 	for (size_t i = 0; i < n && !c->oom; i++) {
+		/* only a '<' or a '=' does anything: on to the next one */
+		while (i < n && t[i] != '<' && t[i] != '=') {
+			if (n - i >= 8) {
+				uint64_t w, lt, eq;
+				memcpy(&w, t + i, 8);
+				lt = w ^ 0x3C3C3C3C3C3C3C3Cull;
+				eq = w ^ 0x3D3D3D3D3D3D3D3Dull;
+				if (!(((lt - 0x0101010101010101ull) & ~lt) & 0x8080808080808080ull) &&
+				    !(((eq - 0x0101010101010101ull) & ~eq) & 0x8080808080808080ull)) {
+					i += 8;
+					continue;
+				}
+			}
+			i++;
+		}
+		if (i >= n)
+			break;
 		while (qi < q.n && q.v[qi].b <= i)
 			qi++;
 		if (qi < q.n && q.v[qi].a <= i) {
