@@ -120,6 +120,30 @@ static int btab_grow(btab *t)
 	return 0;
 }
 
+/* Room for about n entries without growing. */
+static void btab_reserve(btab *t, size_t n)
+{
+	if (n > (1u << 26))
+		return;
+	while (t->scap < n * 2)
+		if (btab_grow(t) < 0)
+			return;
+	if (t->cap < n) {
+		bent *ne = realloc(t->e, n * sizeof *ne);
+		if (ne) {
+			t->e = ne;
+			t->cap = n;
+		}
+	}
+	if (t->scap_s < n * 9) {
+		char *ns = realloc(t->s, n * 9);
+		if (ns) {
+			t->s = ns;
+			t->scap_s = n * 9;
+		}
+	}
+}
+
 /* The entry of w, created (bits 0) when absent; -1 on error. */
 static long btab_get(btab *t, const char *w, size_t n)
 {
@@ -834,6 +858,10 @@ static void expand(btab *t, const affinfo *ai, const stemrec *s, int shadowed)
 		t->e[se].bits |= s->hidden ? B_DUP : B_DOK;
 	if (!s->nf)
 		return;
+	uint64_t fm[4] = { 0, 0, 0, 0 };     /* the stem's flags */
+	for (size_t i = 0; i < s->nf; i++)
+		fm[(unsigned char)s->flags[i] >> 6] |= 1ull << ((unsigned char)s->flags[i] & 63);
+#define HAS(f) ((fm[(f) >> 6] >> ((f) & 63)) & 1)
 	uint8_t abits = bad || shadowed ? B_BAD : s->hidden ? B_AUP : B_AOK;
 	uint32_t cp[SW_MAXCP + 40], cp2[SW_MAXCP + 80];
 	size_t ncp = 0;
@@ -847,7 +875,7 @@ static void expand(btab *t, const affinfo *ai, const stemrec *s, int shadowed)
 	char form[512], form2[600];
 	for (size_t i = 0; i < ai->n; i++) {
 		const affent *a = &ai->a[i];
-		if (a->pfx || !has_flag(s->flags, s->nf, a->flag))
+		if (a->pfx || !HAS(a->flag))
 			continue;
 		/* suffix: the stem ends with strip, keeps a byte, meets the condition */
 		if (s->n < a->sl || (s->n == a->sl && !ai->fullstrip) ||
@@ -877,7 +905,7 @@ static void expand(btab *t, const affinfo *ai, const stemrec *s, int shadowed)
 		}
 		for (size_t j = 0; j < ai->n; j++) {
 			const affent *p = &ai->a[j];
-			if (!p->pfx || !p->cross || !has_flag(s->flags, s->nf, p->flag))
+			if (!p->pfx || !p->cross || !HAS(p->flag))
 				continue;
 			if (fl < p->sl || (fl == p->sl && !ai->fullstrip) || memcmp(form, p->strip, p->sl) != 0 ||
 			    !cond_ok(&p->c, cp2, ncp2, 1))
@@ -896,7 +924,7 @@ static void expand(btab *t, const affinfo *ai, const stemrec *s, int shadowed)
 	}
 	for (size_t i = 0; i < ai->n; i++) {
 		const affent *a = &ai->a[i];
-		if (!a->pfx || !has_flag(s->flags, s->nf, a->flag))
+		if (!a->pfx || !HAS(a->flag))
 			continue;
 		if (s->n < a->sl || (s->n == a->sl && !ai->fullstrip) || memcmp(s->w, a->strip, a->sl) != 0 ||
 		    !cond_ok(&a->c, cp, ncp, 1))
@@ -1026,6 +1054,9 @@ static int load_dic(btab *t, const affinfo *ai, const char *path, const wtab *ma
 			line[--n] = 0;
 		if (first) {
 			first = 0;
+			long cnt = strtol(line, NULL, 10);
+			if (!prev && cnt > 0 && cnt < 10000000)
+				btab_reserve(t, (size_t)cnt * 4);   /* ~4 forms a stem */
 			continue;              /* the count */
 		}
 		if (!n)
@@ -1673,15 +1704,23 @@ static int spell_int(const sw_dict *d, const char *word, size_t n, stk *s)
 	if (n && d->fast_ok) {
 		uint32_t cp[SW_MAXBYTES];
 		size_t i = 0, nc = 0;
+		int other = 0;           /* anything but ASCII lower case */
 		while (i < n) {
 			unsigned char c = (unsigned char)word[i];
 			if (c < 0x80) {
-				if (!(((c | 32) >= 'a' && (c | 32) <= 'z') || c == '\'') || d->brk_byte[c])
+				if (c >= 'a' && c <= 'z' && !d->brk_byte[c]) {
+					cp[nc++] = c;
+					i++;
+					continue;
+				}
+				if (!((c >= 'A' && c <= 'Z') || c == '\'') || d->brk_byte[c])
 					break;
+				other = 1;
 				cp[nc++] = c;
 				i++;
 				continue;
 			}
+			other = 1;
 			/* a two-byte letter (é, ñ, ł ...) */
 			unsigned char c2 = i + 1 < n ? (unsigned char)word[i + 1] : 0;
 			if (c < 0xC2 || c > 0xDF || (c2 & 0xC0) != 0x80 || d->iconv_byte[c] || d->brk_byte[c] ||
@@ -1694,6 +1733,10 @@ static int spell_int(const sw_dict *d, const char *word, size_t n, stk *s)
 			i += 2;
 		}
 		if (i == n) {
+			if (!other) {        /* NOCAP: one lookup of the word itself */
+				int r = checkword(d, word, n, 0);
+				return r < 0 ? SW_UNDECIDED : r ? SW_KNOWN : SW_UNKNOWN;
+			}
 			char scw[SW_MAXBYTES + 8];
 			memcpy(scw, word, n);
 			scw[n] = 0;
