@@ -178,8 +178,10 @@ typedef struct state {
 	unsigned pf_lists;       /* the lists with a usable prefilter (bit = id) */
 	unsigned ws_lists;       /* ... of those, the ones with a white-space table */
 	unsigned nonword_lists;  /* ... and the ones not word-bounded */
-	uint64_t *tri;           /* bit b0 << 16 | b1 << 8 | b2: a string of 3+ bytes of a main table
-	                            starts with the folded bytes b0 b1 b2 (2 MB, mostly never touched) */
+	uint16_t *tri;           /* by the classes of the first 3 folded bytes (TRI_KEY): the lists
+	                            with a string of 3+ bytes in their main table starting so
+	                            (512 KB, mostly never touched) */
+	unsigned char tcls[256]; /* tri_class() */
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -454,7 +456,9 @@ typedef struct ptab {
 	uint64_t l3[65536 / 64];   /* first 2 bytes of the strings of 3 .. PF_MAXN bytes */
 	uint64_t pre3[(1u << PF_HBITS) / 64]; /* hashed: first 3 bytes of the longer strings */
 	uint64_t tn[(1u << PF_HBITS) / 64];   /* hashed: the strings of 3 .. PF_MAXN bytes */
-	uint64_t *tri;           /* main tables: the state's tri (first 3 bytes, all lists) */
+	uint16_t *tri;           /* main tables: the state's tri (first 3 bytes, all lists) */
+	uint16_t lbit;           /* ... and this list's bit in it */
+	const unsigned char *tcls; /* ... and the classes of its key (the state's) */
 } ptab;
 
 typedef struct pfilt {
@@ -531,6 +535,15 @@ static inline int pt_deep(const ptab *t, phash *ph)
 {
 	if (!BIT(t->pre3, ph_get(ph, 3)))
 		return 0;
+	for (int n = 3; n <= PF_MAXN; n++)
+		if (BIT(t->tn, ph_get(ph, n)))
+			return 1;
+	return 0;
+}
+
+/* ... knowing that a string of t starts with the first 3 bytes (tri) */
+static inline int pt_tn(const ptab *t, phash *ph)
+{
 	for (int n = 3; n <= PF_MAXN; n++)
 		if (BIT(t->tn, ph_get(ph, n)))
 			return 1;
@@ -1183,6 +1196,26 @@ static int ws_only(const bset *s, int *has_ws)
 	return ws && !other;
 }
 
+/* The class of a folded byte in tri's key: every letter its own, digits
+ * (folded to 0), space, - ' . , each their own, the rest shared (a shared
+ * class is a weaker condition, so still a necessary one). */
+static unsigned tri_class(unsigned ch)
+{
+	if (ch >= 'a' && ch <= 'z')
+		return 1 + ch - 'a';
+	switch (ch) {
+	case '0': return 27;
+	case ' ': return 28;
+	case '-': return 29;
+	case '\'': return 30;
+	case '.': return 31;
+	case ',': return 32;
+	default: return 33 + ch % 31;
+	}
+}
+
+#define TRI_KEY(cls, a, b, d) ((unsigned)(cls)[a] << 12 | (unsigned)(cls)[b] << 6 | (cls)[d])
+
 /* the strings of the sets: byte k on, q holding the first k */
 static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int n, unsigned char *q, int k)
 {
@@ -1192,7 +1225,7 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 		} else {
 			SETBIT(t->l3, (unsigned)q[0] << 8 | q[1]);
 			if (t->tri)
-				SETBIT(t->tri, (unsigned)q[0] << 16 | (unsigned)q[1] << 8 | q[2]);
+				t->tri[TRI_KEY(t->tcls, q[0], q[1], q[2])] |= t->lbit;
 			SETBIT(t->pre3, hn(q, 3));
 			SETBIT(t->tn, hn(q, n));
 		}
@@ -1372,10 +1405,13 @@ static void walk(pfb *b, const frame *f, pseq cur, int depth)
 }
 
 /* Build the filter of one list from its (expanded) entries. */
-static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags, uint64_t *tri)
+static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags, uint16_t *tri,
+                     const unsigned char *tcls, int id)
 {
 	memset(f, 0, sizeof *f);
 	f->main.tri = tri;
+	f->main.tcls = tcls;
+	f->main.lbit = (uint16_t)(1u << id);
 	f->word = (flags & LF_WORDS) != 0;
 	pseen seen;
 	memset(&seen, 0, sizeof seen);
@@ -1447,7 +1483,7 @@ static int compile_list(state *st, const nl_config *cfg, int id, const char *say
 			ok = pats[i] != NULL;
 		}
 		if (ok)
-			pf_build(l->pf, (const char *const *)pats, l->n, d->flags, st->tri);
+			pf_build(l->pf, (const char *const *)pats, l->n, d->flags, st->tri, st->tcls, id);
 		else if (l->pf)
 			l->pf->usable = 0;
 		for (size_t i = 0; pats && i < l->n; i++)
@@ -1598,7 +1634,9 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 		atomic_init(&st->lz->lc[i].tried, 0);
 	}
 	st->lz->mu_ok = pthread_mutex_init(&st->lz->mu, NULL) == 0;
-	if (!(st->tri = calloc((1u << 24) / 64, sizeof *st->tri))) {
+	for (unsigned ch = 0; ch < 256; ch++)
+		st->tcls[ch] = (unsigned char)tri_class(ch);
+	if (!(st->tri = calloc(1u << 18, sizeof *st->tri))) {
 		destroy(st);
 		return NL_ENOMEM;
 	}
@@ -2117,7 +2155,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			 * those with a white-space table when a white space is here */
 			const uint32_t e = pair[b0 << 8 | b1];
 			/* the longer strings, all lists at once: their first 3 bytes */
-			const uint32_t deep = BIT(st->tri, b0 << 16 | b1 << 8 | fold[M(p + 2)]) ? e >> 16 : 0;
+			const uint32_t deep = (e >> 16) & st->tri[TRI_KEY(st->tcls, b0, b1, fold[M(p + 2)])];
 			unsigned may = (e | deep) & am;
 			if (ascii_ws(ch))
 				may |= st->ws_lists & am;
@@ -2139,7 +2177,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				if (!cand && ((deep >> id) & 1)) {
 					if (ph.done < 0)
 						ph_init(&ph, wb + (p - w0), fold);
-					cand = pt_deep(t, &ph);
+					cand = pt_tn(t, &ph);
 				}
 				if (!cand && w && ascii_ws(ch)) {
 					if (w->any) {
