@@ -498,6 +498,71 @@ static void empty_and_odd_input(void **s)
 	assert_int_equal(count(HEAD "<tweet author=\"someone\" date=\"2020\">A post</tweet>\n", VAGUE), 0);
 }
 
+/* ---- the speed paths give the same findings ---- */
+
+/* One paragraph n times: its patterns are used far more than JIT_AFTER
+ * times, so the later copies are matched by the JIT-compiled codes and the
+ * earlier ones by the interpreter. */
+static char *repeat(const char *para, size_t n)
+{
+	size_t k = strlen(para), m = strlen(HEAD);
+	char *t = malloc(m + n * k + 1);
+	assert_non_null(t);
+	memcpy(t, HEAD, m);
+	for (size_t i = 0; i < n; i++)
+		memcpy(t + m + i * k, para, k);
+	t[m + n * k] = 0;
+	return t;
+}
+
+static void speed_jit_midway_same_findings(void **s)
+{
+	(void)s;
+	const char *para = "Experts say the depot will close. The mayor said it would not. "
+	                   "About 62 percent of residents now rent. Officials said the plan is \"a scandal\".\n\n";
+	char *one = repeat(para, 1), *many = repeat(para, 700);
+	nlt_result *r1 = nlt_run(P, NULL, one, TXT), *rn = nlt_run(P, NULL, many, TXT);
+	assert_int_equal(rn->check_status, 0);
+	assert_true(r1->n > 0);
+	assert_int_equal(rn->n, 700 * r1->n);
+	for (size_t i = 0; i < rn->n; i++)   /* every copy: the same rules in the same order */
+		assert_string_equal(rn->findings[i].rule, r1->findings[i % r1->n].rule);
+	nlt_free(r1);
+	nlt_free(rn);
+	free(one);
+	free(many);
+}
+
+/* The prefilter folds digits: any number before "percent" is a candidate,
+ * a number without one is not a statistic. */
+static void speed_digits_folded(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "The town has grown fast. In 2016, 7 percent of residents rented.\n", STAT), 1);
+	assert_int_equal(count_pos(HEAD "The town has grown fast. In 2016, 93.25% of residents rented.\n", STAT), 1);
+	assert_int_equal(count(HEAD "The town has grown fast. In 2016, 1,200 residents rented 340 homes.\n", STAT), 0);
+}
+
+/* A text holding U+017F (long s) or U+212A (Kelvin sign) is scanned without
+ * the prefilter: the same findings. */
+static void speed_unfiltered_text(void **s)
+{
+	(void)s;
+	assert_int_equal(count_pos(HEAD "Experts say the depot will close. It costs 3 \xC5\xBF.\n", VAGUE), 1);
+	assert_int_equal(count_pos(HEAD "Experts say the depot will close at 300 \xE2\x84\xAA.\n", VAGUE), 1);
+	assert_int_equal(count(HEAD "The depot will close at 300 \xE2\x84\xAA.\n", VAGUE), 0);
+}
+
+/* Text that is not UTF-8 gets no findings (and no crash). */
+static void speed_not_utf8(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "Experts say the depot \xC0\xAF will close.\n", VAGUE), 0);
+	assert_int_equal(count(HEAD "Experts say the depot \xED\xA0\x80 will close.\n", VAGUE), 0);
+	assert_int_equal(count(HEAD "Experts say the depot will close \xF4\x90\x80\x80\n", VAGUE), 0);
+	assert_int_equal(count_pos(HEAD "Experts say the depot will close \xF4\x8F\xBF\xBF\n", VAGUE), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +620,10 @@ int main(void)
 		cmocka_unit_test(cfg_pattern_cannot_hang),
 		cmocka_unit_test(cfg_empty_list),
 		cmocka_unit_test(empty_and_odd_input),
+		cmocka_unit_test(speed_jit_midway_same_findings),
+		cmocka_unit_test(speed_digits_folded),
+		cmocka_unit_test(speed_unfiltered_text),
+		cmocka_unit_test(speed_not_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
