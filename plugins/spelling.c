@@ -8,9 +8,13 @@
  *   spelling.inconsistent-name one name spelled two ways in one article
  *
  * Speed (issue 9): create() checks the configuration and reads the word
- * lists; a thread it starts loads the dictionary (Hunspell_create, ~25 ms)
- * while the core goes on, joined by the first check; the suggestion
- * prefilter is built on first use.  Every distinct word
+ * lists, then maps the dictionary's word set from the cache (see
+ * spelling_wordset.h: every form the .dic and .aff allow, answered as
+ * Hunspell_spell would); Hunspell itself is loaded only for a word the set
+ * cannot decide (a digit, an unusual character) or a dictionary it cannot
+ * model.  Without a cached set, a thread it starts builds the set (or
+ * loads Hunspell) while the core goes on, joined by the first check; the
+ * suggestion prefilter (without a set) is built on first use.  Every distinct word
  * form gets its verdict once per run from a cache shared by all threads
  * (sharded, one mutex per shard, so two threads rarely meet); suggestions are
  * edit-distance-1 candidates checked against the speller (~0.5 ms a word),
@@ -60,7 +64,10 @@ static const nl_rule_info sp_rules[] = {
 	  "check_acronyms = false, max_suggestions = 3, hunspell_suggest = false (Hunspell's\n"
 	  "own suggest when nothing cheaper matches: ~10 ms a word), hunspell_suggest_max = 2\n"
 	  "(such calls per document), speller_threads = 2 (most copies of the dictionary\n"
-	  "loaded for threads that check at the same time).",
+	  "loaded for threads that check at the same time), wordset = true (answer words\n"
+	  "from a precompiled word set, loading Hunspell only for words it cannot decide),\n"
+	  "cache_dir (where the word set is kept; default $NEWSLINT_CACHE_DIR, else\n"
+	  "$XDG_CACHE_HOME/newslint, else ~/.cache/newslint; none = no cache).",
 	  NULL },
 	{ "unknown-name", NL_SEV_INFO,
 	  "a capitalised word inside a sentence that the dictionary does not know (probably a name)",

@@ -708,6 +708,74 @@ static void test_two_edit_same_before_and_after_index(void **s)
  * user's ~/.cache (removed at the end). */
 static char cache_dir[] = "/tmp/newslint-spelling-test-XXXXXX";
 
+/* ---- the word set ---------------------------------------------------------------------- */
+
+static void assert_same_findings(const nlt_result *a, const nlt_result *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const nlt_finding *x = &a->findings[i], *y = &b->findings[i];
+		assert_string_equal(x->rule, y->rule);
+		assert_int_equal(x->off, y->off);
+		assert_int_equal(x->len, y->len);
+		assert_string_equal(x->message, y->message);
+		assert_int_equal(x->n_suggestions, y->n_suggestions);
+		for (size_t k = 0; k < x->n_suggestions; k++)
+			assert_string_equal(x->suggestions[k], y->suggestions[k]);
+		assert_int_equal(x->n_related, y->n_related);
+	}
+}
+
+/* With the word set (the default) and with Hunspell for every word
+ * (wordset = false): the same findings, suggestions included. */
+static void test_wordset_same_findings_as_hunspell(void **s)
+{
+	(void)s;
+	if (!have_en_us())
+		return;
+	static const char text[] =
+		"The goverment said it was redy. Teh minister’s well-known plan was "
+		"re-elected on the 21st, said Zelenskyy and Zelensky in Kyiv’s "
+		"parliament. Mr. McQuorn’s NATO-backed ex-president spoke of the "
+		"seperate, definately unhappyness of the recieveing cafe\u0301s. "
+		"MCDONALD’S and CIA’S staff walked. Alot of peopel wrote teh emails.\n";
+	const char *ini[] = { "", "wordlist = %s/names.txt\npersonal_dic = %s/personal.dic\n" };
+	for (int k = 0; k < 2; k++) {
+		char conf[2048], conf_off[2100];
+		snprintf(conf, sizeof conf, ini[k], data_dir, data_dir);
+		snprintf(conf_off, sizeof conf_off, "%swordset = false\n", conf);
+		nlt_result *a = nlt_run(&nl_plugin_spelling, conf, text, NL_FORMAT_TEXT);
+		nlt_result *b = nlt_run(&nl_plugin_spelling, conf_off, text, NL_FORMAT_TEXT);
+		assert_int_equal(a->create_status, 0);
+		assert_int_equal(b->create_status, 0);
+		assert_true(a->n >= 8);
+		assert_same_findings(a, b);
+		nlt_free(a);
+		nlt_free(b);
+	}
+}
+
+static void test_wordset_cache_dir_key(void **s)
+{
+	(void)s;
+	char dir[1200], conf[1400], cmd[1400];
+	snprintf(dir, sizeof dir, "%s/from-ini", cache_dir);
+	snprintf(conf, sizeof conf, "cache_dir = %s\n", dir);
+	nlt_result *r = run_tiny(conf, "The minister said.\n");
+	assert_int_equal(r->n, 0);
+	nlt_free(r);
+	snprintf(cmd, sizeof cmd, "ls %s/wordset-*.bin > /dev/null 2>&1", dir);
+	assert_int_equal(system(cmd), 0);            /* made there */
+	r = run_tiny(conf, "The minster said.\n");   /* and used again */
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 0), "minister"));
+	nlt_free(r);
+	/* no cache: still works */
+	r = run_tiny("cache_dir = none\n", "The minster said.\n");
+	assert_int_equal(nlt_count(r, "unknown-word"), 1);
+	nlt_free(r);
+}
+
 static void remove_cache_dir(void)
 {
 	char cmd[128];
@@ -780,6 +848,8 @@ int main(void)
 		cmocka_unit_test(test_two_edit_common_word),
 		cmocka_unit_test(test_two_edit_same_before_and_after_index),
 		cmocka_unit_test(test_en_gb_by_name),
+		cmocka_unit_test(test_wordset_same_findings_as_hunspell),
+		cmocka_unit_test(test_wordset_cache_dir_key),
 	};
 	int rc = cmocka_run_group_tests_name("spelling", tests, NULL, NULL);
 	remove_cache_dir();
