@@ -1316,7 +1316,7 @@ static int pack_name_from_path(const char *path, char **out)
 }
 
 /* Load one pack file.  Returns 0 (errors counted in *errors) or NL_ENOMEM. */
-static int load_pack(state *s, const char *path, int *errors)
+static int load_pack(state *s, const nl_config *cfg, const char *path, int *errors)
 {
 	pack *v = realloc(s->packs, (s->n_packs + 1) * sizeof *v);
 	if (!v)
@@ -1338,7 +1338,8 @@ static int load_pack(state *s, const char *path, int *errors)
 		return NL_ENOMEM;
 	c.f = fopen(path, "r");
 	if (!c.f) {
-		s->host->warn(PK, "%s: cannot read the rule pack: %s", path, strerror(errno));
+		/* at the line of the configuration that names it */
+		s->host->cfg_error(cfg, "packs", "cannot read the rule pack %s: %s", path, strerror(errno));
 		(*errors)++;
 		return 0;
 	}
@@ -1423,7 +1424,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 			rc = NL_ECONFIG;
 			goto fail;
 		}
-		rc = load_pack(s, resolved, &errors);
+		rc = load_pack(s, cfg, resolved, &errors);
 		if (rc)
 			goto fail;
 	}

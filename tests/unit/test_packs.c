@@ -437,7 +437,8 @@ static void missing_pack_is_a_config_error(void **st)
 	(void)st;
 	nlt_result *r = nlt_run(&nl_plugin_packs, "packs = no-such-pack\n", "x\n", NL_FORMAT_TEXT);
 	assert_int_not_equal(r->create_status, 0);
-	assert_non_null(strstr(r->errors, "no-such-pack.ini: cannot read the rule pack"));
+	assert_non_null(strstr(r->errors, "[packs] packs: cannot read the rule pack "));
+	assert_non_null(strstr(r->errors, "no-such-pack.ini: No such file"));
 	nlt_free(r);
 }
 
