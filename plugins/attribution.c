@@ -1226,7 +1226,8 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 			SETBIT(t->l3, (unsigned)q[0] << 8 | q[1]);
 			if (t->tri)
 				t->tri[TRI_KEY(t->tcls, q[0], q[1], q[2])] |= t->lbit;
-			SETBIT(t->pre3, hn(q, 3));
+			if (!t->tri)   /* the white-space tables: pt_cand_h() probes the first 3 bytes */
+				SETBIT(t->pre3, hn(q, 3));
 			SETBIT(t->tn, hn(q, n));
 		}
 		return;
@@ -1300,16 +1301,18 @@ static void emit(pfb *b, const pseq *cur)
 	}
 }
 
-static void walk(pfb *b, const frame *f, pseq cur, int depth);
+/* The walk keeps one sequence (*cur) and leaves it as it found it: a
+ * byte set pushed for a call is popped after it. */
+static void walk(pfb *b, const frame *f, pseq *cur, int depth);
 
-static void atom(pfb *b, const rnode *n, const frame *k, pseq cur, int depth)
+static void atom(pfb *b, const rnode *n, const frame *k, pseq *cur, int depth)
 {
 	switch (n->kind) {
 	case RN_EPS:
 		walk(b, k, cur, depth + 1);
 		return;
 	case RN_STOP:
-		emit(b, &cur);
+		emit(b, cur);
 		return;
 	case RN_SET:
 		if (n->term) {
@@ -1324,18 +1327,20 @@ static void atom(pfb *b, const rnode *n, const frame *k, pseq cur, int depth)
 			hi.w[3] = n->set.w[3];
 			int nhi = (hi.w[2] | hi.w[3]) != 0, nlo = (lo.w[0] | lo.w[1]) != 0;
 			if (nhi) {
-				pseq h = cur;
-				h.s[h.n++] = hi;
-				emit(b, &h);
+				cur->s[cur->n++] = hi;
+				emit(b, cur);
+				cur->n--;
 			}
 			if (nlo) {
-				cur.s[cur.n++] = lo;
+				cur->s[cur->n++] = lo;
 				walk(b, k, cur, depth + 1);
+				cur->n--;
 			}
 			return;
 		}
-		cur.s[cur.n++] = n->set;
+		cur->s[cur->n++] = n->set;
 		walk(b, k, cur, depth + 1);
+		cur->n--;
 		return;
 	default:
 		for (size_t i = 0; i < n->nalt; i++) {
@@ -1347,7 +1352,7 @@ static void atom(pfb *b, const rnode *n, const frame *k, pseq cur, int depth)
 	}
 }
 
-static void walk(pfb *b, const frame *f, pseq cur, int depth)
+static void walk(pfb *b, const frame *f, pseq *cur, int depth)
 {
 	if (b->fail)
 		return;
@@ -1355,8 +1360,8 @@ static void walk(pfb *b, const frame *f, pseq cur, int depth)
 		b->fail = 1;
 		return;
 	}
-	if (depth > 400 || cur.n == PF_MAXN || !f) {
-		emit(b, &cur);   /* a shorter prefix is still a necessary condition */
+	if (depth > 400 || cur->n == PF_MAXN || !f) {
+		emit(b, cur);   /* a shorter prefix is still a necessary condition */
 		return;
 	}
 	if (f->i >= f->s->n) {
@@ -1366,16 +1371,16 @@ static void walk(pfb *b, const frame *f, pseq cur, int depth)
 	const ritem *it = &f->s->it[f->i];
 	const size_t ni = f->i + 1;
 	frame next = {f->s, ni, ni < f->s->n ? f->s->it[ni].min : 0, ni < f->s->n ? f->s->it[ni].max : 0, f->up};
-	if (cur.n == 0 && it->n->kind == RN_SET) {
+	if (cur->n == 0 && it->n->kind == RN_SET) {
 		int has_ws;
 		if (ws_only(&it->n->set, &has_ws)) {
 			/* leading white space: every repetition is absorbed into the
 			 * run of white space before the rest */
 			if (f->mn <= 0)
 				walk(b, &next, cur, depth + 1);
-			if (f->mx != 0 && !cur.ws && it->n->term) {
+			if (f->mx != 0 && !cur->ws && it->n->term) {
 				/* a non-ASCII space opens the match: its lead byte */
-				pseq l = cur;
+				pseq l = *cur;
 				memset(&l.s[0], 0, sizeof l.s[0]);
 				for (unsigned ch = 0x80; ch < 256; ch++)
 					if (bs_has(&it->n->set, ch))
@@ -1384,15 +1389,16 @@ static void walk(pfb *b, const frame *f, pseq cur, int depth)
 				emit(b, &l);
 			}
 			if (f->mx != 0) {
-				pseq w = cur;
-				w.ws = 1;
-				walk(b, &next, w, depth + 1);
+				const int ws = cur->ws;
+				cur->ws = 1;
+				walk(b, &next, cur, depth + 1);
+				cur->ws = ws;
 			}
 			return;
 		}
-		if (has_ws && cur.ws) {
+		if (has_ws && cur->ws) {
 			/* white space, partly: after a run, anything may start */
-			emit(b, &cur);
+			emit(b, cur);
 			return;
 		}
 	}
@@ -1423,7 +1429,7 @@ static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags
 			pfb b = {f, 0, 0, &seen};
 			pseq cur;
 			memset(&cur, 0, sizeof cur);
-			atom(&b, g, NULL, cur, 0);
+			atom(&b, g, NULL, &cur, 0);
 			ok = !b.fail;
 		}
 		rn_free_all(&r);
