@@ -719,6 +719,8 @@ static int do_list(run *r)
 			printf("# trust: found by discovery, so confined: files only below %s, plugins only "
 			       "from the folders below (--allow-project-plugins lifts this)\n",
 			       p->settings.root ? p->settings.root : "its folder");
+		else if (p->settings.origin && !strcmp(p->settings.origin, ".newslint.ini"))
+			printf("# trust: found by discovery, trusted (--allow-project-plugins)\n");
 		printf("# plugin folders:");
 		for (size_t i = 0; i < p->dirs.n; i++)
 			printf(" %s", p->dirs.v[i]);
