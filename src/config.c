@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define NL_CONFIG_MAX (16 << 20)   /* bytes of one INI file */
+
 /* Reader state: either a FILE or a string. */
 typedef struct rd {
 	FILE *f;
@@ -246,6 +248,16 @@ int nl_settings_load(nl_settings *s, const char *file, const char *origin)
 	if (!r.f) {
 		nl_diag_error("%s: cannot read the configuration: %s", file, strerror(errno));
 		return NL_EIO;
+	}
+	struct stat st;
+	if (fstat(fileno(r.f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > NL_CONFIG_MAX) {
+		/* Every key is kept in memory: a hostile file must not exhaust it. */
+		nl_diag_error("%s: the configuration is %lld bytes, over the %d MB a configuration "
+		              "may have: move long lists into files", file, (long long)st.st_size,
+		              NL_CONFIG_MAX >> 20);
+		fclose(r.f);
+		s->errors++;
+		return NL_ECONFIG;
 	}
 	r.s = s;
 	r.file = s->file;
