@@ -361,7 +361,7 @@ int nl_read_file(const char *path, char **data, size_t *len)
 			err = -EFBIG;
 			goto out;
 		}
-		cap = (size_t)st.st_size + 1;
+		cap = (size_t)st.st_size + 2;   /* + the NUL, + 1 to see the end without growing */
 	}
 	p = malloc(cap);
 	if (!p) {
