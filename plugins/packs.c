@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "newslint/plugin.h"
 
@@ -31,6 +32,7 @@
 #define DEFAULT_DEPTH_LIMIT 100000L
 #define DEFAULT_TIME_LIMIT 2.0  /* CPU seconds per rule and document, plus as much per MB */
 #define MAX_RELATED 100
+#define MAX_PACK_BYTES (16L << 20)
 #define MAX_SHOWN 80          /* bytes of matched text quoted in a message */
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -1340,6 +1342,17 @@ static int load_pack(state *s, const nl_config *cfg, const char *path, int *erro
 	if (!c.f) {
 		/* at the line of the configuration that names it */
 		s->host->cfg_error(cfg, "packs", "cannot read the rule pack %s: %s", path, strerror(errno));
+		(*errors)++;
+		return 0;
+	}
+	struct stat st;
+	if (fstat(fileno(c.f), &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > MAX_PACK_BYTES)) {
+		/* a folder, a FIFO, or more than any house style needs: refused
+		   before reading (every entry is kept in memory) */
+		s->host->cfg_error(cfg, "packs", "%s: %s", path, S_ISREG(st.st_mode)
+		                   ? "the rule pack is over 16 MB: put long lists in words_file files"
+		                   : "not a regular file");
+		fclose(c.f);
 		(*errors)++;
 		return 0;
 	}

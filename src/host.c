@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 struct nl_sink {
 	nl_pinst *pi;
@@ -223,12 +224,20 @@ static int confined_out(const char *path)
 	return 1;
 }
 
+#define NL_LIST_MAX (256 << 20)   /* bytes of one word list: read whole into memory */
+
 static int h_read_list(const char *path, int (*fn)(void *, const char *, size_t, unsigned), void *ud)
 {
 	char *data;
 	size_t len;
 	if (confined_out(path))
 		return NL_EIO;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > NL_LIST_MAX) {
+		nl_diag_error("%s: the word list is %lld bytes, over the %d MB a list may have",
+		              path, (long long)st.st_size, NL_LIST_MAX >> 20);
+		return NL_EIO;
+	}
 	int e = nl_read_file(path, &data, &len);
 	if (e) {
 		nl_diag_error("%s: cannot read the word list: %s", path, strerror(-e));
