@@ -1338,6 +1338,13 @@ static int load_pack(state *s, const nl_config *cfg, const char *path, int *erro
 	parse_ctx c = { .s = s, .path = path, .pack = (unsigned)(s->n_packs - 1) };
 	if (add_file(s, path, &c.file_idx))
 		return NL_ENOMEM;
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a folder, or a FIFO whose open would wait for a writer forever */
+		s->host->cfg_error(cfg, "packs", "%s: not a regular file", path);
+		(*errors)++;
+		return 0;
+	}
 	c.f = fopen(path, "r");
 	if (!c.f) {
 		/* at the line of the configuration that names it */
@@ -1345,10 +1352,9 @@ static int load_pack(state *s, const nl_config *cfg, const char *path, int *erro
 		(*errors)++;
 		return 0;
 	}
-	struct stat st;
 	if (fstat(fileno(c.f), &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > MAX_PACK_BYTES)) {
-		/* a folder, a FIFO, or more than any house style needs: refused
-		   before reading (every entry is kept in memory) */
+		/* more than any house style needs: refused before reading (every
+		   entry is kept in memory) */
 		s->host->cfg_error(cfg, "packs", "%s: %s", path, S_ISREG(st.st_mode)
 		                   ? "the rule pack is over 16 MB: put long lists in words_file files"
 		                   : "not a regular file");
