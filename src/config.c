@@ -580,6 +580,8 @@ static char *link_out_in_folder(const char *root, const char *dir)
 		struct stat st;
 		if (b.p && lstat(b.p, &st) == 0 && S_ISLNK(st.st_mode) && !nl_path_inside(root, b.p))
 			out = nl_strdup(e->d_name);
+		else if (b.p && stat(b.p, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+			out = nl_strdup(e->d_name);   /* a FIFO or device: opening it could block */
 	}
 	nl_buf_free(&b);
 	closedir(d);
@@ -638,11 +640,18 @@ const char *nl_cfg_path(const nl_config *c, const char *path, char *buf, size_t 
 		refuse_path(c, path, "a symbolic link leads out of the configuration's folder");
 		return NULL;
 	}
+	struct stat st;
+	if (c && c->root && stat(buf, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		/* a FIFO would block the plugin that opens it forever */
+		refuse_path(c, path, "not a regular file");
+		return NULL;
+	}
 	char *link = c && c->root ? link_out_in_folder(c->root, buf) : NULL;
 	if (link) {
 		/* a folder (dictionary_path): the plugin opens its files itself */
 		nl_buf why = {0};
-		nl_buf_printf(&why, "its symbolic link '%s' leads out of the configuration's folder", link);
+		nl_buf_printf(&why, "its entry '%s' is a symbolic link leading out of the configuration's "
+		              "folder, or not a regular file", link);
 		refuse_path(c, path, why.p ? why.p : "a symbolic link in it leads out");
 		nl_buf_free(&why);
 		free(link);

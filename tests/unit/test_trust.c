@@ -143,7 +143,23 @@ static void test_folder_with_a_link_out_is_refused(void **st)
 	nl_config *c = load(&s, "[x]\ndictionary_path = lists\n");
 	char buf[PATH_MAX];
 	assert_null(nl_cfg_path(c, "lists", buf, sizeof buf));
-	assert_non_null(strstr(nlt_said(), "[x] dictionary_path: refused 'lists': its symbolic link 'en_US.dic' leads out"));
+	assert_non_null(strstr(nlt_said(), "[x] dictionary_path: refused 'lists': its entry 'en_US.dic' is a symbolic link leading out"));
+	nl_settings_free(&s);
+}
+
+static void test_fifo_is_refused_and_so_is_its_folder(void **st)
+{
+	(void)st;
+	nl_settings s;
+	char p[PATH_MAX + 64];
+	snprintf(p, sizeof p, "%s/proj/lists/pipe.txt", top);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	nl_config *c = load(&s, "[x]\nwords = lists/pipe.txt\ndictionary_path = lists\n");
+	char buf[PATH_MAX];
+	assert_null(nl_cfg_path(c, "lists/pipe.txt", buf, sizeof buf));
+	assert_null(nl_cfg_path(c, "lists", buf, sizeof buf));
+	assert_non_null(strstr(nlt_said(), ":2: [x] words: refused 'lists/pipe.txt': not a regular file"));
+	assert_non_null(strstr(nlt_said(), ":3: [x] dictionary_path: refused 'lists': its entry 'pipe.txt'"));
 	nl_settings_free(&s);
 }
 
@@ -215,6 +231,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dotdot_out_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_out_is_refused_even_for_a_missing_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_folder_with_a_link_out_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_is_refused_and_so_is_its_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_inside_is_fine, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_followup_error_on_a_refused_key_is_counted_not_repeated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unconfined_config_is_not_checked, setup, teardown),
