@@ -142,7 +142,7 @@ typedef struct plist {
  * list is only needed for the rare text the prefilter cannot serve: it is
  * compiled when first needed.  Matches are the same either way: where the
  * JIT fails (a limit) the interpreter answers, as it always did. */
-#define JIT_AFTER 512u
+#define JIT_AFTER 128u
 #define USE_FLUSH 32u
 
 enum { SLOT_MAIN, SLOT_PLAIN };   /* code slot of list id: 2 * id + SLOT_... */
@@ -178,9 +178,10 @@ typedef struct state {
 	unsigned pf_lists;       /* the lists with a usable prefilter (bit = id) */
 	unsigned ws_lists;       /* ... of those, the ones with a white-space table */
 	unsigned nonword_lists;  /* ... and the ones not word-bounded */
-	uint16_t *tri;           /* by the classes of the first 3 folded bytes (TRI_KEY): the lists
+	uint32_t *tri;           /* by the classes of the first 3 folded bytes (TRI_KEY): the lists
 	                            with a string of 3+ bytes in their main table starting so
-	                            (512 KB, mostly never touched) */
+	                            (bit = id), and the lengths of those strings (bit 16 + n - 3)
+	                            (1 MB, mostly never touched) */
 	unsigned char tcls[256]; /* tri_class() */
 } state;
 
@@ -456,7 +457,7 @@ typedef struct ptab {
 	uint64_t l3[65536 / 64];   /* first 2 bytes of the strings of 3 .. PF_MAXN bytes */
 	uint64_t pre3[(1u << PF_HBITS) / 64]; /* hashed: first 3 bytes of the longer strings */
 	uint64_t tn[(1u << PF_HBITS) / 64];   /* hashed: the strings of 3 .. PF_MAXN bytes */
-	uint16_t *tri;           /* main tables: the state's tri (first 3 bytes, all lists) */
+	uint32_t *tri;           /* main tables: the state's tri (first 3 bytes, all lists) */
 	uint16_t lbit;           /* ... and this list's bit in it */
 	const unsigned char *tcls; /* ... and the classes of its key (the state's) */
 } ptab;
@@ -541,11 +542,12 @@ static inline int pt_deep(const ptab *t, phash *ph)
 	return 0;
 }
 
-/* ... knowing that a string of t starts with the first 3 bytes (tri) */
-static inline int pt_tn(const ptab *t, phash *ph)
+/* ... knowing that a string of t starts with the first 3 bytes and that
+ * such strings (of any list) have the lengths lens (bit n - 3) (tri) */
+static inline int pt_tn(const ptab *t, phash *ph, unsigned lens)
 {
 	for (int n = 3; n <= PF_MAXN; n++)
-		if (BIT(t->tn, ph_get(ph, n)))
+		if (((lens >> (n - 3)) & 1) && BIT(t->tn, ph_get(ph, n)))
 			return 1;
 	return 0;
 }
@@ -1225,7 +1227,7 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 		} else {
 			SETBIT(t->l3, (unsigned)q[0] << 8 | q[1]);
 			if (t->tri)
-				t->tri[TRI_KEY(t->tcls, q[0], q[1], q[2])] |= t->lbit;
+				t->tri[TRI_KEY(t->tcls, q[0], q[1], q[2])] |= t->lbit | 1u << (16 + n - 3);
 			if (!t->tri)   /* the white-space tables: pt_cand_h() probes the first 3 bytes */
 				SETBIT(t->pre3, hn(q, 3));
 			SETBIT(t->tn, hn(q, n));
@@ -1411,7 +1413,7 @@ static void walk(pfb *b, const frame *f, pseq *cur, int depth)
 }
 
 /* Build the filter of one list from its (expanded) entries. */
-static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags, uint16_t *tri,
+static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags, uint32_t *tri,
                      const unsigned char *tcls, int id)
 {
 	memset(f, 0, sizeof *f);
@@ -2161,7 +2163,8 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			 * those with a white-space table when a white space is here */
 			const uint32_t e = pair[b0 << 8 | b1];
 			/* the longer strings, all lists at once: their first 3 bytes */
-			const uint32_t deep = (e >> 16) & st->tri[TRI_KEY(st->tcls, b0, b1, fold[M(p + 2)])];
+			const uint32_t tv = st->tri[TRI_KEY(st->tcls, b0, b1, fold[M(p + 2)])];
+			const uint32_t deep = (e >> 16) & tv & 0xFFFFu;
 			unsigned may = (e | deep) & am;
 			if (ascii_ws(ch))
 				may |= st->ws_lists & am;
@@ -2183,7 +2186,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				if (!cand && ((deep >> id) & 1)) {
 					if (ph.done < 0)
 						ph_init(&ph, wb + (p - w0), fold);
-					cand = pt_tn(t, &ph);
+					cand = pt_tn(t, &ph, tv >> 16);
 				}
 				if (!cand && w && ascii_ws(ch)) {
 					if (w->any) {
