@@ -861,7 +861,6 @@ int nl_run(const nl_opts *o)
 		}
 	}
 	/* Rules of the run, for formats that describe them (SARIF). */
-	nl_strv seen = {0};
 	const nl_rule **rules = NULL;
 	size_t n_rules = 0;
 	strset seen_ids = {0};     /* a pack may declare thousands of rules */
@@ -879,7 +878,6 @@ int nl_run(const nl_opts *o)
 					nl_oom();
 				}
 			}
-	nl_strv_free(&seen);
 	free(seen_ids.v);
 	nl_error_entry *errors = NULL;
 	size_t n_errors = 0;
