@@ -558,13 +558,13 @@ int nl_cfg_bool(const nl_config *c, const char *key, int dflt, int *out)
 }
 
 const char nl_confined_hint[] =
-	"a configuration found by discovery (not given with --config) may not read files "
-	"outside its folder or load plugins of its own; pass --allow-project-plugins to "
-	"trust this project";
+	"a configuration found by discovery (not given with --config) may only name regular "
+	"files inside its own folder, and plugins from the trusted plugin folders; pass "
+	"--allow-project-plugins to trust this project";
 
 /* For a folder: does one of its entries (one level down, where a plugin
    looks for the files it names, such as dictionaries) link outside root? */
-static char *link_out_in_folder(const char *root, const char *dir)
+static char *link_out_in_folder(const char *root, const char *dir, int *fifo)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -581,7 +581,7 @@ static char *link_out_in_folder(const char *root, const char *dir)
 		if (b.p && lstat(b.p, &st) == 0 && S_ISLNK(st.st_mode) && !nl_path_inside(root, b.p))
 			out = nl_strdup(e->d_name);
 		else if (b.p && stat(b.p, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-			out = nl_strdup(e->d_name);   /* a FIFO or device: opening it could block */
+			*fifo = 1, out = nl_strdup(e->d_name);   /* a FIFO or device: opening it could block */
 	}
 	nl_buf_free(&b);
 	closedir(d);
@@ -646,12 +646,13 @@ const char *nl_cfg_path(const nl_config *c, const char *path, char *buf, size_t 
 		refuse_path(c, path, "not a regular file");
 		return NULL;
 	}
-	char *link = c && c->root ? link_out_in_folder(c->root, buf) : NULL;
+	int fifo = 0;
+	char *link = c && c->root ? link_out_in_folder(c->root, buf, &fifo) : NULL;
 	if (link) {
 		/* a folder (dictionary_path): the plugin opens its files itself */
 		nl_buf why = {0};
-		nl_buf_printf(&why, "its entry '%s' is a symbolic link leading out of the configuration's "
-		              "folder, or not a regular file", link);
+		nl_buf_printf(&why, "its entry '%s' %s", link, fifo ? "is not a regular file"
+		              : "is a symbolic link leading out of the configuration's folder");
 		refuse_path(c, path, why.p ? why.p : "a symbolic link in it leads out");
 		nl_buf_free(&why);
 		free(link);
