@@ -244,9 +244,16 @@ int nl_settings_load(nl_settings *s, const char *file, const char *origin)
 	s->origin = origin;
 	const char *slash = strrchr(file, '/');
 	s->dir = slash ? nl_strndup(file, (size_t)(slash - file + (slash == file))) : nl_strdup(".");
-	r.f = fopen(file, "r");
+	int fd = nl_open_read(file);
+	r.f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!r.f) {
-		nl_diag_error("%s: cannot read the configuration: %s", file, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		int e = fd < 0 ? fd : -errno;
+		nl_diag_error("%s: cannot read the configuration: %s", file,
+		              e == NL_READ_EFIFO ? "it is a named pipe (FIFO), which could wait for a "
+		                                   "writer forever; give a regular file (or -c /dev/stdin < FIFO)"
+		              : e == -EISDIR ? "it is a folder" : nl_read_strerror(e));
 		return NL_EIO;
 	}
 	struct stat st;

@@ -240,7 +240,7 @@ static int h_read_list(const char *path, int (*fn)(void *, const char *, size_t,
 	}
 	int e = nl_read_file(path, &data, &len);
 	if (e) {
-		nl_diag_error("%s: cannot read the word list: %s", path, strerror(-e));
+		nl_diag_error("%s: cannot read the word list: %s", path, nl_read_strerror(e));
 		return NL_EIO;
 	}
 	int rc = 0;

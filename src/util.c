@@ -324,6 +324,30 @@ const char *nl_read_strerror(int e)
 	}
 }
 
+int nl_open_read(const char *path)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	int err = 0;
+	if (fstat(fd, &st) != 0)
+		err = -errno;
+	else if (S_ISDIR(st.st_mode))
+		err = -EISDIR;
+	else if (!S_ISREG(st.st_mode) && !stream_path(path))
+		err = S_ISFIFO(st.st_mode) ? NL_READ_EFIFO : NL_READ_EDEVICE;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
 int nl_read_file(const char *path, char **data, size_t *len)
 {
 	int is_stdin = strcmp(path, "-") == 0;

@@ -47,6 +47,10 @@ const char *nl_nearest(const char *word, const char *const *cands, size_t n);
 #define NL_READ_EDEVICE (-100002)
 #define NL_READ_ESTDIN  (-100003)   /* standard input was closed (newslint - <&-) */
 int nl_read_file(const char *path, char **data, size_t *len);
+/* Open path for reading as nl_read_file does (without waiting on a FIFO,
+ * refusing folders, FIFOs and devices the same way): a blocking descriptor,
+ * or -errno / an NL_READ_E* code. */
+int nl_open_read(const char *path);
 const char *nl_read_strerror(int e);
 
 /* Call first in main(): re-opens a closed standard input, output or error
