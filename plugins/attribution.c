@@ -183,6 +183,7 @@ typedef struct state {
 	                            (bit = id), and the lengths of those strings (bit 16 + n - 3)
 	                            (1 MB, mostly never touched) */
 	unsigned char tcls[256]; /* tri_class() */
+	uint8_t first_all[256];  /* the bytes that may start a match of any filtered list (raw bytes) */
 } state;
 
 /* ---- rules ---------------------------------------------------------------- */
@@ -1412,6 +1413,13 @@ static void walk(pfb *b, const frame *f, pseq *cur, int depth)
 	}
 }
 
+/* add the raw bytes that may start a match of filter f to first[] */
+static void pf_first(const pfilt *f, uint8_t *first)
+{
+	for (unsigned ch = 0; ch < 256; ch++)
+		first[ch] |= (uint8_t)(f->main.first[pf_fold(ch)] | (f->ws && (ch == ' ' || (ch >= 9 && ch <= 13))));
+}
+
 /* Build the filter of one list from its (expanded) entries. */
 static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags, uint32_t *tri,
                      const unsigned char *tcls, int id)
@@ -1715,6 +1723,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 			continue;
 		const uint32_t sure = 1u << i, deep = 1u << (16 + i);
 		st->pf_lists |= 1u << i;
+		pf_first(f, st->first_all);
 		if (f->ws)
 			st->ws_lists |= 1u << i;
 		if (!f->word)
@@ -2133,13 +2142,14 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 	}
 	/* bytes that may start a match of any of the lists, and whether all
 	 * of them start only after a non-word character */
-	uint8_t first[256];
+	uint8_t firstv[256];
+	const uint8_t *first = st->first_all;   /* every list wanted: made once, in create() */
 	int all_word = (am & st->nonword_lists) == 0;
-	memset(first, 0, sizeof first);
-	for (unsigned m = am; m; m &= m - 1) {
-		const pfilt *f = st->lists[__builtin_ctz(m)].pf;
-		for (unsigned ch = 0; ch < 256; ch++)
-			first[ch] |= (uint8_t)(f->main.first[pf_fold(ch)] | (f->ws && ascii_ws(ch)));
+	if (am != st->pf_lists) {
+		memset(firstv, 0, sizeof firstv);
+		for (unsigned m = am; m; m &= m - 1)
+			pf_first(st->lists[__builtin_ctz(m)].pf, firstv);
+		first = firstv;
 	}
 	for (size_t c0 = 0; c0 < len && am && !c->oom;) {
 		size_t c1 = len - c0 > SCAN_CHUNK ? mend(c, c0 + SCAN_CHUNK, len) : len;
