@@ -213,7 +213,12 @@ typedef struct nl_host {
 	void (*cfg_error)(const nl_config *cfg, const char *key, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
 	/* Resolve a path given in the config: absolute stays, relative is taken
-	   from the INI file's folder.  Writes into buf; returns buf or NULL if too long. */
+	   from the INI file's folder.  Writes into buf; returns buf, or NULL if
+	   too long or refused: a configuration found by discovery may only name
+	   files inside its own folder tree (see TRUST in newslint(1)); the
+	   refusal is already reported at the key's line, so just fail create().
+	   Resolve every file name from the config here, and read lists with
+	   read_list(), so that this confinement applies to your plugin too. */
 	const char *(*cfg_path)(const nl_config *cfg, const char *path, char *buf, size_t size);
 	/* Folder of the bundled rule data (rules/ in the build tree, $(pkgdatadir)/rules installed). */
 	const char *(*rules_dir)(void);
