@@ -374,10 +374,11 @@ static profile *profile_open(run *r, const char *file, const char *origin)
 			return r->prof[i];
 	}
 	profile *p = calloc(1, sizeof *p);
-	profile **v = realloc(r->prof, (r->n_prof + 1) * sizeof *v);
+	/* (v, when it is there, is r->prof now: never freed here) */
+	profile **v = p ? realloc(r->prof, (r->n_prof + 1) * sizeof *v) : NULL;
 	if (!p || !v) {
+		nl_oom();
 		free(p);
-		free(v);
 		return NULL;
 	}
 	r->prof = v;

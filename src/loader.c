@@ -150,10 +150,14 @@ void nl_each_plugin_file(const char *const *dirs, size_t ndirs,
 			if (l < 4 || strcmp(e->d_name + l - 3, ".so") != 0 || e->d_name[0] == '.')
 				continue;
 			char **v = realloc(names, (n + 1) * sizeof *v);
-			if (!v)
+			if (!v) {
+				nl_oom();
 				break;
+			}
 			names = v;
-			names[n++] = nl_strndup(e->d_name, l - 3);
+			if (!(names[n] = nl_strndup(e->d_name, l - 3)))
+				break;
+			n++;
 		}
 		closedir(d);
 		for (size_t a = 1; a < n; a++)   /* sort: stable listing */
@@ -175,6 +179,7 @@ void nl_each_plugin_file(const char *const *dirs, size_t ndirs,
 			fn(ud, names[k], path);
 			char **v = realloc(seen, (nseen + 1) * sizeof *v);
 			if (!v) {
+				nl_oom();
 				free(names[k]);
 				continue;
 			}

@@ -67,8 +67,10 @@ static int visit(visited *s, dev_t dev, ino_t ino)
 	if ((s->n + 1) * 2 > s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		visited t = {calloc(cap, sizeof *t.v), 0, cap};
-		if (!t.v)
+		if (!t.v) {
+			nl_oom();
 			return -1;
+		}
 		for (size_t i = 0; i < s->cap; i++)
 			if (s->v[i].used) {
 				size_t h = hash_di(s->v[i].dev, s->v[i].ino) & (cap - 1);
@@ -124,8 +126,10 @@ static int walk_dir(walker *w)
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
 			char **v = realloc(names, cap * sizeof *v);
-			if (!v)
+			if (!v) {
+				nl_oom();    /* an error: the folder is not linted whole */
 				break;
+			}
 			names = v;
 		}
 		if (!(names[n] = nl_strdup(de->d_name)))
@@ -194,6 +198,11 @@ int nl_walk(const char *root, const nl_walk_opts *wo, int (*fn)(void *ud, const 
 		nl_buf_putc(&w.path, '/');
 		w.rel_at = w.path.len;
 		w.path.len--;      /* walk_dir adds the '/' */
+	}
+	if (w.path.oom) {      /* reported by nl_buf */
+		nl_buf_free(&w.path);
+		free(w.seen.v);
+		return -1;
 	}
 	int rc = walk_dir(&w);
 	nl_buf_free(&w.path);
