@@ -141,9 +141,31 @@ typedef struct sp_shard {
 
 enum { SC_LATIN = 1, SC_GREEK = 2, SC_CYRILLIC = 4, SC_OTHER = 8 };
 
+/* Words the word set knows, kept by a thread across its documents (a
+ * cheaper probe than the set's: one table, the string inline in an arena
+ * that stays small); see kn_lookup(). */
+#define KC_MAX 300000
+typedef struct kcache {
+	struct { uint64_t h; uint32_t off, len; } *slot;
+	size_t cap, n;
+	char *s;
+	size_t slen, scap;
+	struct kcache *next;     /* all of a state's, for destroy() */
+} kcache;
+
+static void kc_free(kcache *c)
+{
+	free(c->slot);
+	free(c->s);
+}
+
 typedef struct sp_state {
 	const nl_host *host;
 	sw_dict *ws;                  /* the dictionary's word set: answers most lookups without Hunspell */
+	pthread_key_t kc_key;         /* each thread's kcache */
+	int kc_key_ok;
+	pthread_mutex_t kc_lock;
+	kcache *kc_all;
 	int ws_try;                   /* the word set is wanted (built by init_th when not cached) */
 	int ws_how;                   /* SW_FROM_CACHE, SW_BUILT_SAVED, SW_BUILT; 0 none */
 	char cache_dir[4096];         /* "" = no cache */
@@ -1805,6 +1827,14 @@ static void sp_destroy(void *state)
 	free(st->common_ok);
 	set_free(&st->stems);
 	sw_free(st->ws);
+	for (kcache *c = st->kc_all, *nx; c; c = nx) {
+		nx = c->next;
+		kc_free(c);
+		free(c);
+	}
+	if (st->kc_key_ok)
+		pthread_key_delete(st->kc_key);
+	pthread_mutex_destroy(&st->kc_lock);
 	free(st->aff);
 	free(st->del);
 	for (int i = 0; i < NSHARDS; i++) {
@@ -2234,6 +2264,8 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	pthread_mutex_init(&st->stems_lock, NULL);
 	pthread_mutex_init(&st->init_lock, NULL);
 	pthread_cond_init(&st->init_cond, NULL);
+	pthread_mutex_init(&st->kc_lock, NULL);
+	st->kc_key_ok = pthread_key_create(&st->kc_key, NULL) == 0;
 	for (int i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
 	int rc = NL_ECONFIG, news = 1, wordset = 1;
@@ -2411,10 +2443,8 @@ typedef struct sp_doc {
 	int budget;              /* Hunspell suggest calls left for this document */
 	struct { uint64_t h; sp_entry *e; } *lc;   /* this document's verdicts: */
 	size_t lc_cap, lc_n;     /* spares the shared cache (and its locks) */
-	struct { uint64_t h; uint32_t off, len; } *kn;   /* words the word set knows, */
-	size_t kn_cap, kn_n;     /* by this document: no entry needed */
-	char *kn_s;
-	size_t kn_slen, kn_scap;
+	struct kcache *kc;       /* words the word set knows (this thread's), */
+	struct kcache kc_own;    /* or this document's when there is no thread cache */
 	int failed;
 } sp_doc;
 
@@ -2426,54 +2456,76 @@ typedef struct sp_doc {
  * keeps it in a set of its own.  1 when w is known that way. */
 static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
 {
-	if (D->kn_cap)
-		for (size_t k = h & (D->kn_cap - 1); D->kn[k].len; k = (k + 1) & (D->kn_cap - 1))
-			if (D->kn[k].h == h && D->kn[k].len == n && memcmp(D->kn_s + D->kn[k].off, w, n) == 0) {
+	kcache *c = D->kc;
+	if (c->cap)
+		for (size_t k = h & (c->cap - 1); c->slot[k].len; k = (k + 1) & (c->cap - 1))
+			if (c->slot[k].h == h && c->slot[k].len == n && memcmp(c->s + c->slot[k].off, w, n) == 0) {
 				*known = 1;
 				return 1;
 			}
 	if (sw_spell(D->st->ws, w, n) != SW_KNOWN)
 		return 0;
 	*known = 1;
-	if (!n || (D->kn_n + 1) * 2 > D->kn_cap) {
-		size_t cap = D->kn_cap ? D->kn_cap * 2 : 1024;
-		__typeof__(D->kn) t = calloc(cap, sizeof *t);
-		if (!t || !n) {
-			free(t);
+	if (!n || c->n >= KC_MAX)
+		return 1;
+	if ((c->n + 1) * 2 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1024;
+		__typeof__(c->slot) t = calloc(cap, sizeof *t);
+		if (!t)
 			return 1;
-		}
-		for (size_t i = 0; i < D->kn_cap; i++) {
-			if (!D->kn[i].len)
+		for (size_t i = 0; i < c->cap; i++) {
+			if (!c->slot[i].len)
 				continue;
-			size_t k = D->kn[i].h & (cap - 1);
+			size_t k = c->slot[i].h & (cap - 1);
 			while (t[k].len)
 				k = (k + 1) & (cap - 1);
-			t[k] = D->kn[i];
+			t[k] = c->slot[i];
 		}
-		free(D->kn);
-		D->kn = t;
-		D->kn_cap = cap;
+		free(c->slot);
+		c->slot = t;
+		c->cap = cap;
 	}
-	if (D->kn_slen + n > D->kn_scap) {
-		size_t c = D->kn_scap ? D->kn_scap * 2 : 16384;
-		while (c < D->kn_slen + n)
-			c *= 2;
-		char *ns = realloc(D->kn_s, c);
+	if (c->slen + n > c->scap) {
+		size_t sc = c->scap ? c->scap * 2 : 16384;
+		while (sc < c->slen + n)
+			sc *= 2;
+		char *ns = realloc(c->s, sc);
 		if (!ns)
 			return 1;
-		D->kn_s = ns;
-		D->kn_scap = c;
+		c->s = ns;
+		c->scap = sc;
 	}
-	memcpy(D->kn_s + D->kn_slen, w, n);
-	size_t k = h & (D->kn_cap - 1);
-	while (D->kn[k].len)
-		k = (k + 1) & (D->kn_cap - 1);
-	D->kn[k].h = h;
-	D->kn[k].off = (uint32_t)D->kn_slen;
-	D->kn[k].len = (uint32_t)n;
-	D->kn_slen += n;
-	D->kn_n++;
+	memcpy(c->s + c->slen, w, n);
+	size_t k = h & (c->cap - 1);
+	while (c->slot[k].len)
+		k = (k + 1) & (c->cap - 1);
+	c->slot[k].h = h;
+	c->slot[k].off = (uint32_t)c->slen;
+	c->slot[k].len = (uint32_t)n;
+	c->slen += n;
+	c->n++;
 	return 1;
+}
+
+/* This thread's cache of known words (created on its first document), or
+ * the document's own. */
+static kcache *kc_get(sp_state *st, sp_doc *D)
+{
+	if (!st->kc_key_ok)
+		return &D->kc_own;
+	kcache *c = pthread_getspecific(st->kc_key);
+	if (c)
+		return c;
+	c = calloc(1, sizeof *c);
+	if (!c || pthread_setspecific(st->kc_key, c) != 0) {
+		free(c);
+		return &D->kc_own;
+	}
+	pthread_mutex_lock(&st->kc_lock);
+	c->next = st->kc_all;
+	st->kc_all = c;
+	pthread_mutex_unlock(&st->kc_lock);
+	return c;
 }
 
 static sp_entry *lookup_doc(sp_doc *D, const char *w, size_t n, int *known)
@@ -3170,6 +3222,7 @@ static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 	D.want_word = h->rule_enabled(sink, sp_rules[R_WORD].id) > 0;
 	D.want_name = h->rule_enabled(sink, sp_rules[R_NAME].id) > 0;
 	D.want_incons = h->rule_enabled(sink, sp_rules[R_INCONS].id) > 0;
+	D.kc = kc_get(st, &D);
 	int rc = 0;
 	if (!D.want_word && !D.want_name && !D.want_incons)
 		return 0;
@@ -3199,8 +3252,7 @@ out:
 	free(D.fh);
 	free(D.it);
 	free(D.lc);
-	free(D.kn);
-	free(D.kn_s);
+	kc_free(&D.kc_own);
 	return rc;
 }
 
