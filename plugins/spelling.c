@@ -1230,11 +1230,28 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	cands_add(c, buf, score);
 }
 
+/* May the three letters a b c (0: an end of the word) stand together in a
+ * form of the word set?  Only for ASCII letters; anything else: maybe. */
+static int tri_may(const sp_state *st, uint32_t a, uint32_t b, uint32_t c)
+{
+	if (a >= 0x80 || b >= 0x80 || c >= 0x80)
+		return 1;
+	return sw_tri(st->ws, a, b, c);
+}
+
 /* Edit-distance-1 candidates of w (lower-cased if cap), scored by the kind
  * of slip. */
 static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain, cands *c, int *any)
 {
 	uint32_t t[MAX_WORD + 2];
+	/* the word set's trigram filter, applicable when every letter of w is
+	 * ASCII lower case (or an apostrophe): a candidate whose new letter
+	 * does not fit between its neighbours is no word (try_cand would find
+	 * that out, slower) */
+	int tri = st->ws && sw_tri_usable(st->ws);
+	for (size_t i = 0; tri && i < n; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || w[i] == '\''))
+			tri = 0;
 	const double first = 1.5;   /* slips in the first letter are rarer */
 	/* a name typed in lower case: "clinton" -> "Clinton" */
 	if (!cap && !plain && n > 1) {
@@ -1273,10 +1290,13 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	/* insertions: the typo dropped a letter */
 	if (n + 1 <= MAX_WORD) {
 		for (size_t i = 0; i <= n; i++) {
+			uint32_t before = i > 0 ? w[i - 1] : 0, after = i < n ? w[i] : 0;
 			for (size_t L = 0; L < st->n_letters; L++) {
 				uint32_t ch = st->letters[L];
 				if (i > 0 && w[i - 1] == ch)
 					continue;  /* same as inserting after: counted once */
+				if (tri && !tri_may(st, before, ch, after))
+					continue;  /* no dictionary form has these three letters */
 				memcpy(t, w, i * sizeof *w);
 				t[i] = ch;
 				memcpy(t + i + 1, w + i, (n - i) * sizeof *w);
@@ -1290,9 +1310,12 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	}
 	/* replacements */
 	for (size_t i = 0; i < n; i++) {
+		uint32_t before = i > 0 ? w[i - 1] : 0, after = i + 1 < n ? w[i + 1] : 0;
 		for (size_t L = 0; L < st->n_letters; L++) {
 			uint32_t ch = st->letters[L];
 			if (ch == w[i] || ch == '\'')
+				continue;
+			if (tri && !tri_may(st, before, ch, after))
 				continue;
 			memcpy(t, w, n * sizeof *w);
 			t[i] = ch;

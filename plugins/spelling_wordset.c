@@ -1952,3 +1952,19 @@ int sw_stems(const sw_dict *d, const char *word, size_t n, void (*fn)(void *, co
 	}
 	return count;
 }
+
+int sw_tri_usable(const sw_dict *d)
+{
+	if (!d->sealed || d->broken || !d->fast_ok || !d->tri)
+		return 0;
+	for (int c = 'a'; c <= 'z'; c++)
+		if (d->brk_byte[c])
+			return 0;
+	return !d->brk_byte['\''];
+}
+
+int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c)
+{
+	uint32_t bit = tri_bit(a, b, c);
+	return (d->tri[bit >> 6] >> (bit & 63)) & 1;
+}

@@ -45,6 +45,13 @@ int sw_spell(const sw_dict *d, const char *w, size_t n);
 int sw_stems(const sw_dict *d, const char *w, size_t n,
 	     void (*fn)(void *ud, const char *s, size_t len), void *ud);
 
+/* The trigram filter, for callers that build many candidates: when
+ * sw_tri_usable(d), a string of ASCII lower-case letters and apostrophes
+ * in which some byte b, with a before it and c after it (0 at either end),
+ * has sw_tri(d, a, b, c) == 0 is SW_UNKNOWN. */
+int sw_tri_usable(const sw_dict *d);
+int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c);
+
 void sw_free(sw_dict *d);
 
 /* The cache folder: $NEWSLINT_CACHE_DIR, else $XDG_CACHE_HOME/newslint,
