@@ -10,6 +10,8 @@
  * matter get an exact entry: on long texts that is a handful. */
 #include "newslint/plugin.h"
 
+#include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,9 @@
 #define KS_WORDBUF 256     /* folded word buffer */
 #define KS_NONE UINT32_MAX
 #define KS_RELATED_MAX 4096 /* related spans kept per finding */
+#ifndef KS_EXACT_VISITS
+#define KS_EXACT_VISITS 16384 /* up to here n-grams are counted exactly without a sketch */
+#endif
 #ifndef KS_ONEPASS_TOKENS
 #define KS_ONEPASS_TOKENS (1u << 22) /* up to here word ids are kept while interning */
 #endif
@@ -174,8 +179,6 @@ static uint32_t strtab_get_h(strtab *t, const char *s, size_t n, uint64_t h, int
 	return id;
 }
 
-static const char *strtab_str(const strtab *t, uint32_t id) { return t->arena + t->off[id]; }
-
 /* ---- configuration ---------------------------------------------------------- */
 typedef struct ks_params {
 	long min_words, min_count, heading_min_subheadings, heading_count;
@@ -190,9 +193,13 @@ typedef struct ks_state {
 	const nl_host *host;
 	ks_params p;
 	strtab func;                 /* function words */
+	struct fkey { uint64_t k0, k1; uint32_t len, pad; } *fkeys; /* those of <= 16 bytes, */
+	size_t fkeys_cap;                                         /* keyed as the vocabulary */
 	char *kp_text;               /* declared keyphrase as written, or NULL */
 	char *kp_words[KS_MAXKP];    /* its folded content words */
 	size_t kp_n;
+	pthread_key_t cache_key;     /* each thread's kcache, kept across documents */
+	int cache_key_ok;
 } ks_state;
 
 /* Fold a word the way every rule here compares words: host fold (lower case,
@@ -232,12 +239,176 @@ static size_t ks_fold_fast(const nl_host *host, const char *s, size_t n, char *o
 	return m;
 }
 
-/* ks_fold_fast, also giving hash_bytes(out, m) | 1 (the strtab hash). */
-static size_t ks_fold_hash(const nl_host *host, const char *s, size_t n, char *out, uint64_t *hv)
+/* ---- the vocabulary of one check, in a thread's scratch ---------------------
+ * Each document numbers its words 0, 1, 2... in order of first use (the
+ * n-gram hashes are made of those numbers).  A word is found by its folded
+ * bytes: a folded word of <= 16 bytes is its own key (two 64-bit words,
+ * zero-padded), compared without memcmp; an ASCII token of <= 16 bytes is
+ * folded eight bytes at a time.  The table and the other buffers belong to
+ * the thread and are reused by its next check: a slot is valid only when
+ * its stamp is the check's generation, so nothing is cleared. */
+typedef struct vent {
+	uint64_t k0, k1;      /* folded bytes, zero-padded; longer words: hash, 0 */
+	uint32_t stamp;       /* generation of the check that filled the slot */
+	uint32_t len;         /* folded length */
+	uint32_t id;          /* the document's word id */
+	uint32_t pad;
+} vent;
+
+typedef struct kcache {
+	vent *vt; size_t vt_alloc;              /* slots allocated */
+	uint32_t gen;
+	char *arena; size_t arena_cap;          /* folded words, NUL-terminated */
+	uint32_t *voff; uint16_t *vlen; uint8_t *vfunc; uint32_t *wc;  /* per word id */
+	size_t v_cap;
+	uint16_t *wid16; size_t wid16_cap;      /* token -> word id */
+	uint8_t *okw; size_t okw_cap;
+	uint8_t *sketch; size_t sketch_cap;
+} kcache;
+
+static void kc_free_fields(kcache *kc)
 {
-	size_t m = ks_fold_fast(host, s, n, out);
-	*hv = hash_bytes(out, m) | 1;
-	return m;
+	free(kc->vt); free(kc->arena); free(kc->voff); free(kc->vlen); free(kc->vfunc);
+	free(kc->wc); free(kc->wid16); free(kc->okw); free(kc->sketch);
+}
+
+static void kc_free(void *p)
+{
+	kcache *kc = p;
+	if (!kc)
+		return;
+	kc_free_fields(kc);
+	free(kc);
+}
+
+/* The calling thread's scratch (made on first use), or NULL. */
+static kcache *kc_get(const ks_state *st)
+{
+	if (!st->cache_key_ok)
+		return NULL;
+	kcache *kc = pthread_getspecific(st->cache_key);
+	if (kc)
+		return kc;
+	kc = calloc(1, sizeof *kc);
+	if (kc && pthread_setspecific(st->cache_key, kc) != 0) {
+		free(kc);
+		kc = NULL;
+	}
+	return kc;
+}
+
+/* Grow a scratch array to hold n elements of size sz (contents kept). */
+static int grow(void *pp, size_t *cap, size_t n, size_t sz)
+{
+	if (n <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 256;
+	while (c < n)
+		c *= 2;
+	void *v = realloc(*(void **)pp, c * sz);
+	if (!v)
+		return NL_ENOMEM;
+	*(void **)pp = v;
+	*cap = c;
+	return 0;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define KS_BIG_ENDIAN 1
+#define LOW_BYTES(n) (~0ull << (64 - 8 * (n)))  /* the first n bytes of a word */
+#else
+#define KS_BIG_ENDIAN 0
+#define LOW_BYTES(n) (~0ull >> (64 - 8 * (n)))
+#endif
+
+/* Byte i (0..7) of a word loaded with memcpy. */
+static inline unsigned byte_at(uint64_t w, unsigned i)
+{
+	return KS_BIG_ENDIAN ? (unsigned)(w >> (56 - 8 * i)) & 0xFF : (unsigned)(w >> (8 * i)) & 0xFF;
+}
+
+/* Keep the first n (0..16) bytes of k0, k1. */
+static inline void key_trim(uint64_t *k0, uint64_t *k1, size_t n)
+{
+	if (n < 8) {
+		*k0 &= n ? LOW_BYTES(n) : 0;
+		*k1 = 0;
+	} else if (n == 8) {
+		*k1 = 0;
+	} else if (n < 16) {
+		*k1 &= LOW_BYTES(n - 8);
+	}
+}
+
+/* The key of folded word s[0..n), n <= 16. */
+static inline void key_of(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
+{
+	char tmp[16] = {0};
+	memcpy(tmp, s, n);
+	memcpy(k0, tmp, 8);
+	memcpy(k1, tmp + 8, 8);
+}
+
+/* A-Z to a-z in the eight ASCII bytes of w. */
+static inline uint64_t lower8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t ge_a = w + (0x80 - 'A') * ones;      /* high bit: byte >= 'A' */
+	uint64_t gt_z = w + (0x80 - 'Z' - 1) * ones;  /* high bit: byte > 'Z' */
+	return w | ((ge_a & ~gt_z & high) >> 2);
+}
+
+static inline uint64_t vt_hash(uint64_t k0, uint64_t k1, size_t n)
+{
+	uint64_t h = (k0 ^ (uint64_t)n) * 0xBF58476D1CE4E5B9ull;
+	h ^= k1 * 0x94D049BB133111EBull;
+	h ^= h >> 31;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 29);
+}
+
+/* Is folded word w[0..m) with key k0, k1 a function word? */
+static int is_func(const ks_state *st, uint64_t k0, uint64_t k1, size_t m, const char *w)
+{
+	if (m > 16)
+		return strtab_get((strtab *)&st->func, w, m, 0) != KS_NONE;
+	size_t mask = st->fkeys_cap - 1;
+	for (size_t j = vt_hash(k0, k1, m) & mask; st->fkeys[j].len; j = (j + 1) & mask)
+		if (st->fkeys[j].k0 == k0 && st->fkeys[j].k1 == k1 && st->fkeys[j].len == m)
+			return 1;
+	return 0;
+}
+
+/* The keyed table of the function words of <= 16 bytes. */
+static int build_fkeys(ks_state *st)
+{
+	size_t cap = 16;
+	while (cap < 4 * st->func.n)
+		cap *= 2;
+	st->fkeys = calloc(cap, sizeof *st->fkeys);
+	if (!st->fkeys)
+		return NL_ENOMEM;
+	st->fkeys_cap = cap;
+	for (size_t id = 0; id < st->func.n; id++) {
+		size_t m = st->func.len[id];
+		if (m > 16 || !m)
+			continue;
+		uint64_t k0, k1;
+		key_of(st->func.arena + st->func.off[id], m, &k0, &k1);
+		size_t j = vt_hash(k0, k1, m) & (cap - 1);
+		while (st->fkeys[j].len)
+			j = (j + 1) & (cap - 1);
+		st->fkeys[j].k0 = k0;
+		st->fkeys[j].k1 = k1;
+		st->fkeys[j].len = (uint32_t)m;
+	}
+	return 0;
+}
+
+static void kc_reset_stamps(kcache *kc)
+{
+	for (size_t i = 0; i < kc->vt_alloc; i++)
+		kc->vt[i].stamp = 0;
 }
 
 static int add_func_word(void *ud, const char *entry, size_t len, unsigned line)
@@ -267,7 +438,14 @@ static void ks_destroy(void *state)
 	ks_state *st = state;
 	if (!st)
 		return;
+	if (st->cache_key_ok) {
+		/* worker threads are joined (their destructors ran); this
+		   thread's cache is freed here */
+		kc_free(pthread_getspecific(st->cache_key));
+		pthread_key_delete(st->cache_key);
+	}
 	strtab_free(&st->func);
+	free(st->fkeys);
 	free(st->kp_text);
 	for (size_t i = 0; i < st->kp_n; i++)
 		free(st->kp_words[i]);
@@ -280,6 +458,7 @@ static int ks_create(const nl_host *host, const nl_config *cfg, void **state)
 	if (!st)
 		return NL_ENOMEM;
 	st->host = host;
+	st->cache_key_ok = pthread_key_create(&st->cache_key, kc_free) == 0;
 	ks_params *p = &st->p;
 	int rc = 0;
 #define GETI(k, d, lo, hi) if (!rc) rc = host->cfg_int(cfg, #k, d, lo, hi, &p->k)
@@ -327,6 +506,8 @@ static int ks_create(const nl_host *host, const nl_config *cfg, void **state)
 		goto fail;
 	}
 	rc = host->read_list(path, add_func_word, st);
+	if (!rc)
+		rc = build_fkeys(st);
 	if (rc)
 		goto fail;
 
@@ -415,30 +596,188 @@ enum { MODE_TITLE, MODE_SKETCH, MODE_COUNT, MODE_STATS, MODE_COLLECT };
 typedef struct ks_run {
 	const ks_state *st;
 	const nl_doc *doc;
-	strtab vocab;
+	kcache *kc;           /* the thread's scratch */
+	uint32_t nv;          /* words of this document (ids 0..nv-1, in order of first use) */
+	size_t vt_cap;        /* slots of kc->vt this check uses (a power of 2) */
+	size_t alen;          /* bytes of kc->arena used */
 	uint16_t *wid16;      /* token -> word id, 0xFFFF for a non-word, while ids fit */
 	uint32_t *wid32;      /* token -> word id, KS_NONE for a non-word, once they do not */
 	uint8_t *code8;       /* or token -> index into kept, 0 for a non-word or a word
 	                         no rule looks at, when there are <= 254 of those */
-	uint32_t kept[256];   /* code -> word id */
 	size_t n_kept;        /* words marked OKW_KEEP */
 	uint8_t *okw;         /* word id -> OKW_FREQ: seen often enough to be in a phrase
 	                         that matters; OKW_TITLE: in the title */
 	uint8_t *sketch; size_t sketch_mask;  /* 4-bit counters; mask over counters */
 	unsigned sketch_min;                  /* admit to the exact table from here */
 	uint64_t title_bits[64];              /* 4 Kbit filter of the title's n-grams */
-	uint64_t title_h[KS_TITLE_GRAMS]; size_t n_title_h;
+	size_t n_title_h;
 	int title_all;                        /* too many: admit by min_count alone */
 	entry *tab; size_t tab_cap, tab_n;
 	cand *cands; size_t n_cands;
 	occs *occ; size_t n_occ;
-	uint64_t candbits[1024];  /* 64 Kbit filter of candidate hashes: skips most
-	                             table probes in the later passes (fits in L1) */
 	size_t words, subheadings, body_paras;
 	uint32_t title_para;      /* the title's paragraph, or KS_NONE */
 	uint32_t title_end;       /* one past its last paragraph (the deck, if any) */
 	int oom;
+	/* from here on not cleared per check: written before they are read */
+	uint64_t title_h[KS_TITLE_GRAMS];
+	uint32_t kept[256];       /* code -> word id */
+	uint64_t candbits[1024];  /* 64 Kbit filter of candidate hashes: skips most
+	                             table probes in the later passes (fits in L1);
+	                             cleared when the first candidate is found */
 } ks_run;
+
+/* The folded text and length of word id. */
+static inline const char *v_str(const ks_run *r, uint32_t id) { return r->kc->arena + r->kc->voff[id]; }
+static inline size_t v_len(const ks_run *r, uint32_t id) { return r->kc->vlen[id]; }
+
+/* Double the slots of this check's word table. */
+static int vt_grow(ks_run *r)
+{
+	kcache *kc = r->kc;
+	size_t cap = r->vt_cap * 2, alloc = cap > kc->vt_alloc ? cap : kc->vt_alloc;
+	vent *v = calloc(alloc, sizeof *v);
+	if (!v)
+		return NL_ENOMEM;
+	for (size_t i = 0; i < r->vt_cap; i++) {
+		const vent *e = &kc->vt[i];
+		if (e->stamp != kc->gen)
+			continue;
+		size_t j = vt_hash(e->k0, e->k1, e->len) & (cap - 1);
+		while (v[j].stamp == kc->gen)
+			j = (j + 1) & (cap - 1);
+		v[j] = *e;
+	}
+	free(kc->vt);
+	kc->vt = v;
+	kc->vt_alloc = alloc;
+	r->vt_cap = cap;
+	return 0;
+}
+
+/* The id of the folded word with key k0, k1 and length m (buf: its bytes,
+ * or NULL when m <= 16: the key holds them).  With add, a new word gets the
+ * next id.  KS_NONE when absent, KS_NONE - 1 when out of memory. */
+static uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char *buf, int add)
+{
+	kcache *kc = r->kc;
+	const uint32_t gen = kc->gen;
+	size_t mask = r->vt_cap - 1, j = vt_hash(k0, k1, m) & mask;
+	for (;; j = (j + 1) & mask) {
+		const vent *e = &kc->vt[j];
+		if (e->stamp != gen)
+			break;
+		if (e->k0 == k0 && e->k1 == k1 && e->len == m &&
+		    (m <= 16 || memcmp(kc->arena + kc->voff[e->id], buf, m) == 0))
+			return e->id;
+	}
+	if (!add)
+		return KS_NONE;
+	if ((r->nv + 1) * 2 > r->vt_cap) {
+		if (vt_grow(r) < 0)
+			return KS_NONE - 1;
+		mask = r->vt_cap - 1;
+		j = vt_hash(k0, k1, m) & mask;
+		while (kc->vt[j].stamp == gen)
+			j = (j + 1) & mask;
+	}
+	if (r->nv >= KS_NONE - 2)
+		return KS_NONE - 1;
+	if (r->nv == kc->v_cap) {
+		size_t c = kc->v_cap ? kc->v_cap * 2 : 1024;
+		uint32_t *off = realloc(kc->voff, c * sizeof *off);
+		if (off) kc->voff = off;
+		uint16_t *len = realloc(kc->vlen, c * sizeof *len);
+		if (len) kc->vlen = len;
+		uint8_t *func = realloc(kc->vfunc, c);
+		if (func) kc->vfunc = func;
+		uint32_t *wc = realloc(kc->wc, c * sizeof *wc);
+		if (wc) kc->wc = wc;
+		if (!off || !len || !func || !wc)
+			return KS_NONE - 1;
+		kc->v_cap = c;
+	}
+	if (grow(&kc->arena, &kc->arena_cap, r->alen + m + 1, 1) || r->alen + m + 1 > UINT32_MAX)
+		return KS_NONE - 1;
+	char *w = kc->arena + r->alen;
+	if (buf) {
+		memcpy(w, buf, m);
+	} else {
+		char tmp[16];
+		memcpy(tmp, &k0, 8);
+		memcpy(tmp + 8, &k1, 8);
+		memcpy(w, tmp, m);
+	}
+	w[m] = '\0';
+	uint32_t id = r->nv++;
+	kc->voff[id] = (uint32_t)r->alen;
+	kc->vlen[id] = (uint16_t)m;
+	kc->vfunc[id] = is_func(r->st, k0, k1, m, w);
+	kc->wc[id] = 0;
+	r->alen += m + 1;
+	kc->vt[j] = (vent){ .k0 = k0, .k1 = k1, .stamp = gen, .len = (uint32_t)m, .id = id };
+	return id;
+}
+
+/* The key of folded word buf[0..m). */
+static inline void word_key(const char *buf, size_t m, uint64_t *k0, uint64_t *k1)
+{
+	if (m <= 16) {
+		key_of(buf, m, k0, k1);
+	} else {
+		*k0 = hash_bytes(buf, m);
+		*k1 = 0;
+	}
+}
+
+/* The id of word token tok, folded as ks_fold does (with add, numbered
+ * when new): KS_NONE when it folds to nothing (or is absent), KS_NONE - 1
+ * when out of memory. */
+static uint32_t tok_id(ks_run *r, const nl_token *tok, int add)
+{
+	const nl_doc *d = r->doc;
+	size_t n = tok->len;
+	uint64_t k0, k1;
+	if (n - 1 < 16) {
+		if (tok->off + 16 <= d->text_len) {
+			memcpy(&k0, d->text + tok->off, 8);
+			memcpy(&k1, d->text + tok->off + 8, 8);
+			key_trim(&k0, &k1, n);
+		} else {
+			key_of(d->text + tok->off, n, &k0, &k1);
+		}
+		if (!((k0 | k1) & 0x8080808080808080ull)) {
+			/* ASCII: host->fold lower-cases A-Z only */
+			k0 = lower8(k0);
+			k1 = lower8(k1);
+			unsigned last = n > 8 ? byte_at(k1, (unsigned)n - 9) : byte_at(k0, (unsigned)n - 1);
+			unsigned prev = n > 9 ? byte_at(k1, (unsigned)n - 10) : n > 1 ? byte_at(k0, (unsigned)n - 2) : 0;
+			size_t m = n;
+			if (m > 2 && prev == '\'' && last == 's')
+				m -= 2;
+			else if (m > 1 && last == '\'')
+				m -= 1;
+			if (m != n)
+				key_trim(&k0, &k1, m);
+			return vt_get(r, k0, k1, m, NULL, add);
+		}
+	}
+	char buf[KS_WORDBUF];
+	size_t m = ks_fold_fast(r->st->host, d->text + tok->off, n, buf);
+	if (!m)
+		return KS_NONE;
+	word_key(buf, m, &k0, &k1);
+	return vt_get(r, k0, k1, m, buf, add);
+}
+
+/* The id of folded word s[0..n), or KS_NONE when the document does not
+ * have it. */
+static uint32_t v_find(ks_run *r, const char *s, size_t n)
+{
+	uint64_t k0, k1;
+	word_key(s, n, &k0, &k1);
+	return vt_get(r, k0, k1, n, s, 0);
+}
 
 /* Word ids per token: two bytes each while the vocabulary has fewer than
  * 65535 words (always, in practice), four bytes after. */
@@ -471,7 +810,8 @@ static int widen(ks_run *r, size_t upto)
 		return NL_ENOMEM;
 	for (size_t t = 0; t < upto; t++)
 		w[t] = r->wid16[t] == 0xFFFF ? KS_NONE : r->wid16[t];
-	free(r->wid16);
+	if (r->wid16 != r->kc->wid16)
+		free(r->wid16);
 	r->wid16 = NULL;
 	r->wid32 = w;
 	return 0;
@@ -647,7 +987,7 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 		return;
 	}
 	if (mode == MODE_COUNT) {
-		if (!ok || ((r->sketch[slot >> 1] >> shift) & 15) < r->sketch_min) {
+		if (!ok || (r->sketch && ((r->sketch[slot >> 1] >> shift) & 15) < r->sketch_min)) {
 			/* not frequent enough to matter: unless it is in the title */
 			if (!(r->title_bits[(h >> 52) & 63] & (1ull << ((h >> 46) & 63))))
 				return;
@@ -717,7 +1057,7 @@ static void visit(ks_run *r, int mode, uint64_t h, uint32_t i, uint32_t n, uint3
 	c->fin += fin != 0;
 	unsigned content = 0, caps = 0;
 	for (uint32_t k = i; k < i + n; k++) {
-		if (r->vocab.func[wid(r, k)])
+		if (r->okw[wid(r, k)] & OKW_FUNC)
 			continue;
 		content++;
 		caps += is_capitalised(&r->doc->tokens[k]);
@@ -807,7 +1147,7 @@ static void phrase_text(const ks_run *r, const cand *c, char *out, size_t size)
 	size_t o = 0;
 	out[0] = '\0';
 	for (uint32_t k = 0; k < c->n; k++) {
-		const char *w = strtab_str(&r->vocab, wid(r, c->first_tok + k));
+		const char *w = v_str(r, wid(r, c->first_tok + k));
 		int m = snprintf(out + o, size - o, "%s%s", k ? " " : "", w);
 		if (m < 0 || (size_t)m >= size - o)
 			break;
@@ -899,7 +1239,7 @@ static int check_keyphrase(ks_run *r, nl_sink *sink)
 		return 0;
 	uint32_t kid[KS_MAXKP];
 	for (size_t k = 0; k < st->kp_n; k++)
-		kid[k] = strtab_get(&r->vocab, st->kp_words[k], strlen(st->kp_words[k]), 0);
+		kid[k] = v_find(r, st->kp_words[k], strlen(st->kp_words[k]));
 	size_t count = 0, heads_with = 0, heads = 0;
 	uint32_t first_off = KS_NONE, first_len = 0;
 	for (size_t pi = 0; pi < d->n_paragraphs; pi++) {
@@ -1004,12 +1344,10 @@ static int check_keyphrase(ks_run *r, nl_sink *sink)
 
 static void run_free(ks_run *r)
 {
-	strtab_free(&r->vocab);
-	free(r->wid16);
+	if (r->wid16 != r->kc->wid16)
+		free(r->wid16);
 	free(r->wid32);
 	free(r->code8);
-	free(r->sketch);
-	free(r->okw);
 	free(r->tab);
 	for (size_t i = 0; i < r->n_occ; i++)
 		free(r->occ[i].v);
@@ -1019,7 +1357,7 @@ static void run_free(ks_run *r)
 
 static void keep_id(ks_run *r, uint32_t id)
 {
-	if (id < r->vocab.n && !(r->okw[id] & OKW_KEEP)) {
+	if (id < r->nv && !(r->okw[id] & OKW_KEEP)) {
 		r->okw[id] |= OKW_KEEP;
 		r->n_kept++;
 	}
@@ -1030,7 +1368,7 @@ static void keep_word(ks_run *r, const char *s, size_t n)
 	char buf[KS_WORDBUF];
 	size_t m = ks_fold_fast(r->st->host, s, n, buf);
 	if (m)
-		keep_id(r, strtab_get(&r->vocab, buf, m, 0));
+		keep_id(r, v_find(r, buf, m));
 }
 
 /* Mark the words pass 2 must keep: the frequent ones, every word of the
@@ -1038,13 +1376,13 @@ static void keep_word(ks_run *r, const char *s, size_t n)
 static int mark_kept(ks_run *r)
 {
 	const nl_doc *d = r->doc;
-	for (size_t w = 0; w < r->vocab.n; w++)
+	for (size_t w = 0; w < r->nv; w++)
 		if (r->okw[w] & OKW_FREQ) {
 			r->okw[w] |= OKW_KEEP;
 			r->n_kept++;
 		}
 	for (size_t k = 0; k < r->st->kp_n; k++) /* looked up as check_keyphrase does */
-		keep_id(r, strtab_get(&r->vocab, r->st->kp_words[k], strlen(r->st->kp_words[k]), 0));
+		keep_id(r, v_find(r, r->st->kp_words[k], strlen(r->st->kp_words[k])));
 	if (r->title_para == KS_NONE)
 		return 0;
 	for (size_t pi = r->title_para; pi < r->title_end && pi < d->n_paragraphs; pi++) {
@@ -1067,39 +1405,24 @@ static int mark_kept(ks_run *r)
 	return 0;
 }
 
-/* Pass 2 with <= 254 kept words: a one-byte code per token, found through
- * a small table of the kept words (a miss is the common case and cheap). */
+/* Pass 2 with <= 254 kept words: a one-byte code per token (every word no
+ * rule looks at reads as a non-word). */
 static int ids_small(ks_run *r)
 {
 	const nl_doc *d = r->doc;
-	size_t cap = pow2_at_least(4 * r->n_kept);
-	struct { uint64_t h; uint32_t id; uint32_t code; } *tab = calloc(cap, sizeof *tab);
+	uint8_t *code_of = calloc(r->nv ? r->nv : 1, 1);
 	r->code8 = malloc(d->n_tokens ? d->n_tokens : 1);
-	if (!tab || !r->code8) {
-		free(tab);
+	if (!code_of || !r->code8) {
+		free(code_of);
 		return NL_ENOMEM;
 	}
-	/* lens[c] bit n: an ASCII token of n < 64 bytes starting with c (lower
-	   case) may fold to a kept word (folding keeps the length, less a
-	   possessive 's or ') */
-	uint64_t lens[256] = {0};
 	uint32_t code = 0;
-	for (uint32_t w = 0; w < r->vocab.n; w++) {
+	for (uint32_t w = 0; w < r->nv; w++) {
 		if (!(r->okw[w] & OKW_KEEP))
 			continue;
 		r->kept[++code] = w;
-		unsigned char c0 = (unsigned char)strtab_str(&r->vocab, w)[0];
-		for (size_t n = r->vocab.len[w]; n < 64 && n <= r->vocab.len[w] + 2u; n++)
-			lens[c0] |= 1ull << n;
-		uint64_t h = hash_bytes(strtab_str(&r->vocab, w), r->vocab.len[w]) | 1;
-		size_t j = h & (cap - 1);
-		while (tab[j].h)
-			j = (j + 1) & (cap - 1);
-		tab[j].h = h;
-		tab[j].id = w;
-		tab[j].code = code;
+		code_of[w] = (uint8_t)code;
 	}
-	char buf[KS_WORDBUF];
 	for (size_t t = 0; t < d->n_tokens; t++) {
 		const nl_token *tok = &d->tokens[t];
 		r->code8[t] = 0;
@@ -1112,24 +1435,15 @@ static int ids_small(ks_run *r)
 			t += skip - 1;
 			continue;
 		}
-		if (!(tok->flags & NL_TF_NONASCII) && tok->len < 64) {
-			unsigned char c0 = (unsigned char)d->text[tok->off];
-			c0 = (unsigned char)(c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0);
-			if (!((lens[c0] >> tok->len) & 1))
-				continue;
+		uint32_t id = tok_id(r, tok, 0);
+		if (id == KS_NONE - 1) {
+			free(code_of);
+			return NL_ENOMEM;
 		}
-		uint64_t h;
-		size_t m = ks_fold_hash(r->st->host, d->text + tok->off, tok->len, buf, &h);
-		if (!m)
-			continue;
-		for (size_t j = h & (cap - 1); tab[j].h; j = (j + 1) & (cap - 1))
-			if (tab[j].h == h && r->vocab.len[tab[j].id] == m &&
-			    memcmp(strtab_str(&r->vocab, tab[j].id), buf, m) == 0) {
-				r->code8[t] = (uint8_t)tab[j].code;
-				break;
-			}
+		if (id < r->nv)
+			r->code8[t] = code_of[id];
 	}
-	free(tab);
+	free(code_of);
 	return 0;
 }
 
@@ -1141,7 +1455,6 @@ static int ids_full(ks_run *r)
 	r->wid16 = malloc((d->n_tokens ? d->n_tokens : 1) * sizeof *r->wid16);
 	if (!r->wid16)
 		return NL_ENOMEM;
-	char buf[KS_WORDBUF];
 	for (size_t t = 0; t < d->n_tokens; t++) {
 		const nl_token *tok = &d->tokens[t];
 		set_wid(r, t, KS_NONE);
@@ -1154,12 +1467,12 @@ static int ids_full(ks_run *r)
 			t += skip - 1;
 			continue;
 		}
-		uint64_t h;
-		size_t m = ks_fold_hash(r->st->host, d->text + tok->off, tok->len, buf, &h);
-		if (!m)
+		uint32_t id = tok_id(r, tok, 0);
+		if (id == KS_NONE - 1)
+			return NL_ENOMEM;
+		if (id == KS_NONE)
 			continue;
-		uint32_t id = strtab_get_h(&r->vocab, buf, m, h, 0);
-		if (id >= 0xFFFF && id < KS_NONE - 1 && !r->wid32 && widen(r, t))
+		if (id >= 0xFFFF && !r->wid32 && widen(r, t))
 			return NL_ENOMEM;
 		set_wid(r, t, id);
 	}
@@ -1179,10 +1492,32 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	if (d->n_tokens >= KS_NONE - 2)
 		return 0; /* 4 G tokens: beyond what 32-bit spans can hold anyway */
 
-	ks_run run = { .st = st, .doc = d };
+	kcache own = {0}, *kc = kc_get(st);
+	if (!kc)
+		kc = &own; /* no thread key: scratch for this check alone */
+	if (++kc->gen == 0) { /* after 4 G checks: stamps start over */
+		kc_reset_stamps(kc);
+		kc->gen = 1;
+	}
+	ks_run run;
+	memset(&run, 0, offsetof(ks_run, title_h)); /* the arrays after it need no clearing */
+	run.st = st;
+	run.doc = d;
+	run.kc = kc;
 	ks_run *r = &run;
 	int rc = 0;
-	char buf[KS_WORDBUF];
+	/* the word table: as many slots as tokens (so at most half full: it
+	   grows at that), for a long text a start */
+	r->vt_cap = pow2_at_least(d->n_tokens < 16384 ? d->n_tokens : 16384);
+	if (r->vt_cap < 256)
+		r->vt_cap = 256;
+	if (kc->vt_alloc < r->vt_cap) {
+		free(kc->vt);
+		kc->vt = calloc(r->vt_cap, sizeof *kc->vt);
+		kc->vt_alloc = kc->vt ? r->vt_cap : 0;
+		if (!kc->vt)
+			goto oom;
+	}
 	r->title_para = find_title(d, p->title_max_words);
 	r->title_end = find_title_end(d, r->title_para, p->deck_max_words);
 	for (size_t pi = 0; pi < d->n_paragraphs; pi++) {
@@ -1195,13 +1530,11 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	   flag).  Up to KS_ONEPASS_TOKENS tokens the ids are kept here, two
 	   bytes a token; a longer text gets them in a second pass, one byte a
 	   token (see ids_small). */
-	uint32_t *wc = NULL;
-	size_t wc_cap = 0;
 	int onepass = d->n_tokens <= KS_ONEPASS_TOKENS;
 	if (onepass) {
-		r->wid16 = malloc((d->n_tokens ? d->n_tokens : 1) * sizeof *r->wid16);
-		if (!r->wid16)
+		if (grow(&kc->wid16, &kc->wid16_cap, d->n_tokens ? d->n_tokens : 1, sizeof *kc->wid16))
 			goto oom;
+		r->wid16 = kc->wid16;
 	}
 	for (size_t t = 0; t < d->n_tokens; t++) {
 		const nl_token *tok = &d->tokens[t];
@@ -1217,36 +1550,21 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 			t += skip - 1;
 			continue;
 		}
-		uint64_t h;
-		size_t m = ks_fold_hash(host, d->text + tok->off, tok->len, buf, &h);
-		if (!m)
+		uint32_t id = tok_id(r, tok, 1);
+		if (id == KS_NONE)
 			continue;
-		uint32_t id = strtab_get_h(&r->vocab, buf, m, h, 1);
-		if (id >= KS_NONE - 1)
-			goto oom_wc;
-		if (id + 1 == r->vocab.n) /* new word */
-			r->vocab.func[id] = strtab_get_h((strtab *)&st->func, buf, m, h, 0) != KS_NONE;
-		if (id >= wc_cap) {
-			size_t cap = wc_cap ? wc_cap * 2 : 1024;
-			uint32_t *v = realloc(wc, cap * sizeof *v);
-			if (!v)
-				goto oom_wc;
-			memset(v + wc_cap, 0, (cap - wc_cap) * sizeof *v);
-			wc = v;
-			wc_cap = cap;
-		}
-		wc[id]++;
+		if (id == KS_NONE - 1)
+			goto oom;
+		kc->wc[id]++;
 		r->words++;
 		if (onepass) {
 			if (id >= 0xFFFF && !r->wid32 && widen(r, t))
-				goto oom_wc;
+				goto oom;
 			set_wid(r, t, id);
 		}
 	}
-	if (!r->words) {
-		free(wc);
+	if (!r->words)
 		goto done;
-	}
 
 	/* Candidates: seen >= min_count times, and either in the title (heading
 	   rules) or able to reach the lowest coverage any rule asks for, even as
@@ -1264,17 +1582,16 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	/* every word of a phrase that matters occurs >= adm times: an exact,
 	   cache-friendly first filter (on a 10 MB text only a few dozen words
 	   qualify, so the sketch below is rarely touched) */
-	r->okw = calloc(r->vocab.n ? r->vocab.n : 1, 1);
-	if (!r->okw)
-		goto oom_wc;
+	if (grow(&kc->okw, &kc->okw_cap, r->nv, 1))
+		goto oom;
+	r->okw = kc->okw;
 	size_t okocc = 0; /* uses of frequent content words: n-gram starts that can count */
-	for (size_t w = 0; w < r->vocab.n; w++) {
-		r->okw[w] = (uint8_t)((wc[w] >= adm ? OKW_FREQ : 0) | (r->vocab.func[w] ? OKW_FUNC : 0));
+	const uint32_t *wc = kc->wc;
+	for (size_t w = 0; w < r->nv; w++) {
+		r->okw[w] = (uint8_t)((wc[w] >= adm ? OKW_FREQ : 0) | (kc->vfunc[w] ? OKW_FUNC : 0));
 		if (r->okw[w] == OKW_FREQ)
 			okocc += wc[w];
 	}
-	free(wc);
-	wc = NULL;
 
 	/* pass 2 (long texts): word ids per token, one byte each when the
 	   words any rule can look at (frequent ones, the title's, the
@@ -1307,21 +1624,28 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	size_t sk = pow2_at_least(2 * r->words);
 	if (sk > pow2_at_least(2 * (KS_MAXN - 1) * okocc))
 		sk = pow2_at_least(2 * (KS_MAXN - 1) * okocc);
-	r->sketch = calloc(sk / 2, 1);
-	if (!r->sketch)
-		goto oom;
-	r->sketch_mask = sk - 1;
-	r->sketch_min = adm >= 15.0 ? 15u : (unsigned)adm;  /* floor: never above the true need */
-	if (r->title_all && r->sketch_min > (unsigned)p->min_count)
-		r->sketch_min = p->min_count < 15 ? (unsigned)p->min_count : 15u;
-	scan(r, MODE_SKETCH);
+	/* Few n-grams to see (an article): every one that can count gets an
+	   exact entry at once, no sketch pass.  The same candidates come out
+	   (the sketch lets through every n-gram frequent enough to matter). */
+	if ((KS_MAXN - 1) * okocc > KS_EXACT_VISITS) {
+		if (grow(&kc->sketch, &kc->sketch_cap, sk / 2, 1))
+			goto oom;
+		r->sketch = kc->sketch;
+		memset(r->sketch, 0, sk / 2);
+		r->sketch_mask = sk - 1;
+		r->sketch_min = adm >= 15.0 ? 15u : (unsigned)adm;  /* floor: never above the true need */
+		if (r->title_all && r->sketch_min > (unsigned)p->min_count)
+			r->sketch_min = p->min_count < 15 ? (unsigned)p->min_count : 15u;
+		scan(r, MODE_SKETCH);
+	}
 	/* 2: exact counts for the n-grams that can matter */
 	scan(r, MODE_COUNT);
 	if (r->oom)
 		goto oom;
-	free(r->sketch);
 	r->sketch = NULL;
 	size_t nc = 0;
+	if (r->tab_n)
+		memset(r->candbits, 0, sizeof r->candbits);
 	for (size_t i = 0; i < r->tab_cap; i++) {
 		entry *e = &r->tab[i];
 		uint32_t c = e->count & ~ENTRY_TITLE;
@@ -1348,7 +1672,7 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		for (uint32_t m = 2; m < L->n; m++)
 			for (uint32_t o = 0; o + m <= L->n; o++) {
 				uint32_t a = L->first_tok + o;
-				if (r->vocab.func[wid(r, a)] || r->vocab.func[wid(r, a + m - 1)])
+				if ((r->okw[wid(r, a)] | r->okw[wid(r, a + m - 1)]) & OKW_FUNC)
 					continue;
 				entry *e = tab_find(r, window_hash(r, a, m));
 				if (!e || !e->aux)
@@ -1388,12 +1712,12 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 			rc = report_phrase(r, sink, &r->cands[ci]);
 done:
 	run_free(r);
+	if (kc == &own)
+		kc_free_fields(kc);
 	return rc;
-oom_wc:
-	free(wc);
 oom:
-	run_free(r);
-	return NL_ENOMEM;
+	rc = NL_ENOMEM;
+	goto done;
 }
 
 /* ---- descriptor ------------------------------------------------------------- */
