@@ -92,6 +92,8 @@ typedef struct run {
 	char *default_plugin_dir;
 	int status2;               /* something went wrong: exit 2 */
 	pthread_mutex_t lock;
+	char *memo_dir;            /* the folder profile_for looked up last, */
+	profile *memo_prof;        /* and its profile: one discovery a folder */
 } run;
 
 static char *self_dir(void)
@@ -500,11 +502,21 @@ static profile *profile_for(run *r, const char *path)
 		path = r->o->stdin_filename ? r->o->stdin_filename : "./-";
 	const char *slash = strrchr(path, '/');
 	dir = slash ? nl_strndup(path, (size_t)(slash - path + (slash == path))) : nl_strdup(".");
+	/* The files of one folder come one after the other: discovery (a
+	   realpath and a stat for each folder up to /) runs once a folder. */
+	if (dir && r->memo_dir && r->memo_prof && strcmp(dir, r->memo_dir) == 0) {
+		free(dir);
+		return r->memo_prof;
+	}
 	const char *origin = "built-in";
 	char *file = nl_config_discover(dir, &origin);
-	free(dir);
 	profile *p = profile_open(r, file, origin);
 	free(file);
+	free(r->memo_dir);
+	r->memo_dir = p ? dir : NULL;
+	r->memo_prof = p;
+	if (!p)
+		free(dir);
 	return p;
 }
 
@@ -1007,6 +1019,7 @@ done:
 	for (size_t i = 0; i < r.n_prof; i++)
 		profile_free(r.prof[i]);
 	free(r.prof);
+	free(r.memo_dir);
 	free(r.default_plugin_dir);
 	pthread_mutex_destroy(&r.lock);
 	return status;

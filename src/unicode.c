@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "doc.h"
 
 /* ---- decoding -------------------------------------------------------- */
@@ -398,6 +401,8 @@ static const char *utf16_guess(const unsigned char *s, size_t len)
 	size_t pairs = (len < 4096 ? len : 4096) / 2, le = 0, be = 0;
 	if (pairs < 2)
 		return NULL;
+	if (!memchr(s, 0, 2 * pairs))
+		return NULL;            /* the usual case: nothing to count */
 	for (size_t k = 0; k < pairs; k++) {
 		unsigned char a = s[2 * k], b = s[2 * k + 1];
 		if (a && !b)
@@ -450,6 +455,31 @@ int nl_utf8_check(const char *text, size_t len, char *err, size_t errsize)
 	if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
 		i = 3;
 	while (i < len) {
+#ifdef __SSE2__
+		/* fast path: 32, then 16 ASCII bytes without a NUL at a time */
+		{
+			const __m128i zero = _mm_setzero_si128();
+			while (i + 32 <= len) {
+				__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+				__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+				__m128i z = _mm_or_si128(_mm_cmpeq_epi8(a, zero), _mm_cmpeq_epi8(b, zero));
+				if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), z)))
+					break;
+				i += 32;
+			}
+			while (i + 16 <= len) {
+				__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+				unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(a, _mm_cmpeq_epi8(a, zero)));
+				if (m) {
+					i += (size_t)__builtin_ctz(m);   /* the first byte to look at */
+					break;
+				}
+				i += 16;
+			}
+			if (i >= len)
+				break;
+		}
+#endif
 		/* fast path: 8 ASCII bytes without a NUL */
 		if (i + 8 <= len) {
 			uint64_t w;

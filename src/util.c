@@ -373,7 +373,7 @@ int nl_read_file(const char *path, char **data, size_t *len)
 		err = S_ISFIFO(st.st_mode) ? NL_READ_EFIFO : NL_READ_EDEVICE;
 		goto out;
 	}
-	if (!is_stdin) {
+	if (!is_stdin && !S_ISREG(st.st_mode)) {   /* O_NONBLOCK means nothing to a regular file */
 		int fl = fcntl(fd, F_GETFL);
 		if (fl >= 0)
 			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
@@ -407,9 +407,14 @@ int nl_read_file(const char *path, char **data, size_t *len)
 			p = q;
 			cap = nc;
 		}
-		ssize_t r = read(fd, p + n, cap - 1 - n);
+		size_t want = cap - 1 - n;
+		ssize_t r = read(fd, p + n, want);
 		if (r > 0) {
 			n += (size_t)r;
+			/* a regular file read whole, to the size fstat gave, in less
+			   than was asked for: that is its end (no second read) */
+			if (S_ISREG(st.st_mode) && (size_t)r < want && (uint64_t)n == (uint64_t)st.st_size)
+				break;
 			continue;
 		}
 		if (r == 0)
