@@ -62,6 +62,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <md4c.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include "doc.h"
 
 /* ---- growable arrays ------------------------------------------------- */
@@ -434,6 +437,50 @@ static int ci_prefix_n(const unsigned char *s, uint32_t p, uint32_t end, const c
 
 /* ---- the tokenizer of one run --------------------------------------------- */
 
+/* End of the run of lower-case ASCII letters from r (16 bytes at a time
+   where the run's end is that far: words average five letters, and a
+   byte loop mispredicts its exit once a word). */
+static inline uint32_t lower_run(const unsigned char *s, uint32_t r, uint32_t end)
+{
+#ifdef __SSE2__
+	while (r + 16 <= end) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + r));
+		/* 'a'..'z' -> -128..-103 (signed); every other byte is >= -102 */
+		__m128i t = _mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - 'a')));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(t, _mm_set1_epi8(-102)));
+		if (m != 0xFFFFu)
+			return r + (uint32_t)__builtin_ctz(~m);
+		r += 16;
+	}
+#endif
+	while (r < end && (unsigned)(s[r] - 'a') < 26u)
+		r++;
+	return r;
+}
+
+/* Bytes after which a word of ASCII letters can only end (scan_word's fast
+   path): 1 always, 2 (':') only before a space or the end. */
+static const unsigned char word_stop[128] = {
+	['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1, ['!'] = 1, ['"'] = 1, [')'] = 1,
+	[','] = 1, [';'] = 1, ['?'] = 1, [':'] = 2,
+};
+
+/* A word of one ASCII letter and lower-case ones up to a separator that
+   cannot continue a word, URL or e-mail: its end, else 0. */
+static inline uint32_t simple_word(const unsigned char *s, uint32_t p, uint32_t end)
+{
+	uint32_t r = lower_run(s, p + 1, end);
+	unsigned c;
+	if (r >= end)
+		return r;
+	c = s[r];
+	if (c >= 0x80 || !word_stop[c])
+		return 0;
+	if (word_stop[c] == 2 && r + 1 < end && s[r + 1] != ' ')
+		return 0;
+	return r;
+}
+
 /* A word from p (a letter there).  Returns its end; sets *kind and *flags. */
 static uint32_t scan_word(builder *b, uint32_t p, uint32_t end, unsigned *kind, unsigned *flags)
 {
@@ -446,13 +493,8 @@ static uint32_t scan_word(builder *b, uint32_t p, uint32_t end, unsigned *kind, 
 	/* fast path: ASCII letters, lower case after the first, ending at a
 	   separator that cannot continue a word, URL or e-mail */
 	if (s[p] < 0x80) {
-		uint32_t r = p + 1;
-		unsigned c;
-		while (r < end && (unsigned)(s[r] - 'a') < 26u)
-			r++;
-		c = r < end ? s[r] : ' ';
-		if (c == ' ' || c == ',' || c == '\n' || c == ';' || c == '?' || c == '!' || c == ')' ||
-		    c == '"' || c == '\r' || c == '\t' || (c == ':' && (r + 1 >= end || s[r + 1] == ' '))) {
+		uint32_t r = simple_word(s, p, end);
+		if (r) {
 			*flags = (s[p] <= 'Z') ? NL_TF_CAPITALIZED : 0;
 			return r;
 		}
@@ -461,9 +503,7 @@ static uint32_t scan_word(builder *b, uint32_t p, uint32_t end, unsigned *kind, 
 		unsigned c = s[q];
 		if (c - 'a' < 26u) {
 			/* the common case: a run of lower-case ASCII letters */
-			uint32_t r = q + 1;
-			while (r < end && (unsigned)(s[r] - 'a') < 26u)
-				r++;
+			uint32_t r = lower_run(s, q + 1, end);
 			nlet += (int)(r - q);
 			seg += (int)(r - q);
 			first = 0;
@@ -696,6 +736,12 @@ static int tokenize(builder *b, uint32_t off, uint32_t end)
 				    ((c | 0x20) == 'f' && ci_prefix(s, p, end, "ftp://"))) {
 					q = url_tail(s, p + 4, end);
 					if (emit(b, p, q - p, NL_TOK_URL, nonascii(s, p, q)))
+						return b->err;
+					p = q;
+					continue;
+				}
+				if ((q = simple_word(s, p, end)) != 0) {   /* most words */
+					if (emit(b, p, q - p, NL_TOK_WORD, c <= 'Z' ? NL_TF_CAPITALIZED : 0))
 						return b->err;
 					p = q;
 					continue;
@@ -1218,13 +1264,14 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 	size_t i, end = ft + nt;
 	int cont = settle_pending(b, ft, nt, heading);
 	b->cl_at = 0;                   /* single_has_closer's memo is per paragraph */
+	memset(b->role, 0, nt);
 	for (i = ft; i < end; i++) {
 		nl_token *t = &d->tok[i];
 		uint32_t cp;
 		int pc, nc, open_pos, close_pos, want_open = 0, close_at = -1, type = 0;
-		unsigned char c0 = b->s[t->off];
-		b->role[i - ft] = 0;
-		if (t->kind != NL_TOK_PUNCT || (c0 != '"' && c0 != '\'' && c0 != 0xE2 && c0 != 0xC2) ||
+		unsigned char c0;
+		if (t->kind != NL_TOK_PUNCT ||
+		    ((c0 = b->s[t->off]) != '"' && c0 != '\'' && c0 != 0xE2 && c0 != 0xC2) ||
 		    !is_quote_cp(cp = tok_cp(b, t))) {
 			if (depth > 0)
 				t->flags |= NL_TF_IN_QUOTE;
