@@ -11,6 +11,7 @@
  * optional context conditions; stop-words.txt lists the function words that
  * overused-word never counts.  Both can be extended from the INI section.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +164,10 @@ typedef struct state {
 	const nl_host *host;
 	strmap exceptions; /* folded unit ("had", "and so on") -> alt list */
 	strmap stop;       /* folded stop words */
+	struct skey { uint64_t k0, k1; uint32_t len, pad; } *stopk; /* those of 1..16 bytes, */
+	size_t stopk_cap;                                         /* keyed as the vocabulary */
+	pthread_key_t scratch_key; /* each thread's scratch, kept across documents */
+	int scratch_key_ok;
 	long phrase_min, phrase_max, openings_min;
 	long over_min, over_window, over_letters;
 } state;
@@ -404,13 +409,23 @@ static int add_allow(state *st, const nl_config *cfg, const char *v)
 
 /* ---- create / destroy ---------------------------------------------------- */
 
+static void scratch_free(void *p);
+static int build_stopk(state *st);
+
 static void destroy(void *p)
 {
 	state *st = p;
 	if (!st)
 		return;
+	if (st->scratch_key_ok) {
+		/* worker threads are joined (their destructors ran); this
+		   thread's scratch is freed here */
+		scratch_free(pthread_getspecific(st->scratch_key));
+		pthread_key_delete(st->scratch_key);
+	}
 	sm_free(&st->exceptions, alt_free);
 	sm_free(&st->stop, NULL);
+	free(st->stopk);
 	free(st);
 }
 
@@ -481,6 +496,9 @@ static int create(const nl_host *h, const nl_config *cfg, void **out)
 				goto fail;
 		}
 	}
+	if ((rc = build_stopk(st)))
+		goto fail;
+	st->scratch_key_ok = pthread_key_create(&st->scratch_key, scratch_free) == 0;
 	*out = st;
 	return 0;
 fail:
@@ -527,43 +545,114 @@ typedef struct ringslot {
 	uint32_t tok;
 } ringslot;
 
+/* A word-table slot: the folded word's bytes as its key (two 64-bit words,
+ * zero-padded; a word of more than 16 bytes: its hash, 0), valid only when
+ * stamp is the check's generation. */
+typedef struct vent {
+	uint64_t k0, k1;
+	uint32_t stamp, len, id, pad;
+} vent;
+
+/* A thread's scratch, kept from one check to the next (a check borrows the
+ * buffers and gives them back): nothing is allocated or cleared per
+ * document but what grows. */
+typedef struct scratch {
+	vent *vt; size_t vt_alloc;
+	uint32_t gen;
+	uint32_t *voff, *vlen, *okey; uint8_t *vflags; ostat *os; size_t vcap;
+	char *arena; size_t acap;
+	char *big; size_t big_cap;
+	uint32_t *ids; size_t ids_cap;
+	unsigned char *used; size_t used_cap;
+	ringslot *ring; size_t ring_cap;
+} scratch;
+
+static void scratch_free_fields(scratch *s)
+{
+	free(s->vt); free(s->voff); free(s->vlen); free(s->okey); free(s->vflags); free(s->os);
+	free(s->arena); free(s->big); free(s->ids); free(s->used); free(s->ring);
+}
+
+static void scratch_free(void *p)
+{
+	if (!p)
+		return;
+	scratch_free_fields(p);
+	free(p);
+}
+
 typedef struct ctx {
 	const state *st;
 	const nl_host *h;
 	const nl_doc *doc;
 	nl_sink *sink;
 	/* vocabulary */
-	uint32_t *slots; size_t slot_cap;      /* id + 1, 0 = empty */
-	uint32_t *vhash, *voff, *vlen, *okey;  /* per id */
+	vent *vt; size_t vt_cap, vt_alloc;     /* slots used by this check, allocated */
+	uint32_t gen;
+	uint32_t *voff, *vlen, *okey;          /* per id */
 	uint8_t *vflags;
 	ostat *os;
 	size_t nv, vcap;
 	char *arena; size_t alen, acap;
 	char *big; size_t big_cap;             /* fold buffer for very long words */
 	/* ids of tokens [fbase, fbase + fn) */
-	uint32_t *ids; size_t fbase, fn;
+	uint32_t *ids; size_t ids_cap, fbase, fn;
+	unsigned char *used; size_t used_cap;
 	/* overused-word */
 	int want_o;
 	uint32_t pos;                          /* words seen */
-	ringslot *ring;                        /* overused_window slots */
+	ringslot *ring; size_t ring_cap;       /* overused_window slots */
 	cluster *cl; size_t ncl, clcap;
 	int oom;
 } ctx;
 
-static void ctx_free(ctx *c)
+/* Borrow the thread's scratch, and give it back. */
+static void ctx_borrow(ctx *c, scratch *s)
 {
-	free(c->slots); free(c->vhash); free(c->voff); free(c->vlen); free(c->okey);
-	free(c->vflags); free(c->os); free(c->arena); free(c->big); free(c->ids); free(c->ring);
+	c->vt = s->vt; c->vt_alloc = s->vt_alloc; c->gen = s->gen;
+	c->voff = s->voff; c->vlen = s->vlen; c->okey = s->okey; c->vflags = s->vflags; c->os = s->os;
+	c->vcap = s->vcap;
+	c->arena = s->arena; c->acap = s->acap;
+	c->big = s->big; c->big_cap = s->big_cap;
+	c->ids = s->ids; c->ids_cap = s->ids_cap;
+	c->used = s->used; c->used_cap = s->used_cap;
+	c->ring = s->ring; c->ring_cap = s->ring_cap;
+}
+
+static void ctx_give_back(ctx *c, scratch *s)
+{
+	s->vt = c->vt; s->vt_alloc = c->vt_alloc; s->gen = c->gen;
+	s->voff = c->voff; s->vlen = c->vlen; s->okey = c->okey; s->vflags = c->vflags; s->os = c->os;
+	s->vcap = c->vcap;
+	s->arena = c->arena; s->acap = c->acap;
+	s->big = c->big; s->big_cap = c->big_cap;
+	s->ids = c->ids; s->ids_cap = c->ids_cap;
+	s->used = c->used; s->used_cap = c->used_cap;
+	s->ring = c->ring; s->ring_cap = c->ring_cap;
 	for (size_t i = 0; i < c->ncl; i++)
 		free(c->cl[i].v);
 	free(c->cl);
 }
 
+/* Grow a scratch array to hold n elements of size sz (contents kept). */
+static int grow(void *pp, size_t *cap, size_t n, size_t sz)
+{
+	if (n <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 64;
+	while (c < n)
+		c *= 2;
+	void *v = realloc(*(void **)pp, c * sz);
+	if (!v)
+		return NL_ENOMEM;
+	*(void **)pp = v;
+	*cap = c;
+	return 0;
+}
+
 static int v_grow_ids(ctx *c)
 {
 	size_t cap = c->vcap ? c->vcap * 2 : 1024;
-	uint32_t *a = realloc(c->vhash, cap * sizeof *a);
-	if (a) c->vhash = a;
 	uint32_t *b = realloc(c->voff, cap * sizeof *b);
 	if (b) c->voff = b;
 	uint32_t *l = realloc(c->vlen, cap * sizeof *l);
@@ -574,106 +663,175 @@ static int v_grow_ids(ctx *c)
 	if (f) c->vflags = f;
 	ostat *o = realloc(c->os, cap * sizeof *o);
 	if (o) c->os = o;
-	if (!a || !b || !l || !k || !f || !o)
+	if (!b || !l || !k || !f || !o)
 		return NL_ENOMEM;
 	c->vcap = cap;
 	return 0;
 }
 
-static int v_grow_slots(ctx *c)
+static inline uint64_t vt_hash(uint64_t k0, uint64_t k1, size_t n)
 {
-	size_t cap = c->slot_cap ? c->slot_cap * 2 : 2048;
-	uint32_t *s = calloc(cap, sizeof *s);
-	if (!s)
-		return NL_ENOMEM;
-	for (size_t id = 0; id < c->nv; id++) {
-		size_t j = c->vhash[id] & (cap - 1);
-		while (s[j])
-			j = (j + 1) & (cap - 1);
-		s[j] = (uint32_t)id + 1;
+	uint64_t h = (k0 ^ (uint64_t)n) * 0xBF58476D1CE4E5B9ull;
+	h ^= k1 * 0x94D049BB133111EBull;
+	h ^= h >> 31;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 29);
+}
+
+static uint64_t str_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull ^ n;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define LOW_BYTES(n) (~0ull << (64 - 8 * (n)))  /* the first n bytes of a word */
+#else
+#define LOW_BYTES(n) (~0ull >> (64 - 8 * (n)))
+#endif
+
+/* Keep the first n (1..16) bytes of k0, k1. */
+static inline void key_trim(uint64_t *k0, uint64_t *k1, size_t n)
+{
+	if (n < 8) {
+		*k0 &= LOW_BYTES(n);
+		*k1 = 0;
+	} else if (n == 8) {
+		*k1 = 0;
+	} else if (n < 16) {
+		*k1 &= LOW_BYTES(n - 8);
 	}
-	free(c->slots);
-	c->slots = s;
-	c->slot_cap = cap;
+}
+
+/* The key of folded word w[0..n). */
+static inline void key_of(const char *w, size_t n, uint64_t *k0, uint64_t *k1)
+{
+	if (n > 16) {
+		*k0 = str_hash(w, n);
+		*k1 = 0;
+		return;
+	}
+	char tmp[16] = {0};
+	memcpy(tmp, w, n);
+	memcpy(k0, tmp, 8);
+	memcpy(k1, tmp + 8, 8);
+}
+
+/* A-Z to a-z in the eight ASCII bytes of w. */
+static inline uint64_t lower8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t ge_a = w + (0x80 - 'A') * ones;      /* high bit: byte >= 'A' */
+	uint64_t gt_z = w + (0x80 - 'Z' - 1) * ones;  /* high bit: byte > 'Z' */
+	return w | ((ge_a & ~gt_z & high) >> 2);
+}
+
+/* Double the slots this check uses. */
+static int vt_grow(ctx *c)
+{
+	size_t cap = c->vt_cap * 2, alloc = cap > c->vt_alloc ? cap : c->vt_alloc;
+	vent *v = calloc(alloc, sizeof *v);
+	if (!v)
+		return NL_ENOMEM;
+	for (size_t i = 0; i < c->vt_cap; i++) {
+		const vent *e = &c->vt[i];
+		if (e->stamp != c->gen)
+			continue;
+		size_t j = vt_hash(e->k0, e->k1, e->len) & (cap - 1);
+		while (v[j].stamp == c->gen)
+			j = (j + 1) & (cap - 1);
+		v[j] = *e;
+	}
+	free(c->vt);
+	c->vt = v;
+	c->vt_alloc = alloc;
+	c->vt_cap = cap;
 	return 0;
 }
 
-/* The id of the folded word w[0..n) with hash hv (inserted when new). */
-static uint32_t v_intern(ctx *c, const char *w, size_t n, uint32_t hv)
+/* The id of the folded word with key k0, k1 and length n (w: its bytes, or
+ * NULL when n <= 16: the key holds them), inserted when new. */
+static uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 {
-	if (c->slot_cap) {
-		size_t j = hv & (c->slot_cap - 1);
-		for (uint32_t s; (s = c->slots[j]); j = (j + 1) & (c->slot_cap - 1)) {
-			uint32_t id = s - 1;
-			if (c->vhash[id] == hv && c->vlen[id] == n && memcmp(c->arena + c->voff[id], w, n) == 0)
-				return id;
-		}
+	const uint32_t gen = c->gen;
+	size_t mask = c->vt_cap - 1, j = vt_hash(k0, k1, n) & mask;
+	for (;; j = (j + 1) & mask) {
+		const vent *e = &c->vt[j];
+		if (e->stamp != gen)
+			break;
+		if (e->k0 == k0 && e->k1 == k1 && e->len == n &&
+		    (n <= 16 || memcmp(c->arena + c->voff[e->id], w, n) == 0))
+			return e->id;
 	}
-	if (((c->nv + 1) * 2 > c->slot_cap && v_grow_slots(c)) || (c->nv == c->vcap && v_grow_ids(c)) ||
-	    c->nv >= NOID - 1 || c->alen + n + 1 > UINT32_MAX) {
-		c->oom = 1;
-		return NOID;
-	}
-	if (c->alen + n + 1 > c->acap) {
-		size_t cap = c->acap ? c->acap * 2 : 16384;
-		while (cap < c->alen + n + 1)
-			cap *= 2;
-		char *a = realloc(c->arena, cap);
-		if (!a) {
+	if ((c->nv + 1) * 2 > c->vt_cap) {
+		if (vt_grow(c) < 0) {
 			c->oom = 1;
 			return NOID;
 		}
-		c->arena = a;
-		c->acap = cap;
+		mask = c->vt_cap - 1;
+		j = vt_hash(k0, k1, n) & mask;
+		while (c->vt[j].stamp == gen)
+			j = (j + 1) & mask;
 	}
+	if ((c->nv == c->vcap && v_grow_ids(c)) || c->nv >= NOID - 1 || c->alen + n + 1 > UINT32_MAX ||
+	    grow(&c->arena, &c->acap, c->alen + n + 1, 1)) {
+		c->oom = 1;
+		return NOID;
+	}
+	char *a = c->arena + c->alen;
+	if (w) {
+		memcpy(a, w, n);
+	} else {
+		char tmp[16];
+		memcpy(tmp, &k0, 8);
+		memcpy(tmp + 8, &k1, 8);
+		memcpy(a, tmp, n);
+	}
+	a[n] = '\0';
 	uint32_t id = (uint32_t)c->nv++;
-	memcpy(c->arena + c->alen, w, n);
-	c->arena[c->alen + n] = '\0';
 	c->voff[id] = (uint32_t)c->alen;
 	c->alen += n + 1;
 	c->vlen[id] = (uint32_t)n;
-	c->vhash[id] = hv;
 	c->vflags[id] = 0;
 	c->okey[id] = NOID;
 	memset(&c->os[id], 0, sizeof c->os[id]);
-	size_t j = hv & (c->slot_cap - 1);
-	while (c->slots[j])
-		j = (j + 1) & (c->slot_cap - 1);
-	c->slots[j] = id + 1;
+	c->vt[j] = (vent){ .k0 = k0, .k1 = k1, .stamp = gen, .len = (uint32_t)n, .id = id };
 	return id;
 }
 
-static uint32_t v_hash(const char *w, size_t n)
+/* The id of folded word w[0..n), inserted when new. */
+static uint32_t v_intern(ctx *c, const char *w, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)w[i]) * 16777619u;
-	return h;
+	uint64_t k0, k1;
+	key_of(w, n, &k0, &k1);
+	return v_get(c, k0, k1, n, w);
 }
 
 static const char *v_str(const ctx *c, uint32_t id) { return c->arena + c->voff[id]; }
 
-/* Fold s[0..n) exactly as host->fold and intern it. */
+/* Fold s[0..n) (n bytes of the document's text) exactly as host->fold and
+ * intern it. */
 static uint32_t word_id(ctx *c, const char *s, size_t n)
 {
-	char buf[MAXWORD];
-	if (n < sizeof buf) {
-		uint32_t h = 2166136261u;
-		size_t i = 0;
-		for (; i < n; i++) {
-			unsigned char ch = (unsigned char)s[i];
-			if (ch >= 0x80)
-				break;
-			ch = (unsigned char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-			buf[i] = (char)ch;
-			h = (h ^ ch) * 16777619u;
+	if (n - 1 < 16) {
+		uint64_t k0, k1;
+		size_t off = (size_t)(s - c->doc->text);
+		if (off + 16 <= c->doc->text_len) {
+			memcpy(&k0, s, 8);
+			memcpy(&k1, s + 8, 8);
+			key_trim(&k0, &k1, n);
+		} else {
+			key_of(s, n, &k0, &k1);
 		}
-		if (i == n)
-			return v_intern(c, buf, n, h);
+		if (!((k0 | k1) & 0x8080808080808080ull)) /* ASCII: host->fold lower-cases A-Z only */
+			return v_get(c, lower8(k0), lower8(k1), n, NULL);
 	}
+	char buf[MAXWORD];
 	size_t k = c->h->fold(s, n, buf, sizeof buf);
 	if (k < sizeof buf)
-		return v_intern(c, buf, k, v_hash(buf, k));
+		return v_intern(c, buf, k);
 	if (k + 1 > c->big_cap) {
 		char *b = realloc(c->big, k + 1);
 		if (!b) {
@@ -684,7 +842,46 @@ static uint32_t word_id(ctx *c, const char *s, size_t n)
 		c->big_cap = k + 1;
 	}
 	k = c->h->fold(s, n, c->big, c->big_cap);
-	return v_intern(c, c->big, k, v_hash(c->big, k));
+	return v_intern(c, c->big, k);
+}
+
+/* Is folded word w[0..n) a stop word? */
+static int is_stop(const state *st, const char *w, size_t n)
+{
+	if (n > 16 || !n || !st->stopk_cap)
+		return sm_has(&st->stop, w, n);
+	uint64_t k0, k1;
+	key_of(w, n, &k0, &k1);
+	size_t mask = st->stopk_cap - 1;
+	for (size_t j = vt_hash(k0, k1, n) & mask; st->stopk[j].len; j = (j + 1) & mask)
+		if (st->stopk[j].k0 == k0 && st->stopk[j].k1 == k1 && st->stopk[j].len == n)
+			return 1;
+	return 0;
+}
+
+/* The keyed table of the stop words of 1..16 bytes. */
+static int build_stopk(state *st)
+{
+	size_t cap = 16;
+	while (cap < 4 * st->stop.n)
+		cap *= 2;
+	st->stopk = calloc(cap, sizeof *st->stopk);
+	if (!st->stopk)
+		return NL_ENOMEM;
+	st->stopk_cap = cap;
+	for (size_t i = 0; i < st->stop.cap; i++) {
+		const char *w = st->stop.keys[i];
+		size_t n = w ? strlen(w) : 0;
+		if (!n || n > 16)
+			continue;
+		uint64_t k0, k1;
+		key_of(w, n, &k0, &k1);
+		size_t j = vt_hash(k0, k1, n) & (cap - 1);
+		while (st->stopk[j].len)
+			j = (j + 1) & (cap - 1);
+		st->stopk[j] = (struct skey){ .k0 = k0, .k1 = k1, .len = (uint32_t)n };
+	}
+	return 0;
 }
 
 /* The id of token k (NOID for anything but a word). */
@@ -708,7 +905,7 @@ static int v_stop(ctx *c, uint32_t id)
 {
 	if (!(c->vflags[id] & VF_STOP_KNOWN)) {
 		c->vflags[id] |= VF_STOP_KNOWN;
-		if (sm_has(&c->st->stop, v_str(c, id), c->vlen[id]))
+		if (is_stop(c->st, v_str(c, id), c->vlen[id]))
 			c->vflags[id] |= VF_STOP;
 	}
 	return (c->vflags[id] & VF_STOP) != 0;
@@ -1131,8 +1328,8 @@ static uint32_t okey_of(ctx *c, uint32_t id)
 		if (k > 2 && w[k - 2] == '\'' && w[k - 1] == 's')
 			k -= 2;
 		w[k] = '\0';
-		if (!sm_has(&c->st->stop, w, k) && letters(c->h, w, k) >= c->st->over_letters)
-			key = k == c->vlen[id] ? id : v_intern(c, w, k, v_hash(w, k));
+		if (!is_stop(c->st, w, k) && letters(c->h, w, k) >= c->st->over_letters)
+			key = k == c->vlen[id] ? id : v_intern(c, w, k);
 	}
 	if (c->oom)
 		return NOID;
@@ -1325,6 +1522,36 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 	const state *st = p;
 	ctx c = {.st = st, .h = st->host, .doc = d, .sink = sink};
 	int rc = 0;
+	scratch own = {0}, *sc = st->scratch_key_ok ? pthread_getspecific(st->scratch_key) : NULL;
+	if (!sc && st->scratch_key_ok) {
+		sc = calloc(1, sizeof *sc);
+		if (sc && pthread_setspecific(st->scratch_key, sc) != 0) {
+			free(sc);
+			sc = NULL;
+		}
+	}
+	if (!sc)
+		sc = &own; /* no thread key: scratch for this check alone */
+	ctx_borrow(&c, sc);
+	if (++c.gen == 0) { /* after 4 G checks: stamps start over */
+		for (size_t i = 0; i < c.vt_alloc; i++)
+			c.vt[i].stamp = 0;
+		c.gen = 1;
+	}
+	/* the word table: as many slots as tokens (so at most half full: it
+	   grows at that), for a long text a start */
+	c.vt_cap = 256;
+	while (c.vt_cap < d->n_tokens && c.vt_cap < 16384)
+		c.vt_cap *= 2;
+	if (c.vt_alloc < c.vt_cap) {
+		free(c.vt);
+		c.vt = calloc(c.vt_cap, sizeof *c.vt);
+		c.vt_alloc = c.vt ? c.vt_cap : 0;
+		if (!c.vt) {
+			rc = NL_ENOMEM;
+			goto out;
+		}
+	}
 	int want_w = st->host->rule_enabled(sink, "repeated-word");
 	int want_p = st->host->rule_enabled(sink, "repeated-phrase");
 	int want_s = st->host->rule_enabled(sink, "sentence-openings");
@@ -1335,14 +1562,13 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 			maxp = d->paragraphs[i].n_tokens;
 	if (maxp > d->n_tokens)
 		maxp = d->n_tokens;
-	unsigned char *used = calloc(maxp / 8 + 1, 1);
-	c.ids = malloc(((maxp < CHUNK ? maxp : CHUNK) + LOOKAHEAD + 1) * sizeof *c.ids);
-	if (c.want_o)
-		c.ring = malloc((size_t)st->over_window * sizeof *c.ring);
-	if (!used || !c.ids || (c.want_o && !c.ring)) {
+	if (grow(&c.used, &c.used_cap, maxp / 8 + 1, 1) ||
+	    grow(&c.ids, &c.ids_cap, (maxp < CHUNK ? maxp : CHUNK) + LOOKAHEAD + 1, sizeof *c.ids) ||
+	    (c.want_o && grow(&c.ring, &c.ring_cap, (size_t)st->over_window, sizeof *c.ring))) {
 		rc = NL_ENOMEM;
 		goto out;
 	}
+	unsigned char *used = c.used;
 	size_t cursor = 0; /* tokens before it have been counted for overused-word */
 	size_t span = 2 * (size_t)st->phrase_max;
 	for (size_t i = 0; i < d->n_paragraphs && !rc && (want_w || want_p || c.want_o); i++) {
@@ -1387,8 +1613,9 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 	if (!rc && c.want_o)
 		rc = report_clusters(&c);
 out:
-	free(used);
-	ctx_free(&c);
+	ctx_give_back(&c, sc);
+	if (sc == &own)
+		scratch_free_fields(sc);
 	return rc;
 }
 
