@@ -524,7 +524,10 @@ static void slow_attempts_are_bounded_by_the_time_limit(void **st)
 	assert_non_null(r->errors);
 	assert_non_null(strstr(r->errors, "rule adv.slowish ("));
 	assert_non_null(strstr(r->errors, "s of CPU time"));
-	assert_true(secs < 30.0);
+	/* wall clock on a shared machine; slower tools (valgrind) scale it */
+	const char *f = getenv("NEWSLINT_TEST_TIME_FACTOR");
+	double factor = f && atof(f) >= 1 ? atof(f) : 1;
+	assert_true(secs < 30.0 * factor);
 	nlt_free(r);
 	free(text);
 }
