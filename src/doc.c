@@ -945,15 +945,46 @@ static int tok_is(const builder *b, const nl_token *t, const char *str)
 	return t->len == n && !memcmp(b->s + t->off, str, n);
 }
 
-static int tok_in(const builder *b, const nl_token *t, const char *const *list)
+/* A NULL-terminated word list indexed by first byte (filled once, before
+   main, by wordsets_init): a lookup compares only the entries that start
+   with the token's first byte. */
+typedef struct wordset {
+	const char *const *v;
+	uint8_t len[256];           /* of v[i], capped at 255 */
+	uint8_t order[256];         /* entry indexes grouped by first byte */
+	uint8_t start[256], cnt[256];
+} wordset;
+
+static void wordset_init(wordset *ws)
 {
-	size_t i;
-	unsigned char c0 = b->s[t->off];
+	size_t n = 0, i, k = 0;
+	unsigned c;
+	while (ws->v[n] && n < 255)
+		n++;
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(ws->v[i]);
+		ws->len[i] = (uint8_t)(l > 255 ? 255 : l);
+	}
+	for (c = 0; c < 256; c++) {
+		ws->start[c] = (uint8_t)k;
+		for (i = 0; i < n; i++)
+			if ((unsigned char)ws->v[i][0] == c)
+				ws->order[k++] = (uint8_t)i;
+		ws->cnt[c] = (uint8_t)(k - ws->start[c]);
+	}
+}
+
+static int tok_in(const builder *b, const nl_token *t, const wordset *ws)
+{
+	const unsigned char *p = b->s + t->off;
+	unsigned k, e;
 	if (t->len > 8)
 		return 0;
-	for (i = 0; list[i]; i++)
-		if ((unsigned char)list[i][0] == c0 && tok_is(b, t, list[i]))
+	for (k = ws->start[p[0]], e = k + ws->cnt[p[0]]; k < e; k++) {
+		unsigned i = ws->order[k];
+		if (ws->len[i] == t->len && !memcmp(ws->v[i], p, t->len))
 			return 1;
+	}
 	return 0;
 }
 
@@ -1017,7 +1048,9 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 	uint32_t cp0;
 	if (!single_line || is_last || nt == 0)
 		return 0;
-	for (i = 0; i < nt && words <= 40; i++) {
+	/* a paragraph after the first is no heading past 25 words (the longest
+	   limit below that applies to it): stop counting there */
+	for (i = 0; i < nt && words <= (first ? 40u : 25u); i++) {
 		if (t[i].kind == NL_TOK_WORD) {
 			words++;
 			realwords++;
@@ -1212,6 +1245,7 @@ static int settle_pending(builder *b, size_t ft, size_t nt, int heading)
 static const char *const elisions[] = {
 	"em", "bout", "til", "cause", "n", "tis", "twas", "round", "cuz", "nuff", "scuse", NULL
 };
+static wordset ws_elisions = {.v = elisions};
 
 /* Does the single opening mark at token i (' or ‘) have a closing partner
  * (' or ’ after a word, not before a letter) later in the paragraph?  Else
@@ -1225,7 +1259,7 @@ static int single_has_closer(builder *b, size_t i, size_t end)
 	if (nxt >= '0' && nxt <= '9')
 		return 0;                   /* '90s, ‘16 */
 	if (i + 1 < end && d->tok[i + 1].off == d->tok[i].off + d->tok[i].len &&
-	    tok_in(b, &d->tok[i + 1], elisions))
+	    tok_in(b, &d->tok[i + 1], &ws_elisions))
 		return 0;                   /* 'em, ‘bout */
 	/* tokens [cl_from, cl_at) were scanned before and hold nothing: skip
 	   them, so a paragraph of many opening marks stays linear */
@@ -1256,6 +1290,8 @@ static int single_has_closer(builder *b, size_t i, size_t end)
 	return 0;
 }
 
+static const unsigned char quote_first[256] = { ['"'] = 1, ['\''] = 1, [0xE2] = 1, [0xC2] = 1 };
+
 static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading)
 {
 	doc_impl *d = b->d;
@@ -1269,9 +1305,9 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 		nl_token *t = &d->tok[i];
 		uint32_t cp;
 		int pc, nc, open_pos, close_pos, want_open = 0, close_at = -1, type = 0;
-		unsigned char c0;
-		if (t->kind != NL_TOK_PUNCT ||
-		    ((c0 = b->s[t->off]) != '"' && c0 != '\'' && c0 != 0xE2 && c0 != 0xC2) ||
+		/* one well-predicted branch a token: only punctuation starting
+		   with " ' or the lead byte of a curly quote or guillemet goes on */
+		if (!((t->kind == NL_TOK_PUNCT) & quote_first[b->s[t->off]]) ||
 		    !is_quote_cp(cp = tok_cp(b, t))) {
 			if (depth > 0)
 				t->flags |= NL_TF_IN_QUOTE;
@@ -1490,13 +1526,25 @@ static const char *const starters[] = {
 	"Another", "No", "Once", "Even", "Only", "Instead", "Over", "Under", NULL
 };
 
+static wordset ws_abbr_never = {.v = abbr_never}, ws_abbr_maybe = {.v = abbr_maybe},
+	ws_abbr_num = {.v = abbr_num}, ws_starters = {.v = starters};
+
+__attribute__((constructor)) static void wordsets_init(void)
+{
+	wordset_init(&ws_elisions);
+	wordset_init(&ws_abbr_never);
+	wordset_init(&ws_abbr_maybe);
+	wordset_init(&ws_abbr_num);
+	wordset_init(&ws_starters);
+}
+
 enum { AB_NONE, AB_MAYBE, AB_NEVER };
 
 static int abbrev_kind(const builder *b, size_t i, size_t ft, size_t next)
 {
 	const nl_token *t = &b->d->tok[i];
 	if (t->kind == NL_TOK_WORD) {       /* a dotted word: "U.S." "a.m." "e.g." */
-		if (tok_in(b, t, abbr_never))
+		if (tok_in(b, t, &ws_abbr_never))
 			return AB_NEVER;
 		return AB_MAYBE;
 	}
@@ -1504,11 +1552,11 @@ static int abbrev_kind(const builder *b, size_t i, size_t ft, size_t next)
 	if (i > ft) {
 		const nl_token *w = t - 1;
 		if (w->kind == NL_TOK_WORD && w->off + w->len == t->off) {
-			if (tok_in(b, w, abbr_never))
+			if (tok_in(b, w, &ws_abbr_never))
 				return AB_NEVER;
-			if (tok_in(b, w, abbr_maybe))
+			if (tok_in(b, w, &ws_abbr_maybe))
 				return AB_MAYBE;
-			if (b->d->tok[next].kind == NL_TOK_NUMBER && tok_in(b, w, abbr_num))
+			if (b->d->tok[next].kind == NL_TOK_NUMBER && tok_in(b, w, &ws_abbr_num))
 				return AB_NEVER;
 			if (w->len == 1 && b->s[w->off] >= 'A' && b->s[w->off] <= 'Z')
 				return AB_MAYBE;   /* an initial: John F. Kennedy */
@@ -1567,7 +1615,7 @@ static int inner_sentence_end(const builder *b, size_t ft, size_t nt)
 		ab = AB_NONE;
 		if ((t[i].kind == NL_TOK_PUNCT && b->s[t[i].off] == '.' && t[i].len == 1) || t[i].kind == NL_TOK_WORD)
 			ab = abbrev_kind(b, i, ft, j);
-		if (ab == AB_NONE || (ab == AB_MAYBE && tok_in(b, &t[j], starters)))
+		if (ab == AB_NONE || (ab == AB_MAYBE && tok_in(b, &t[j], &ws_starters)))
 			return 1;
 	}
 	return 0;
@@ -1594,6 +1642,12 @@ static int add_sentence(builder *b, size_t first, size_t last, size_t pidx)
 	return 0;
 }
 
+/* First bytes of punctuation is_terminal() may accept: . ! ? and the lead
+   bytes of U+2026 U+203D (E2), U+3002 (E3), U+FF01 U+FF1F (EF). */
+static const unsigned char term_first[256] = {
+	['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
 static int sentence_pass(builder *b, size_t ft, size_t nt, size_t pidx)
 {
 	doc_impl *d = b->d;
@@ -1603,13 +1657,14 @@ static int sentence_pass(builder *b, size_t ft, size_t nt, size_t pidx)
 		nl_token *t = &d->tok[i];
 		size_t j, last;
 		int ab;
-		if (t->kind == NL_TOK_WORD) {
-			has_word = 1;
-			if (b->s[t->off + t->len - 1] != '.' || t->len < 2)
-				continue;
-		} else if (t->kind != NL_TOK_PUNCT) {
+		/* one well-predicted branch a token: only a word ending in '.' or
+		   punctuation that may be terminal goes further */
+		unsigned kind = t->kind;
+		int isword = kind == NL_TOK_WORD;
+		has_word |= isword;
+		if (!((isword & (b->s[t->off + t->len - 1] == '.') & (t->len >= 2)) |
+		      ((kind == NL_TOK_PUNCT) & term_first[b->s[t->off]])))
 			continue;
-		}
 		if (!is_terminal(b, t))
 			continue;
 		/* absorb more terminal marks and glued closing quotes/brackets */
@@ -1641,7 +1696,7 @@ static int sentence_pass(builder *b, size_t ft, size_t nt, size_t pidx)
 		if ((t->kind == NL_TOK_PUNCT && b->s[t->off] == '.' && t->len == 1) || t->kind == NL_TOK_WORD)
 			ab = abbrev_kind(b, i, ft, j);
 		if (ab == AB_NEVER ||
-		    (ab == AB_MAYBE && !(d->tok[j].kind == NL_TOK_WORD && tok_in(b, &d->tok[j], starters)))) {
+		    (ab == AB_MAYBE && !(d->tok[j].kind == NL_TOK_WORD && tok_in(b, &d->tok[j], &ws_starters)))) {
 			i = last;
 			continue;
 		}
