@@ -195,6 +195,7 @@ typedef struct ks_state {
 	strtab func;                 /* function words */
 	struct fkey { uint64_t k0, k1; uint32_t len, pad; } *fkeys; /* those of <= 16 bytes, */
 	size_t fkeys_cap;                                         /* keyed as the vocabulary */
+	uint64_t fsig[64];           /* bit per (length, first, last byte) of a word in fkeys */
 	char *kp_text;               /* declared keyphrase as written, or NULL */
 	char *kp_words[KS_MAXKP];    /* its folded content words */
 	size_t kp_n;
@@ -367,11 +368,19 @@ static inline uint64_t vt_hash(uint64_t k0, uint64_t k1, size_t n)
 	return h ^ (h >> 29);
 }
 
+static inline unsigned word_sig(const char *w, size_t n)
+{
+	return ((unsigned)n * 977u + (unsigned char)w[0] * 31u + (unsigned char)w[n - 1]) & 4095u;
+}
+
 /* Is folded word w[0..m) with key k0, k1 a function word? */
 static int is_func(const ks_state *st, uint64_t k0, uint64_t k1, size_t m, const char *w)
 {
 	if (m > 16)
 		return strtab_get((strtab *)&st->func, w, m, 0) != KS_NONE;
+	unsigned sig = word_sig(w, m);
+	if (!(st->fsig[sig >> 6] & (1ull << (sig & 63))))
+		return 0;
 	size_t mask = st->fkeys_cap - 1;
 	for (size_t j = vt_hash(k0, k1, m) & mask; st->fkeys[j].len; j = (j + 1) & mask)
 		if (st->fkeys[j].k0 == k0 && st->fkeys[j].k1 == k1 && st->fkeys[j].len == m)
@@ -401,6 +410,8 @@ static int build_fkeys(ks_state *st)
 		st->fkeys[j].k0 = k0;
 		st->fkeys[j].k1 = k1;
 		st->fkeys[j].len = (uint32_t)m;
+		unsigned sig = word_sig(st->func.arena + st->func.off[id], m);
+		st->fsig[sig >> 6] |= 1ull << (sig & 63);
 	}
 	return 0;
 }
@@ -862,6 +873,17 @@ static entry *tab_add(ks_run *r, uint64_t h)
 	return &r->tab[j];
 }
 
+static size_t markup_tag_at(const nl_doc *d, size_t t);
+
+/* markup_tag_at, with the common case (no one-character mark before the
+ * word) here. */
+static inline size_t markup_tag(const nl_doc *d, size_t t)
+{
+	if (t == 0 || d->tokens[t - 1].len != 1)
+		return 0;
+	return markup_tag_at(d, t);
+}
+
 /* Markup left in a plain-text article (embedded posts: <tweet pic="" ...>,
  * </tweet>) is not prose: when word token t directly follows '<' or '</',
  * return the number of tokens up to and including the closing '>' (at most
@@ -872,7 +894,7 @@ static int is_mark(const nl_doc *d, size_t t, char c)
 	return (x->kind == NL_TOK_PUNCT || x->kind == NL_TOK_SYMBOL) && x->len == 1 && d->text[x->off] == c;
 }
 
-static size_t markup_tag(const nl_doc *d, size_t t)
+static size_t markup_tag_at(const nl_doc *d, size_t t)
 {
 	if (t == 0)
 		return 0;

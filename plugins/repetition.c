@@ -166,6 +166,7 @@ typedef struct state {
 	strmap stop;       /* folded stop words */
 	struct skey { uint64_t k0, k1; uint32_t len, pad; } *stopk; /* those of 1..16 bytes, */
 	size_t stopk_cap;                                         /* keyed as the vocabulary */
+	uint64_t stop_sig[64];     /* bit per (length, first, last byte) of a stop word in stopk */
 	pthread_key_t scratch_key; /* each thread's scratch, kept across documents */
 	int scratch_key_ok;
 	long phrase_min, phrase_max, openings_min;
@@ -845,11 +846,19 @@ static uint32_t word_id(ctx *c, const char *s, size_t n)
 	return v_intern(c, c->big, k);
 }
 
+static inline unsigned stop_sig(const char *w, size_t n)
+{
+	return ((unsigned)n * 977u + (unsigned char)w[0] * 31u + (unsigned char)w[n - 1]) & 4095u;
+}
+
 /* Is folded word w[0..n) a stop word? */
 static int is_stop(const state *st, const char *w, size_t n)
 {
 	if (n > 16 || !n || !st->stopk_cap)
 		return sm_has(&st->stop, w, n);
+	unsigned sig = stop_sig(w, n);
+	if (!(st->stop_sig[sig >> 6] & (1ull << (sig & 63))))
+		return 0;
 	uint64_t k0, k1;
 	key_of(w, n, &k0, &k1);
 	size_t mask = st->stopk_cap - 1;
@@ -880,6 +889,8 @@ static int build_stopk(state *st)
 		while (st->stopk[j].len)
 			j = (j + 1) & (cap - 1);
 		st->stopk[j] = (struct skey){ .k0 = k0, .k1 = k1, .len = (uint32_t)n };
+		unsigned sig = stop_sig(w, n);
+		st->stop_sig[sig >> 6] |= 1ull << (sig & 63);
 	}
 	return 0;
 }
@@ -1042,6 +1053,13 @@ static int check_words(ctx *c, size_t pfirst, size_t pend, size_t *wi, size_t st
 	char msg[MAXWORD + 64];
 	size_t i = *wi;
 	for (; i + 1 < pend && i < stop; i++) {
+		/* the common case from the ids at hand: not a double (a non-word's
+		   id is NOID) */
+		if (i >= c->fbase && i + 1 < c->fbase + c->fn) {
+			uint32_t a = c->ids[i - c->fbase];
+			if (a == NOID || a != c->ids[i + 1 - c->fbase])
+				continue;
+		}
 		const nl_token *x = &d->tokens[i], *y = &d->tokens[i + 1];
 		if (x->kind != NL_TOK_WORD || y->kind != NL_TOK_WORD)
 			continue;
@@ -1143,6 +1161,10 @@ static int check_phrases(ctx *c, size_t pfirst, size_t pend, size_t *pi, size_t 
 		for (size_t n = (size_t)st->phrase_min; n <= (size_t)st->phrase_max; n++) {
 			if (i + 2 * n > pend)
 				break;
+			/* the common case from the ids at hand: the first words differ */
+			if (i >= c->fbase && i + n < c->fbase + c->fn &&
+			    c->ids[i - c->fbase] != c->ids[i + n - c->fbase])
+				continue;
 			/* the two halves are equal when their ids are (a longer word
 			   than the key buffer holds fails phrase_ok on both) */
 			size_t k = 0;
@@ -1322,14 +1344,21 @@ static uint32_t okey_of(ctx *c, uint32_t id)
 	uint32_t key = NOID;
 	size_t k = c->vlen[id];
 	if (k < MAXWORD) {
-		char w[MAXWORD];
-		memcpy(w, v_str(c, id), k + 1);
+		const char *w = v_str(c, id);
 		/* possessive: Ukraine's counts as Ukraine */
 		if (k > 2 && w[k - 2] == '\'' && w[k - 1] == 's')
 			k -= 2;
-		w[k] = '\0';
-		if (!is_stop(c->st, w, k) && letters(c->h, w, k) >= c->st->over_letters)
-			key = k == c->vlen[id] ? id : v_intern(c, w, k);
+		/* a letter takes at least a byte: fewer bytes, fewer letters */
+		if (k >= (size_t)c->st->over_letters && !is_stop(c->st, w, k) &&
+		    letters(c->h, w, k) >= c->st->over_letters) {
+			if (k == c->vlen[id]) {
+				key = id;
+			} else {
+				char buf[MAXWORD]; /* interning may move the arena */
+				memcpy(buf, w, k);
+				key = v_intern(c, buf, k);
+			}
+		}
 	}
 	if (c->oom)
 		return NOID;
