@@ -14,20 +14,26 @@
  * never a finding of the rules that judge the reporter's wording.
  *
  * Speed: each scanned list has a prefilter derived from its patterns (the
- * possible first bytes of a match); all lists share one pass over the text
- * and try their pattern only where a match may start (see "start-position
- * prefilter").  Same matches as a plain search, by construction.
+ * possible first bytes of a match); all lists share one pass over the text,
+ * where tables by the first 2 and 3 bytes say which lists may start at a
+ * position, and try their pattern only there (see "start-position
+ * prefilter").  Same matches as a plain search, by construction.  Codes run
+ * in PCRE2's interpreter until they have been used enough to pay for the
+ * JIT (see "lazy compiling"): a 5 KB article never waits for the JIT.
  *
  * The phrase lists are data (rules/attribution/, one .txt file per list): one PCRE2 pattern per
  * line, each list compiled once in create() into one alternation (UTF, UCP,
- * JIT, match and depth limits).  The INI section can replace a list inline
+ * match and depth limits; JIT-compiled later, when hot).  The INI section can replace a list inline
  * (<list> = ...), from a file (<list>_file = ...), or add to it
  * (<list>_add = ...).  A bad pattern is reported with its file, line and
  * offset.
  *
- * Thread safety: the compiled patterns and the match context in the state are
- * read-only after create(); each check() makes its own match data, match
- * context copy and JIT stack.
+ * Thread safety: the compiled patterns, the prefilter tables and the match
+ * context in the state are read-only after create(); each check() makes its
+ * own match data and match context copy, and each thread keeps one JIT
+ * stack.  The only state written after create() is the lazy compiling's
+ * (use counts, atomic; compiled codes, made under a mutex and published
+ * with one atomic store).
  */
 #include <stdatomic.h>
 #include <stdint.h>
