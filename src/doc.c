@@ -112,7 +112,10 @@ typedef struct builder {
 	uint32_t last_end;          /* end of the last token (LINE_START) */
 	uint32_t run_flags;         /* flags given to tokens of the current run */
 	uint8_t *role;  size_t caprole;  /* per-token scratch of one paragraph */
+	uint64_t *scand; size_t capscand; /* bit per token: may end a sentence (emit) */
 	size_t nwords;
+	size_t nqcand;              /* punctuation tokens since the last paragraph that
+	                               may be quotation marks (quote_first) */
 	int have_title;
 	/* unclosed quotations of the previous paragraph, outermost first */
 	uint32_t pend[QSTACK];
@@ -254,6 +257,30 @@ static int letter_at(const unsigned char *s, uint32_t i, uint32_t end, int digit
 
 /* ---- token output ------------------------------------------------------ */
 
+/* First bytes of punctuation that may be a quotation mark: " ' and the lead
+   bytes of the curly marks (E2) and guillemets (C2). */
+static const unsigned char quote_first[256] = { ['"'] = 1, ['\''] = 1, [0xE2] = 1, [0xC2] = 1 };
+/* First bytes of punctuation is_terminal() may accept: . ! ? and the lead
+   bytes of U+2026 U+203D (E2), U+3002 (E3), U+FF01 U+FF1F (EF). */
+static const unsigned char term_first[256] = {
+	['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+};
+
+/* The sentence-end candidates bitmap covers every token slot. */
+static int scand_fit(builder *b)
+{
+	size_t need = (b->d->captok + 63) / 64;
+	uint64_t *v;
+	if (need <= b->capscand)
+		return 0;
+	v = realloc(b->scand, need * sizeof *v);
+	if (!v)
+		return b->err = NL_ENOMEM;
+	b->scand = v;
+	b->capscand = need;
+	return 0;
+}
+
 static int emit_long(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags);
 
 static inline __attribute__((always_inline))
@@ -263,7 +290,8 @@ int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
 	nl_token *t;
 	if (len > 0xFFFFu)
 		return emit_long(b, off, len, kind, flags);
-	if (d->ntok == d->captok && grow((void **)&d->tok, &d->captok, d->ntok + 1, sizeof *d->tok))
+	if (d->ntok == d->captok && (grow((void **)&d->tok, &d->captok, d->ntok + 1, sizeof *d->tok) ||
+	                             scand_fit(b)))
 		return b->err = NL_ENOMEM;
 	if (d->ntok == 0)
 		flags |= NL_TF_LINE_START;
@@ -279,6 +307,14 @@ int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
 	} else if (memchr(b->s + b->last_end, '\n', off - b->last_end)) {
 		flags |= NL_TF_LINE_START;
 	}
+	{   /* may this token end a sentence?  (sentence_pass visits only these;
+	       a superset: it checks them again) */
+		size_t i = d->ntok;
+		uint64_t m = 1ull << (i & 63);
+		int cand = kind == NL_TOK_PUNCT ? term_first[b->s[off]]
+		         : kind == NL_TOK_WORD ? (len >= 2 && b->s[off + len - 1] == '.') : 0;
+		b->scand[i >> 6] = cand ? b->scand[i >> 6] | m : b->scand[i >> 6] & ~m;
+	}
 	t = &d->tok[d->ntok++];
 	t->off = off;
 	t->len = (uint16_t)len;
@@ -287,6 +323,8 @@ int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
 	b->last_end = off + len;
 	if (kind == NL_TOK_WORD)
 		b->nwords++;
+	else if (kind == NL_TOK_PUNCT)
+		b->nqcand += quote_first[b->s[off]];
 	return 0;
 }
 
@@ -1048,9 +1086,10 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 	uint32_t cp0;
 	if (!single_line || is_last || nt == 0)
 		return 0;
-	/* a paragraph after the first is no heading past 25 words (the longest
-	   limit below that applies to it): stop counting there */
-	for (i = 0; i < nt && words <= (first ? 40u : 25u); i++) {
+	/* stop counting words past the largest limit that can apply below: 40
+	   for the title, 25 for a "## Section" line, 12 for any other */
+	size_t limit = first ? 40u : (t[0].kind == NL_TOK_PUNCT && b->s[t[0].off] == '#') ? 25u : 12u;
+	for (i = 0; i < nt && words <= limit; i++) {
 		if (t[i].kind == NL_TOK_WORD) {
 			words++;
 			realwords++;
@@ -1071,6 +1110,8 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 	    (tok_is(b, &t[1], ".") || tok_is(b, &t[1], ")")) && t[1].off == t[0].off + t[0].len)
 		return 0;           /* "1. item" */
 	if (first) {
+		if (words > 40)
+			return 0;       /* too long for any headline (the test below) */
 		/* a headline may quote, but it closes what it opens */
 		if (t[0].kind == NL_TOK_PUNCT && is_quote_cp(cp0)) {
 			size_t marks = 0;
@@ -1290,9 +1331,7 @@ static int single_has_closer(builder *b, size_t i, size_t end)
 	return 0;
 }
 
-static const unsigned char quote_first[256] = { ['"'] = 1, ['\''] = 1, [0xE2] = 1, [0xC2] = 1 };
-
-static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading)
+static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading, size_t qcand)
 {
 	doc_impl *d = b->d;
 	qopen st[QSTACK];
@@ -1301,6 +1340,8 @@ static int quote_pass(builder *b, size_t ft, size_t nt, size_t pidx, int heading
 	int cont = settle_pending(b, ft, nt, heading);
 	b->cl_at = 0;                   /* single_has_closer's memo is per paragraph */
 	memset(b->role, 0, nt);
+	if (!qcand)
+		return 0;                   /* no mark: nothing opens, nothing is inside */
 	for (i = ft; i < end; i++) {
 		nl_token *t = &d->tok[i];
 		uint32_t cp;
@@ -1642,29 +1683,39 @@ static int add_sentence(builder *b, size_t first, size_t last, size_t pidx)
 	return 0;
 }
 
-/* First bytes of punctuation is_terminal() may accept: . ! ? and the lead
-   bytes of U+2026 U+203D (E2), U+3002 (E3), U+FF01 U+FF1F (EF). */
-static const unsigned char term_first[256] = {
-	['.'] = 1, ['!'] = 1, ['?'] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
-};
+static inline size_t next_scand(const builder *b, size_t i, size_t end)
+{
+	while (i < end) {
+		uint64_t w = b->scand[i >> 6] >> (i & 63);
+		if (w) {
+			i += (size_t)__builtin_ctzll(w);
+			return i < end ? i : end;
+		}
+		i = (i | 63) + 1;
+	}
+	return end;
+}
 
 static int sentence_pass(builder *b, size_t ft, size_t nt, size_t pidx)
 {
 	doc_impl *d = b->d;
-	size_t i, end = ft + nt, first = ft;
+	size_t i, end = ft + nt, first = ft, wscan = ft;
 	int has_word = 0;
-	for (i = ft; i < end; i++) {
+	/* only the tokens emit() marked as possible ends are visited */
+	for (i = next_scand(b, ft, end); i < end; i = next_scand(b, i + 1, end)) {
 		nl_token *t = &d->tok[i];
 		size_t j, last;
 		int ab;
-		/* one well-predicted branch a token: only a word ending in '.' or
-		   punctuation that may be terminal goes further */
-		unsigned kind = t->kind;
-		int isword = kind == NL_TOK_WORD;
-		has_word |= isword;
-		if (!((isword & (b->s[t->off + t->len - 1] == '.') & (t->len >= 2)) |
-		      ((kind == NL_TOK_PUNCT) & term_first[b->s[t->off]])))
+		/* has_word: is there a word among the tokens [first, i]?  (looked
+		   for from wscan on, each token at most once a sentence) */
+		for (; !has_word && wscan <= i; wscan++)
+			has_word = d->tok[wscan].kind == NL_TOK_WORD;
+		if (t->kind == NL_TOK_WORD) {
+			if (b->s[t->off + t->len - 1] != '.' || t->len < 2)
+				continue;
+		} else if (t->kind != NL_TOK_PUNCT) {
 			continue;
+		}
 		if (!is_terminal(b, t))
 			continue;
 		/* absorb more terminal marks and glued closing quotes/brackets */
@@ -1704,8 +1755,11 @@ static int sentence_pass(builder *b, size_t ft, size_t nt, size_t pidx)
 			return b->err;
 		first = last + 1;
 		has_word = 0;
+		wscan = first;
 		i = last;
 	}
+	for (; !has_word && wscan < end; wscan++)
+		has_word = d->tok[wscan].kind == NL_TOK_WORD;
 	if (first < end) {
 		/* a tail without words joins the sentence before it */
 		if (!has_word && d->nsent > 0 && first > ft && d->sent[d->nsent - 1].paragraph == pidx) {
@@ -1727,10 +1781,11 @@ static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t leve
                             int heading_mode, int single_line, int is_last)
 {
 	doc_impl *d = b->d;
-	size_t nt = d->ntok - ft, pidx, i;
+	size_t nt = d->ntok - ft, pidx, i, qcand = b->nqcand;
 	nl_paragraph *p;
 	int heading, deck = b->deck_next;
 	b->deck_next = 0;
+	b->nqcand = 0;
 	if (nt == 0)
 		return 0;
 	/* a paragraph of marks only ("* * *", "———") separates sections: it is
@@ -1784,7 +1839,7 @@ static int finish_paragraph(builder *b, size_t ft, uint16_t flags, uint16_t leve
 	p->n_tokens = (uint32_t)nt;
 	p->flags = flags;
 	p->level = heading ? level : 0;
-	if (quote_pass(b, ft, nt, pidx, heading))
+	if (quote_pass(b, ft, nt, pidx, heading, qcand))
 		return b->err;
 	p = &d->par[pidx];
 	p->first_sentence = (uint32_t)d->nsent;
@@ -2330,7 +2385,7 @@ int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_
 	if (grow((void **)&d->tok, &d->captok, (len < (64u << 20) ? len : (64u << 20)) / 5 + 16, sizeof *d->tok) ||
 	    grow((void **)&d->sent, &d->capsent, len / 100 + 4, sizeof *d->sent) ||
 	    grow((void **)&d->par, &d->cappar, len / 400 + 4, sizeof *d->par) ||
-	    grow((void **)&d->q, &d->capq, len / 1000 + 4, sizeof *d->q)) {
+	    grow((void **)&d->q, &d->capq, len / 1000 + 4, sizeof *d->q) || scand_fit(&b)) {
 		nl_doc_free(&d->pub);
 		return NL_ENOMEM;
 	}
@@ -2348,6 +2403,7 @@ int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_
 			d->q[b.pend[k]].flags |= NL_QF_UNCLOSED;
 	}
 	free(b.role);
+	free(b.scand);
 	free(b.runs);
 	if (rc) {
 		nl_doc_free(&d->pub);
