@@ -546,12 +546,11 @@ typedef struct ringslot {
 	uint32_t tok;
 } ringslot;
 
-/* A word-table slot: the folded word's bytes as its key (two 64-bit words,
- * zero-padded; a word of more than 16 bytes: its hash, 0), valid only when
- * stamp is the check's generation. */
+/* A word-table slot (see v_get), valid only when stamp is the check's
+ * generation. */
 typedef struct vent {
-	uint64_t k0, k1;
-	uint32_t stamp, len, id, pad;
+	uint64_t key;
+	uint32_t stamp, id;
 } vent;
 
 /* A thread's scratch, kept from one check to the next (a check borrows the
@@ -602,7 +601,8 @@ typedef struct ctx {
 	/* overused-word */
 	int want_o;
 	uint32_t pos;                          /* words seen */
-	ringslot *ring; size_t ring_cap;       /* overused_window slots */
+	ringslot *ring; size_t ring_cap;       /* >= overused_window slots */
+	uint32_t ring_mask;                    /* slots used - 1 (a power of 2) */
 	cluster *cl; size_t ncl, clcap;
 	int oom;
 } ctx;
@@ -633,6 +633,14 @@ static void ctx_give_back(ctx *c, scratch *s)
 	for (size_t i = 0; i < c->ncl; i++)
 		free(c->cl[i].v);
 	free(c->cl);
+}
+
+static size_t pow2_ge(size_t n)
+{
+	size_t p = 1;
+	while (p < n)
+		p <<= 1;
+	return p;
 }
 
 /* Grow a scratch array to hold n elements of size sz (contents kept). */
@@ -729,6 +737,12 @@ static inline uint64_t lower8(uint64_t w)
 	return w | ((ge_a & ~gt_z & high) >> 2);
 }
 
+static inline size_t slot_of(uint64_t key, size_t mask)
+{
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h ^ (h >> 32)) & mask;
+}
+
 /* Double the slots this check uses. */
 static int vt_grow(ctx *c)
 {
@@ -740,7 +754,7 @@ static int vt_grow(ctx *c)
 		const vent *e = &c->vt[i];
 		if (e->stamp != c->gen)
 			continue;
-		size_t j = vt_hash(e->k0, e->k1, e->len) & (cap - 1);
+		size_t j = slot_of(e->key, cap - 1);
 		while (v[j].stamp == c->gen)
 			j = (j + 1) & (cap - 1);
 		v[j] = *e;
@@ -753,18 +767,39 @@ static int vt_grow(ctx *c)
 }
 
 /* The id of the folded word with key k0, k1 and length n (w: its bytes, or
- * NULL when n <= 16: the key holds them), inserted when new. */
-static uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
+ * NULL when n <= 16: the key holds them), inserted when new.  A word of 1..7
+ * bytes is its own slot key (the eighth byte is 0); a longer one is found
+ * by a hash with the top bit set and compared with its bytes. */
+static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 {
 	const uint32_t gen = c->gen;
-	size_t mask = c->vt_cap - 1, j = vt_hash(k0, k1, n) & mask;
+	char tmp[16];
+	uint64_t key = k0;
+	int exact = n - 1 < 7 && !(k0 >> 63);
+	if (!exact)
+		key = vt_hash(k0, k1, n) | 1ull << 63;
+	size_t mask = c->vt_cap - 1, j = slot_of(key, mask);
 	for (;; j = (j + 1) & mask) {
 		const vent *e = &c->vt[j];
 		if (e->stamp != gen)
 			break;
-		if (e->k0 == k0 && e->k1 == k1 && e->len == n &&
-		    (n <= 16 || memcmp(c->arena + c->voff[e->id], w, n) == 0))
+		if (e->key != key)
+			continue;
+		if (exact)
 			return e->id;
+		if (c->vlen[e->id] != n)
+			continue;
+		if (n <= 16) { /* compare the keys: the arena has 16 bytes of slack */
+			uint64_t a0, a1;
+			memcpy(&a0, c->arena + c->voff[e->id], 8);
+			memcpy(&a1, c->arena + c->voff[e->id] + 8, 8);
+			if (n < 16)
+				key_trim(&a0, &a1, n);
+			if (a0 == k0 && a1 == k1)
+				return e->id;
+		} else if (memcmp(c->arena + c->voff[e->id], w, n) == 0) {
+			return e->id;
+		}
 	}
 	if ((c->nv + 1) * 2 > c->vt_cap) {
 		if (vt_grow(c) < 0) {
@@ -772,12 +807,12 @@ static uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 			return NOID;
 		}
 		mask = c->vt_cap - 1;
-		j = vt_hash(k0, k1, n) & mask;
+		j = slot_of(key, mask);
 		while (c->vt[j].stamp == gen)
 			j = (j + 1) & mask;
 	}
 	if ((c->nv == c->vcap && v_grow_ids(c)) || c->nv >= NOID - 1 || c->alen + n + 1 > UINT32_MAX ||
-	    grow(&c->arena, &c->acap, c->alen + n + 1, 1)) {
+	    grow(&c->arena, &c->acap, c->alen + n + 1 + 16, 1)) {
 		c->oom = 1;
 		return NOID;
 	}
@@ -785,7 +820,6 @@ static uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 	if (w) {
 		memcpy(a, w, n);
 	} else {
-		char tmp[16];
 		memcpy(tmp, &k0, 8);
 		memcpy(tmp + 8, &k1, 8);
 		memcpy(a, tmp, n);
@@ -798,8 +832,24 @@ static uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 	c->vflags[id] = 0;
 	c->okey[id] = NOID;
 	memset(&c->os[id], 0, sizeof c->os[id]);
-	c->vt[j] = (vent){ .k0 = k0, .k1 = k1, .stamp = gen, .len = (uint32_t)n, .id = id };
+	c->vt[j] = (vent){ .key = key, .stamp = gen, .id = id };
 	return id;
+}
+
+/* v_get with the common case (a word of 1..7 bytes already seen) here. */
+static inline uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
+{
+	if (n - 1 < 7 && !(k0 >> 63)) {
+		size_t mask = c->vt_cap - 1;
+		for (size_t j = slot_of(k0, mask);; j = (j + 1) & mask) {
+			const vent *e = &c->vt[j];
+			if (e->stamp != c->gen)
+				break;
+			if (e->key == k0)
+				return e->id;
+		}
+	}
+	return v_get_slow(c, k0, k1, n, w);
 }
 
 /* The id of folded word w[0..n), inserted when new. */
@@ -812,9 +862,11 @@ static uint32_t v_intern(ctx *c, const char *w, size_t n)
 
 static const char *v_str(const ctx *c, uint32_t id) { return c->arena + c->voff[id]; }
 
+static uint32_t word_id_slow(ctx *c, const char *s, size_t n);
+
 /* Fold s[0..n) (n bytes of the document's text) exactly as host->fold and
  * intern it. */
-static uint32_t word_id(ctx *c, const char *s, size_t n)
+static inline uint32_t word_id(ctx *c, const char *s, size_t n)
 {
 	if (n - 1 < 16) {
 		uint64_t k0, k1;
@@ -829,6 +881,11 @@ static uint32_t word_id(ctx *c, const char *s, size_t n)
 		if (!((k0 | k1) & 0x8080808080808080ull)) /* ASCII: host->fold lower-cases A-Z only */
 			return v_get(c, lower8(k0), lower8(k1), n, NULL);
 	}
+	return word_id_slow(c, s, n);
+}
+
+static uint32_t word_id_slow(ctx *c, const char *s, size_t n)
+{
 	char buf[MAXWORD];
 	size_t k = c->h->fold(s, n, buf, sizeof buf);
 	if (k < sizeof buf)
@@ -1155,7 +1212,19 @@ static int check_phrases(ctx *c, size_t pfirst, size_t pend, size_t *pi, size_t 
 	const state *st = c->st;
 	char p1[PHRASE_BUF], msg[1200], sugg[1024];
 	size_t i = *pi;
+	const size_t lo = c->fbase, hi = c->fbase + c->fn;
+	const size_t pmin = (size_t)st->phrase_min, pmax = (size_t)st->phrase_max;
 	for (; i < pend && i < stop; i++) {
+		/* the common case from the ids at hand: no phrase length whose
+		   first words are equal */
+		if (i >= lo && i + pmax < hi) {
+			const uint32_t *v = c->ids + (i - lo), a0 = v[0];
+			size_t n = pmin;
+			while (n <= pmax && v[n] != a0)
+				n++;
+			if (n > pmax)
+				continue;
+		}
 		if (d->tokens[i].kind != NL_TOK_WORD)
 			continue;
 		for (size_t n = (size_t)st->phrase_min; n <= (size_t)st->phrase_max; n++) {
@@ -1335,6 +1404,21 @@ static int letters(const nl_host *h, const char *s, size_t n)
 	return k;
 }
 
+/* Has s[0..n) at least need letters (letters(), counting no further)? */
+static int has_letters(const nl_host *h, const char *s, size_t n, int need)
+{
+	int k = 0;
+	size_t a = 0;
+	for (; a < n && (unsigned char)s[a] < 0x80; a++) { /* ASCII: as host->is_alpha */
+		k += ((unsigned char)s[a] | 0x20) >= 'a' && ((unsigned char)s[a] | 0x20) <= 'z';
+		if (k >= need)
+			return 1;
+	}
+	if (a == n)
+		return k >= need;
+	return letters(h, s, n) >= need;
+}
+
 /* The key word id counts under (possessive stripped), or NOID when it is
    never counted (stop word, too few letters, too long). */
 static uint32_t okey_of(ctx *c, uint32_t id)
@@ -1350,7 +1434,7 @@ static uint32_t okey_of(ctx *c, uint32_t id)
 			k -= 2;
 		/* a letter takes at least a byte: fewer bytes, fewer letters */
 		if (k >= (size_t)c->st->over_letters && !is_stop(c->st, w, k) &&
-		    letters(c->h, w, k) >= c->st->over_letters) {
+		    has_letters(c->h, w, k, (int)c->st->over_letters)) {
 			if (k == c->vlen[id]) {
 				key = id;
 			} else {
@@ -1386,7 +1470,9 @@ static int cl_push(ctx *c, cluster *cl, uint32_t pos, uint32_t tok)
  * overused_window words; only the last overused_window words are needed to
  * find them, so the state is one ring of that many slots plus a few numbers
  * per distinct word. */
-static void over_feed(ctx *c, size_t i, uint32_t id)
+static void over_use(ctx *c, size_t i, const nl_token *t, uint32_t key, uint32_t p);
+
+static inline void over_feed(ctx *c, size_t i, uint32_t id)
 {
 	const nl_doc *d = c->doc;
 	const nl_token *t = &d->tokens[i];
@@ -1401,9 +1487,15 @@ static void over_feed(ctx *c, size_t i, uint32_t id)
 		return;
 	if (id == NOID && (id = tok_id_slow(c, i)) == NOID)
 		return;
-	uint32_t key = okey_of(c, id);
+	uint32_t key = c->vflags[id] & VF_OKEY_KNOWN ? c->okey[id] : okey_of(c, id);
 	if (key == NOID)
 		return;
+	over_use(c, i, t, key, p);
+}
+
+/* One counted use of key: token i, word position p. */
+static void over_use(ctx *c, size_t i, const nl_token *t, uint32_t key, uint32_t p)
+{
 	ostat *o = &c->os[key];
 	if (!o->first_tok) {
 		o->first_tok = (uint32_t)i + 1;
@@ -1419,8 +1511,11 @@ static void over_feed(ctx *c, size_t i, uint32_t id)
 	   but are not the writer's prose to vary. */
 	if (t->flags & (NL_TF_IN_QUOTE | NL_TF_IN_HEADING))
 		return;
-	uint32_t W = (uint32_t)c->st->over_window, N = (uint32_t)c->st->over_min;
-	ringslot *slot = &c->ring[p % W];
+	/* the ring has R >= W slots (a power of 2): position q's slot is not
+	   reused before position q + R, and only positions less than W back
+	   are read */
+	uint32_t W = (uint32_t)c->st->over_window, N = (uint32_t)c->st->over_min, R1 = c->ring_mask;
+	ringslot *slot = &c->ring[p & R1];
 	slot->prev = o->last;
 	slot->tok = (uint32_t)i;
 	o->last = p;
@@ -1429,7 +1524,7 @@ static void over_feed(ctx *c, size_t i, uint32_t id)
 	uint32_t k = 1, q = slot->prev;
 	while (k < N && q != NOID && q >= o->floor && p - q < W) {
 		if (++k < N)
-			q = c->ring[q % W].prev;
+			q = c->ring[q & R1].prev;
 	}
 	if (k == N) {
 		if (o->open) {
@@ -1458,8 +1553,8 @@ static void over_feed(ctx *c, size_t i, uint32_t id)
 		}
 		q = p;
 		for (uint32_t m = N; m-- > 0;) {
-			u[m] = (occ){q, c->ring[q % W].tok};
-			q = c->ring[q % W].prev;
+			u[m] = (occ){q, c->ring[q & R1].tok};
+			q = c->ring[q & R1].prev;
 		}
 		for (uint32_t m = 0; m < N; m++)
 			cl_push(c, cl, u[m].pos, u[m].tok);
@@ -1593,11 +1688,12 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 		maxp = d->n_tokens;
 	if (grow(&c.used, &c.used_cap, maxp / 8 + 1, 1) ||
 	    grow(&c.ids, &c.ids_cap, (maxp < CHUNK ? maxp : CHUNK) + LOOKAHEAD + 1, sizeof *c.ids) ||
-	    (c.want_o && grow(&c.ring, &c.ring_cap, (size_t)st->over_window, sizeof *c.ring))) {
+	    (c.want_o && grow(&c.ring, &c.ring_cap, pow2_ge((size_t)st->over_window), sizeof *c.ring))) {
 		rc = NL_ENOMEM;
 		goto out;
 	}
 	unsigned char *used = c.used;
+	c.ring_mask = (uint32_t)pow2_ge((size_t)st->over_window) - 1;
 	size_t cursor = 0; /* tokens before it have been counted for overused-word */
 	size_t span = 2 * (size_t)st->phrase_max;
 	for (size_t i = 0; i < d->n_paragraphs && !rc && (want_w || want_p || c.want_o); i++) {
