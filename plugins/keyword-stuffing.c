@@ -249,11 +249,9 @@ static size_t ks_fold_fast(const nl_host *host, const char *s, size_t n, char *o
  * the thread and are reused by its next check: a slot is valid only when
  * its stamp is the check's generation, so nothing is cleared. */
 typedef struct vent {
-	uint64_t k0, k1;      /* folded bytes, zero-padded; longer words: hash, 0 */
+	uint64_t key;         /* a word of 1..7 bytes: its bytes; else a hash, top bit set */
 	uint32_t stamp;       /* generation of the check that filled the slot */
-	uint32_t len;         /* folded length */
 	uint32_t id;          /* the document's word id */
-	uint32_t pad;
 } vent;
 
 typedef struct kcache {
@@ -348,6 +346,14 @@ static inline void key_of(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
 	memcpy(tmp, s, n);
 	memcpy(k0, tmp, 8);
 	memcpy(k1, tmp + 8, 8);
+}
+
+/* Is byte c among the eight bytes of w? */
+static inline int has_byte(uint64_t w, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t v = w ^ (ones * c);
+	return ((v - ones) & ~v & high) != 0;
 }
 
 /* A-Z to a-z in the eight ASCII bytes of w. */
@@ -642,6 +648,12 @@ typedef struct ks_run {
 static inline const char *v_str(const ks_run *r, uint32_t id) { return r->kc->arena + r->kc->voff[id]; }
 static inline size_t v_len(const ks_run *r, uint32_t id) { return r->kc->vlen[id]; }
 
+static inline size_t slot_of(uint64_t key, size_t mask)
+{
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h ^ (h >> 32)) & mask;
+}
+
 /* Double the slots of this check's word table. */
 static int vt_grow(ks_run *r)
 {
@@ -654,7 +666,7 @@ static int vt_grow(ks_run *r)
 		const vent *e = &kc->vt[i];
 		if (e->stamp != kc->gen)
 			continue;
-		size_t j = vt_hash(e->k0, e->k1, e->len) & (cap - 1);
+		size_t j = slot_of(e->key, cap - 1);
 		while (v[j].stamp == kc->gen)
 			j = (j + 1) & (cap - 1);
 		v[j] = *e;
@@ -668,19 +680,39 @@ static int vt_grow(ks_run *r)
 
 /* The id of the folded word with key k0, k1 and length m (buf: its bytes,
  * or NULL when m <= 16: the key holds them).  With add, a new word gets the
- * next id.  KS_NONE when absent, KS_NONE - 1 when out of memory. */
-static uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char *buf, int add)
+ * next id.  KS_NONE when absent, KS_NONE - 1 when out of memory.  A word of
+ * 1..7 bytes is its own slot key (its eighth byte is 0); a longer one is
+ * found by a hash with the top bit set and compared with its bytes. */
+static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char *buf, int add)
 {
 	kcache *kc = r->kc;
 	const uint32_t gen = kc->gen;
-	size_t mask = r->vt_cap - 1, j = vt_hash(k0, k1, m) & mask;
+	uint64_t key = k0;
+	int exact = m - 1 < 7 && !(k0 >> 63);
+	if (!exact)
+		key = vt_hash(k0, k1, m) | 1ull << 63;
+	size_t mask = r->vt_cap - 1, j = slot_of(key, mask);
 	for (;; j = (j + 1) & mask) {
 		const vent *e = &kc->vt[j];
 		if (e->stamp != gen)
 			break;
-		if (e->k0 == k0 && e->k1 == k1 && e->len == m &&
-		    (m <= 16 || memcmp(kc->arena + kc->voff[e->id], buf, m) == 0))
+		if (e->key != key)
+			continue;
+		if (exact)
 			return e->id;
+		if (kc->vlen[e->id] != m)
+			continue;
+		const char *a = kc->arena + kc->voff[e->id];
+		if (m <= 16) { /* compare the keys: the arena has 16 bytes of slack */
+			uint64_t a0, a1;
+			memcpy(&a0, a, 8);
+			memcpy(&a1, a + 8, 8);
+			key_trim(&a0, &a1, m);
+			if (a0 == k0 && a1 == k1)
+				return e->id;
+		} else if (memcmp(a, buf, m) == 0) {
+			return e->id;
+		}
 	}
 	if (!add)
 		return KS_NONE;
@@ -688,7 +720,7 @@ static uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char
 		if (vt_grow(r) < 0)
 			return KS_NONE - 1;
 		mask = r->vt_cap - 1;
-		j = vt_hash(k0, k1, m) & mask;
+		j = slot_of(key, mask);
 		while (kc->vt[j].stamp == gen)
 			j = (j + 1) & mask;
 	}
@@ -708,7 +740,7 @@ static uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char
 			return KS_NONE - 1;
 		kc->v_cap = c;
 	}
-	if (grow(&kc->arena, &kc->arena_cap, r->alen + m + 1, 1) || r->alen + m + 1 > UINT32_MAX)
+	if (grow(&kc->arena, &kc->arena_cap, r->alen + m + 1 + 16, 1) || r->alen + m + 1 > UINT32_MAX)
 		return KS_NONE - 1;
 	char *w = kc->arena + r->alen;
 	if (buf) {
@@ -726,8 +758,25 @@ static uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char
 	kc->vfunc[id] = is_func(r->st, k0, k1, m, w);
 	kc->wc[id] = 0;
 	r->alen += m + 1;
-	kc->vt[j] = (vent){ .k0 = k0, .k1 = k1, .stamp = gen, .len = (uint32_t)m, .id = id };
+	kc->vt[j] = (vent){ .key = key, .stamp = gen, .id = id };
 	return id;
+}
+
+/* vt_get_slow with the common case (a word of 1..7 bytes already seen) here. */
+static inline uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char *buf, int add)
+{
+	if (m - 1 < 7 && !(k0 >> 63)) {
+		const kcache *kc = r->kc;
+		size_t mask = r->vt_cap - 1;
+		for (size_t j = slot_of(k0, mask);; j = (j + 1) & mask) {
+			const vent *e = &kc->vt[j];
+			if (e->stamp != kc->gen)
+				break;
+			if (e->key == k0)
+				return e->id;
+		}
+	}
+	return vt_get_slow(r, k0, k1, m, buf, add);
 }
 
 /* The key of folded word buf[0..m). */
@@ -744,7 +793,7 @@ static inline void word_key(const char *buf, size_t m, uint64_t *k0, uint64_t *k
 /* The id of word token tok, folded as ks_fold does (with add, numbered
  * when new): KS_NONE when it folds to nothing (or is absent), KS_NONE - 1
  * when out of memory. */
-static uint32_t tok_id(ks_run *r, const nl_token *tok, int add)
+static inline uint32_t tok_id(ks_run *r, const nl_token *tok, int add)
 {
 	const nl_doc *d = r->doc;
 	size_t n = tok->len;
@@ -761,15 +810,18 @@ static uint32_t tok_id(ks_run *r, const nl_token *tok, int add)
 			/* ASCII: host->fold lower-cases A-Z only */
 			k0 = lower8(k0);
 			k1 = lower8(k1);
-			unsigned last = n > 8 ? byte_at(k1, (unsigned)n - 9) : byte_at(k0, (unsigned)n - 1);
-			unsigned prev = n > 9 ? byte_at(k1, (unsigned)n - 10) : n > 1 ? byte_at(k0, (unsigned)n - 2) : 0;
 			size_t m = n;
-			if (m > 2 && prev == '\'' && last == 's')
-				m -= 2;
-			else if (m > 1 && last == '\'')
-				m -= 1;
-			if (m != n)
-				key_trim(&k0, &k1, m);
+			if (has_byte(k0, '\'') | has_byte(k1, '\'')) { /* a possessive to strip? */
+				unsigned last = n > 8 ? byte_at(k1, (unsigned)n - 9) : byte_at(k0, (unsigned)n - 1);
+				unsigned prev = n > 9 ? byte_at(k1, (unsigned)n - 10) :
+				                n > 1 ? byte_at(k0, (unsigned)n - 2) : 0;
+				if (m > 2 && prev == '\'' && last == 's')
+					m -= 2;
+				else if (m > 1 && last == '\'')
+					m -= 1;
+				if (m != n)
+					key_trim(&k0, &k1, m);
+			}
 			return vt_get(r, k0, k1, m, NULL, add);
 		}
 	}
@@ -844,7 +896,10 @@ static entry *tab_find(ks_run *r, uint64_t h)
 static entry *tab_add(ks_run *r, uint64_t h)
 {
 	if ((r->tab_n + 1) * 10 > r->tab_cap * 7) {
-		size_t cap = r->tab_cap ? r->tab_cap * 2 : 4096;
+		/* small to start with (an article has a few dozen entries); the
+		   slot order only orders candidates, and so the reports, which
+		   the host sorts */
+		size_t cap = r->tab_cap ? r->tab_cap * 2 : 256;
 		entry *t = calloc(cap, sizeof *t);
 		if (!t) {
 			r->oom = 1;
