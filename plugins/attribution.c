@@ -2113,6 +2113,50 @@ static void scan(ctx *c, int id, spans *out)
 		pos = scan_step(c, code_for(c, id, SLOT_PLAIN), pos, out, &limits);
 }
 
+/* A high bit in every byte of the 8 (byte i of x: bits 8i .. 8i+7) that
+ * is no word byte of the look-behind (ascii_word()), none in the others. */
+static inline uint64_t nonword8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, hi = 0x8080808080808080ull, lo7 = 0x7F7F7F7F7F7F7F7Full;
+	const uint64_t v = x & lo7;   /* the bytes without their high bit: no carries below */
+#define GE(y, c) (((y) + (0x80 - (c)) * ones) & hi)
+#define LE(y, c) (~((y) + (0x7F - (c)) * ones) & hi)
+#define EQ(y, c) (~((((y) ^ (c) * ones) + lo7) | ((y) ^ (c) * ones)) & hi)
+	const uint64_t y = v | 0x2020202020202020ull;
+	const uint64_t word = ((GE(y, 'a') & LE(y, 'z')) | (GE(v, '0') & LE(v, '9')) |
+	                       EQ(v, '_') | EQ(v, '\'') | EQ(v, '-')) & ~x;
+#undef GE
+#undef LE
+#undef EQ
+	return ~word & hi;
+}
+
+/* The first position from p on (below end) whose byte before it is no word
+ * byte (or that is the start of the text): where a word-bounded match may
+ * start.  wb[i - w0] is the byte at i; end - 1 + 7 bytes are readable. */
+static inline size_t next_start(const unsigned char *wb, size_t w0, size_t p, size_t end, const uint8_t *wordb)
+{
+	if (p == 0)
+		return 0;
+	while (p < end) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (end - p >= 8) {
+			uint64_t x;
+			memcpy(&x, wb + (p - 1 - w0), 8);   /* the bytes before p .. p + 7 */
+			const uint64_t nw = nonword8(x);
+			if (nw)
+				return p + (size_t)(__builtin_ctzll(nw) >> 3);
+			p += 8;
+			continue;
+		}
+#endif
+		if (!wordb[wb[p - 1 - w0]])
+			return p;
+		p++;
+	}
+	return end;
+}
+
 #define SCAN_CHUNK 65536
 #define SCAN_TAIL 4096
 
@@ -2168,6 +2212,8 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 		const uint32_t popt = PCRE2_NO_UTF_CHECK | (w1 < len ? PCRE2_PARTIAL_HARD : 0);
 		size_t runend = 0;
 		for (size_t p = c0; p < c1 && am && !c->oom; p++) {
+			if (all_word && (p = next_start(wb, w0, p, c1, wordb)) >= c1)
+				break;   /* only after a non-word byte: skip the words' insides */
 			unsigned ch = M(p);
 			if (!first[ch])
 				continue;
