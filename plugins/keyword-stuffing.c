@@ -196,6 +196,7 @@ typedef struct ks_state {
 	struct fkey { uint64_t k0, k1; uint32_t len, pad; } *fkeys; /* those of <= 16 bytes, */
 	size_t fkeys_cap;                                         /* keyed as the vocabulary */
 	uint64_t fsig[64];           /* bit per (length, first, last byte) of a word in fkeys */
+	uint64_t *fshort; size_t fshort_cap; /* those of 1..8 bytes: their bytes, 0 = empty */
 	char *kp_text;               /* declared keyphrase as written, or NULL */
 	char *kp_words[KS_MAXKP];    /* its folded content words */
 	size_t kp_n;
@@ -379,6 +380,12 @@ static inline unsigned word_sig(const char *w, size_t n)
 	return ((unsigned)n * 977u + (unsigned char)w[0] * 31u + (unsigned char)w[n - 1]) & 4095u;
 }
 
+static inline size_t slot_of(uint64_t key, size_t mask)
+{
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h ^ (h >> 32)) & mask;
+}
+
 /* Is folded word w[0..m) with key k0, k1 a function word? */
 static int is_func(const ks_state *st, uint64_t k0, uint64_t k1, size_t m, const char *w)
 {
@@ -387,6 +394,13 @@ static int is_func(const ks_state *st, uint64_t k0, uint64_t k1, size_t m, const
 	unsigned sig = word_sig(w, m);
 	if (!(st->fsig[sig >> 6] & (1ull << (sig & 63))))
 		return 0;
+	if (m <= 8) {
+		size_t mask = st->fshort_cap - 1;
+		for (size_t j = slot_of(k0, mask); st->fshort[j]; j = (j + 1) & mask)
+			if (st->fshort[j] == k0)
+				return 1;
+		return 0;
+	}
 	size_t mask = st->fkeys_cap - 1;
 	for (size_t j = vt_hash(k0, k1, m) & mask; st->fkeys[j].len; j = (j + 1) & mask)
 		if (st->fkeys[j].k0 == k0 && st->fkeys[j].k1 == k1 && st->fkeys[j].len == m)
@@ -404,12 +418,25 @@ static int build_fkeys(ks_state *st)
 	if (!st->fkeys)
 		return NL_ENOMEM;
 	st->fkeys_cap = cap;
+	size_t scap = 16;
+	while (scap < 2 * st->func.n)
+		scap *= 2;
+	st->fshort = calloc(scap, sizeof *st->fshort);
+	if (!st->fshort)
+		return NL_ENOMEM;
+	st->fshort_cap = scap;
 	for (size_t id = 0; id < st->func.n; id++) {
 		size_t m = st->func.len[id];
 		if (m > 16 || !m)
 			continue;
 		uint64_t k0, k1;
 		key_of(st->func.arena + st->func.off[id], m, &k0, &k1);
+		if (m <= 8) {
+			size_t j = slot_of(k0, scap - 1);
+			while (st->fshort[j])
+				j = (j + 1) & (scap - 1);
+			st->fshort[j] = k0;
+		}
 		size_t j = vt_hash(k0, k1, m) & (cap - 1);
 		while (st->fkeys[j].len)
 			j = (j + 1) & (cap - 1);
@@ -463,6 +490,7 @@ static void ks_destroy(void *state)
 	}
 	strtab_free(&st->func);
 	free(st->fkeys);
+	free(st->fshort);
 	free(st->kp_text);
 	for (size_t i = 0; i < st->kp_n; i++)
 		free(st->kp_words[i]);
@@ -648,11 +676,6 @@ typedef struct ks_run {
 static inline const char *v_str(const ks_run *r, uint32_t id) { return r->kc->arena + r->kc->voff[id]; }
 static inline size_t v_len(const ks_run *r, uint32_t id) { return r->kc->vlen[id]; }
 
-static inline size_t slot_of(uint64_t key, size_t mask)
-{
-	uint64_t h = key * 0x9E3779B97F4A7C15ull;
-	return (size_t)(h ^ (h >> 32)) & mask;
-}
 
 /* Double the slots of this check's word table. */
 static int vt_grow(ks_run *r)

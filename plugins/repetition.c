@@ -167,6 +167,7 @@ typedef struct state {
 	struct skey { uint64_t k0, k1; uint32_t len, pad; } *stopk; /* those of 1..16 bytes, */
 	size_t stopk_cap;                                         /* keyed as the vocabulary */
 	uint64_t stop_sig[64];     /* bit per (length, first, last byte) of a stop word in stopk */
+	uint64_t *sshort; size_t sshort_cap; /* those of 1..8 bytes: their bytes, 0 = empty */
 	pthread_key_t scratch_key; /* each thread's scratch, kept across documents */
 	int scratch_key_ok;
 	long phrase_min, phrase_max, openings_min;
@@ -427,6 +428,7 @@ static void destroy(void *p)
 	sm_free(&st->exceptions, alt_free);
 	sm_free(&st->stop, NULL);
 	free(st->stopk);
+	free(st->sshort);
 	free(st);
 }
 
@@ -918,6 +920,13 @@ static int is_stop(const state *st, const char *w, size_t n)
 		return 0;
 	uint64_t k0, k1;
 	key_of(w, n, &k0, &k1);
+	if (n <= 8) {
+		size_t mask = st->sshort_cap - 1;
+		for (size_t j = slot_of(k0, mask); st->sshort[j]; j = (j + 1) & mask)
+			if (st->sshort[j] == k0)
+				return 1;
+		return 0;
+	}
 	size_t mask = st->stopk_cap - 1;
 	for (size_t j = vt_hash(k0, k1, n) & mask; st->stopk[j].len; j = (j + 1) & mask)
 		if (st->stopk[j].k0 == k0 && st->stopk[j].k1 == k1 && st->stopk[j].len == n)
@@ -935,6 +944,13 @@ static int build_stopk(state *st)
 	if (!st->stopk)
 		return NL_ENOMEM;
 	st->stopk_cap = cap;
+	size_t scap = 16;
+	while (scap < 2 * st->stop.n)
+		scap *= 2;
+	st->sshort = calloc(scap, sizeof *st->sshort);
+	if (!st->sshort)
+		return NL_ENOMEM;
+	st->sshort_cap = scap;
 	for (size_t i = 0; i < st->stop.cap; i++) {
 		const char *w = st->stop.keys[i];
 		size_t n = w ? strlen(w) : 0;
@@ -942,6 +958,12 @@ static int build_stopk(state *st)
 			continue;
 		uint64_t k0, k1;
 		key_of(w, n, &k0, &k1);
+		if (n <= 8) {
+			size_t q = slot_of(k0, scap - 1);
+			while (st->sshort[q])
+				q = (q + 1) & (scap - 1);
+			st->sshort[q] = k0;
+		}
 		size_t j = vt_hash(k0, k1, n) & (cap - 1);
 		while (st->stopk[j].len)
 			j = (j + 1) & (cap - 1);
