@@ -132,6 +132,10 @@ char *nl_baseline_key(const char *path, const char *text, size_t len, const nl_i
 		while (*path == '/')
 			path++;
 	}
+	if (path[0] == '#') {   /* the line would be a comment: escape it */
+		nl_buf_puts(&b, "\\x23");
+		path++;
+	}
 	esc(&b, path, strlen(path));
 	nl_buf_putc(&b, '\t');
 	esc(&b, x->rule->id, strlen(x->rule->id));
@@ -287,9 +291,10 @@ static int hexval(char c)
 	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* Unescape field [s, e) and escape it again canonically into out.  Returns
+/* Unescape field [s, e) and escape it again canonically into out (a
+ * leading '#' of the first field as nl_baseline_key writes it).  Returns
  * NULL or a description of the problem. */
-static const char *canon(const char *s, const char *e, nl_buf *out)
+static const char *canon(const char *s, const char *e, nl_buf *out, int first)
 {
 	nl_buf raw = {0};
 	for (const char *p = s; p < e; p++) {
@@ -319,7 +324,12 @@ static const char *canon(const char *s, const char *e, nl_buf *out)
 			return "unknown escape (expected \\\\, \\t, \\n, \\r or \\xHH)";
 		}
 	}
-	esc(out, raw.p ? raw.p : "", raw.len);
+	size_t k = 0;
+	if (first && raw.len && raw.p[0] == '#') {
+		nl_buf_puts(out, "\\x23");
+		k = 1;
+	}
+	esc(out, raw.p ? raw.p + k : "", raw.len - k);
 	nl_buf_free(&raw);
 	return NULL;
 }
@@ -394,7 +404,7 @@ nl_baseline *nl_baseline_load(const char *file)
 				const char *fe = i < 4 ? f[i + 1] - 1 : le;
 				if (i)
 					nl_buf_putc(&key, '\t');
-				err = canon(f[i], fe, &key);
+				err = canon(f[i], fe, &key, i == 0);
 			}
 			if (err || key.oom || push(b, nl_buf_take(&key)) != 0) {
 				nl_buf_free(&key);
