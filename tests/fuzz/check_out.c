@@ -460,6 +460,8 @@ static void diag_sink(void *ud, const char *line)
 	(void)ud;
 	NLF_CHECK(line != NULL, "NULL diagnostic");
 	NLF_CHECK(line[0] != '\0', "empty diagnostic");
+	if (getenv("NLF_VERBOSE"))   /* to see them when reproducing a crash */
+		fprintf(stderr, "newslint: %s\n", line);
 }
 
 void nlf_quiet_diagnostics(void)

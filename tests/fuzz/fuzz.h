@@ -50,7 +50,7 @@ void nlf_check_reports(const struct nl_report_ctx *ctx, const struct nl_file_res
                        size_t n, int utf8_in);
 
 /* Silence the core's diagnostics (config errors, plugin warnings) while
- * fuzzing; they are checked to be single non-empty lines. */
+ * fuzzing; they are checked to be non-empty; NLF_VERBOSE=1 shows them). */
 void nlf_quiet_diagnostics(void);
 
 #endif

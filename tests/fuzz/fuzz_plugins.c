@@ -7,12 +7,14 @@
  * as plain text and as Markdown, every plugin checks it, the findings are
  * finished (yields, sort, line and column) and checked: spans inside the
  * text on character boundaries, messages and suggestions UTF-8, positions
- * sane.  Then they are rendered in every output format (report_check.c). */
+ * sane, also after the inline suppressions (src/suppress.c).  Then they
+ * are rendered in every output format (report_check.c). */
 #include "fuzz.h"
 #include "config.h"
 #include "doc.h"
 #include "host.h"
 #include "report.h"
+#include "suppress.h"
 #include <string.h>
 
 extern const nl_plugin nl_plugin_repetition, nl_plugin_keyword_stuffing, nl_plugin_spelling,
@@ -124,6 +126,8 @@ static void run(const char *text, size_t len, int format)
 		NLF_CHECK(rc == 0, "plugin %s check returned %d", plugins[i]->name, rc);
 	}
 	nl_items_finish(&items, d);
+	/* the driver's next step: inline <!-- newslint-disable --> directives */
+	nl_suppress_apply("fuzz.md", text, len, &items, NULL, NULL);
 	check_items(d, &items);
 	nl_file_result fr = {"fuzz.md", text, len, &items, NULL};
 	nl_report_ctx ctx = {.rules = rules, .n_rules = n_rules, .tool_version = "fuzz"};

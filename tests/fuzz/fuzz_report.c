@@ -8,12 +8,61 @@
  * The findings are finished by the core (yields, sort, line and column)
  * against the text's document, like the driver does, then rendered in every
  * format and checked (report_check.c): json and sarif must parse, checkstyle
- * must be well-formed XML, whatever the bytes. */
+ * must be well-formed XML, whatever the bytes.  Last, a baseline written
+ * with the findings must load and accept every one of them (baseline.c). */
 #include "fuzz.h"
 #include "doc.h"
 #include "host.h"
 #include "report.h"
+#include "baseline.h"
 #include <string.h>
+#include <unistd.h>
+
+/* A folder for the baseline round trip, removed at exit. */
+static char bl_dir[64], bl_file[96];
+
+static void bl_cleanup(void)
+{
+	unlink(bl_file);
+	rmdir(bl_dir);
+}
+
+static const char *baseline_file(void)
+{
+	if (!bl_dir[0]) {
+		const char *t = getenv("TMPDIR");
+		snprintf(bl_dir, sizeof bl_dir, "%s/nlfuzz-XXXXXX", t && *t && strlen(t) < 40 ? t : "/tmp");
+		if (!mkdtemp(bl_dir)) {
+			perror(bl_dir);
+			abort();
+		}
+		snprintf(bl_file, sizeof bl_file, "%s/baseline", bl_dir);
+		atexit(bl_cleanup);
+	}
+	return bl_file;
+}
+
+/* --write-baseline then --baseline accepts every finding, whatever the
+ * path, rule ids and text (escapes in the file round-trip). */
+static void baseline_round_trip(const char *path, const char *text, size_t len, nl_items *items)
+{
+	nl_baseline *w = nl_baseline_new();
+	if (!w)
+		return;
+	for (size_t i = 0; i < items->n; i++)
+		nl_baseline_add(w, path, text, len, &items->v[i]);
+	NLF_CHECK(nl_baseline_count(w) == items->n, "%zu findings, %zu baseline entries", items->n,
+	          nl_baseline_count(w));
+	const char *f = baseline_file();
+	int rc = nl_baseline_save(w, f);
+	nl_baseline_free(w);
+	NLF_CHECK(rc == 0, "the baseline cannot be written");
+	nl_baseline *b = nl_baseline_load(f);
+	NLF_CHECK(b, "a baseline just written does not load");
+	size_t n = items->n, acc = nl_baseline_filter(b, path, text, len, items);
+	NLF_CHECK(acc == n && items->n == 0, "the baseline accepts %zu of %zu findings", acc, n);
+	nl_baseline_free(b);
+}
 
 typedef struct rd {
 	const uint8_t *p;
@@ -55,6 +104,20 @@ static char *str(rd *r, int *utf8)
 
 #define NR 4
 
+/* Widen a span to whole characters: plugins report spans on character
+ * boundaries (fuzz_plugins checks the real ones), and the text excerpt
+ * relies on it. */
+static void snap(const char *t, size_t n, uint32_t *off, uint32_t *len)
+{
+	size_t a = *off, e = (size_t)*off + *len;
+	while (a > 0 && a < n && ((unsigned char)t[a] & 0xC0) == 0x80)
+		a--;
+	while (e < n && ((unsigned char)t[e] & 0xC0) == 0x80)
+		e++;
+	*off = (uint32_t)a;
+	*len = (uint32_t)(e - a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!size)
@@ -80,6 +143,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memset(&info[i], 0, sizeof info[i]);
 		memset(&rule[i], 0, sizeof rule[i]);
 		owned[no++] = rule[i].id = str(&r, &utf8);
+		if (!rule[i].id[0]) {   /* ids are never empty */
+			free(rule[i].id);
+			owned[no - 1] = rule[i].id = strdup(i ? "p.r" : "p.q");
+			rule[i].id[2] += (char)i;
+		}
 		owned[no++] = (char *)(info[i].summary = str(&r, &utf8));
 		owned[no++] = (char *)(info[i].explanation = str(&r, &utf8));
 		if (!info[i].explanation[0])
@@ -109,6 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			x.severity = (int)(byte(&r) % 3);
 			x.off = (uint32_t)(u16(&r) % (tlen + 1));
 			x.len = (uint32_t)(u16(&r) % (tlen - x.off + 1));
+			snap(text, tlen, &x.off, &x.len);
 			x.message = str(&r, &utf8);
 			size_t ns = byte(&r) % 4, nr = byte(&r) % 4;
 			if (ns) {
@@ -122,6 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					x.related[x.n_related].off = (uint32_t)(u16(&r) % (tlen + 1));
 					x.related[x.n_related].len =
 						(uint32_t)(u16(&r) % (tlen - x.related[x.n_related].off + 1));
+					snap(text, tlen, &x.related[x.n_related].off, &x.related[x.n_related].len);
 				}
 			}
 			nl_item *v = realloc(items.v, (items.n + 1) * sizeof *v);
@@ -159,6 +229,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                     .n_rules = flags & 128 ? NR - 1 : NR, .errors = errs, .n_errors = ne,
 	                     .tool_version = "0.1.0"};
 	nlf_check_reports(&ctx, files, 2, utf8);
+	if (d)
+		baseline_round_trip(path, text, tlen, &items);
 
 	for (size_t i = 0; i < ne; i++) {
 		free(errs[i].path);
