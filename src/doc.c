@@ -283,8 +283,10 @@ static int scand_fit(builder *b)
 
 static int emit_long(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags);
 
+/* cand: 1 or 0 when the caller knows whether the token may end a
+   sentence, -1 to work it out here. */
 static inline __attribute__((always_inline))
-int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
+int emit_c(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags, int cand)
 {
 	doc_impl *d = b->d;
 	nl_token *t;
@@ -308,12 +310,16 @@ int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
 		flags |= NL_TF_LINE_START;
 	}
 	{   /* may this token end a sentence?  (sentence_pass visits only these;
-	       a superset: it checks them again) */
+	       a superset: it checks them again, so the bits of tokens dropped
+	       with a paragraph of marks may stay) */
 		size_t i = d->ntok;
-		uint64_t m = 1ull << (i & 63);
-		int cand = kind == NL_TOK_PUNCT ? term_first[b->s[off]]
-		         : kind == NL_TOK_WORD ? (len >= 2 && b->s[off + len - 1] == '.') : 0;
-		b->scand[i >> 6] = cand ? b->scand[i >> 6] | m : b->scand[i >> 6] & ~m;
+		if (cand < 0)
+			cand = kind == NL_TOK_PUNCT ? term_first[b->s[off]]
+			     : kind == NL_TOK_WORD ? (len >= 2 && b->s[off + len - 1] == '.') : 0;
+		if ((i & 63) == 0)
+			b->scand[i >> 6] = 0;
+		if (cand)
+			b->scand[i >> 6] |= 1ull << (i & 63);
 	}
 	t = &d->tok[d->ntok++];
 	t->off = off;
@@ -326,6 +332,12 @@ int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
 	else if (kind == NL_TOK_PUNCT)
 		b->nqcand += quote_first[b->s[off]];
 	return 0;
+}
+
+static inline __attribute__((always_inline))
+int emit(builder *b, uint32_t off, uint32_t len, unsigned kind, unsigned flags)
+{
+	return emit_c(b, off, len, kind, flags, -1);
 }
 
 /* nl_token.len has 16 bits: a longer run (garbage, a giant URL) becomes
@@ -475,6 +487,13 @@ static int ci_prefix_n(const unsigned char *s, uint32_t p, uint32_t end, const c
 
 /* ---- the tokenizer of one run --------------------------------------------- */
 
+/* Four bytes as a little-endian word, as memcpy reads them. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define U32LE(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+#else
+#define U32LE(a, b, c, d) ((uint32_t)(a) | ((uint32_t)(b) << 8) | ((uint32_t)(c) << 16) | ((uint32_t)(d) << 24))
+#endif
+
 /* End of the run of lower-case ASCII letters from r (16 bytes at a time
    where the run's end is that far: words average five letters, and a
    byte loop mispredicts its exit once a word). */
@@ -528,15 +547,7 @@ static uint32_t scan_word(builder *b, uint32_t p, uint32_t end, unsigned *kind, 
 	int nlet = 0, nup = 0, first = 1;
 	int seg = 0, nseg = 1, dot_ok = 1, ascii_host = 1, last_dot = 0;
 	*kind = NL_TOK_WORD;
-	/* fast path: ASCII letters, lower case after the first, ending at a
-	   separator that cannot continue a word, URL or e-mail */
-	if (s[p] < 0x80) {
-		uint32_t r = simple_word(s, p, end);
-		if (r) {
-			*flags = (s[p] <= 'Z') ? NL_TF_CAPITALIZED : 0;
-			return r;
-		}
-	}
+	/* (tokenize has taken the simple words, simple_word(), already) */
 	while (q < end) {
 		unsigned c = s[q];
 		if (c - 'a' < 26u) {
@@ -763,25 +774,35 @@ static int tokenize(builder *b, uint32_t off, uint32_t end)
 				continue;
 			}
 			if (cls == A_LETTER) {
-				if ((c | 0x20) == 'h' && (ci_prefix(s, p, end, "http://") || ci_prefix(s, p, end, "https://"))) {
-					q = url_tail(s, p + (s[p + 4] == ':' ? 7 : 8), end);
-					if (emit(b, p, q - p, NL_TOK_URL, nonascii(s, p, q)))
-						return b->err;
-					p = q;
-					continue;
+				/* "http" "www." "ftp:" in any case (a necessary condition
+				   for the tests below, four bytes at once) */
+				uint32_t w4 = 0;
+				if (p + 4 <= end) {
+					memcpy(&w4, s + p, 4);
+					w4 |= 0x20202020u;
 				}
-				if (((c | 0x20) == 'w' && ci_prefix(s, p, end, "www.") && p + 4 < end && ascii_alnum(s[p + 4])) ||
-				    ((c | 0x20) == 'f' && ci_prefix(s, p, end, "ftp://"))) {
-					q = url_tail(s, p + 4, end);
-					if (emit(b, p, q - p, NL_TOK_URL, nonascii(s, p, q)))
-						return b->err;
-					p = q;
-					continue;
+				if (p + 4 > end || w4 == U32LE('h', 't', 't', 'p') || w4 == U32LE('w', 'w', 'w', '.') ||
+				    w4 == U32LE('f', 't', 'p', ':')) {
+					if ((c | 0x20) == 'h' && (ci_prefix(s, p, end, "http://") || ci_prefix(s, p, end, "https://"))) {
+						q = url_tail(s, p + (s[p + 4] == ':' ? 7 : 8), end);
+						if (emit(b, p, q - p, NL_TOK_URL, nonascii(s, p, q)))
+							return b->err;
+						p = q;
+						continue;
+					}
+					if (((c | 0x20) == 'w' && ci_prefix(s, p, end, "www.") && p + 4 < end && ascii_alnum(s[p + 4])) ||
+					    ((c | 0x20) == 'f' && ci_prefix(s, p, end, "ftp://"))) {
+						q = url_tail(s, p + 4, end);
+						if (emit(b, p, q - p, NL_TOK_URL, nonascii(s, p, q)))
+							return b->err;
+						p = q;
+						continue;
+					}
 				}
 				if ((q = simple_word(s, p, end)) != 0) {   /* most words */
-					if (emit(b, p, q - p, NL_TOK_WORD, c <= 'Z' ? NL_TF_CAPITALIZED : 0))
+					if (emit_c(b, p, q - p, NL_TOK_WORD, c <= 'Z' ? NL_TF_CAPITALIZED : 0, 0))
 						return b->err;
-					p = q;
+					p = q < end && s[q] == ' ' ? q + 1 : q;   /* the usual space */
 					continue;
 				}
 				q = scan_word(b, p, end, &kind, &fl);
