@@ -153,11 +153,18 @@ typedef struct plist {
 
 enum { SLOT_MAIN, SLOT_PLAIN };   /* code slot of list id: 2 * id + SLOT_... */
 
+/* A code is matched in two modes: complete (the subject is the text up to
+ * its end) and partial (PCRE2_PARTIAL_HARD: a window that ends before the
+ * text does).  The JIT compiles each mode separately, so each has its own
+ * copy, made when that mode is hot: documents up to SCAN_WHOLE bytes are
+ * scanned in one window and never need the partial mode's. */
+enum { MODE_COMPLETE, MODE_PARTIAL };
+
 typedef struct lcode {
 	_Atomic(pcre2_code *) base;  /* for the interpreter */
-	_Atomic(pcre2_code *) jit;   /* the JIT-compiled copy, once hot */
-	atomic_uint uses;            /* matches run on base so far */
-	atomic_int tried;            /* JIT (or the plain compile) attempted */
+	_Atomic(pcre2_code *) jit[2];   /* the JIT-compiled copy of each mode, once hot */
+	atomic_uint uses[2];         /* matches run on base so far, by mode */
+	atomic_int tried[2];         /* JIT compile of the mode attempted */
 } lcode;
 
 typedef struct lazy {
@@ -1625,7 +1632,8 @@ static void destroy(void *vst)
 	if (st->lz) {
 		for (int i = 0; i < 2 * N_LISTS; i++) {
 			lcode *lc = &st->lz->lc[i];
-			pcre2_code_free(atomic_load(&lc->jit));
+			pcre2_code_free(atomic_load(&lc->jit[0]));
+			pcre2_code_free(atomic_load(&lc->jit[1]));
 			if (i % 2 == SLOT_PLAIN)
 				pcre2_code_free(atomic_load(&lc->base));   /* the others are the lists' */
 		}
@@ -1651,9 +1659,11 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	}
 	for (int i = 0; i < 2 * N_LISTS; i++) {
 		atomic_init(&st->lz->lc[i].base, NULL);
-		atomic_init(&st->lz->lc[i].jit, NULL);
-		atomic_init(&st->lz->lc[i].uses, 0);
-		atomic_init(&st->lz->lc[i].tried, 0);
+		for (int m = 0; m < 2; m++) {
+			atomic_init(&st->lz->lc[i].jit[m], NULL);
+			atomic_init(&st->lz->lc[i].uses[m], 0);
+			atomic_init(&st->lz->lc[i].tried[m], 0);
+		}
 	}
 	st->lz->mu_ok = pthread_mutex_init(&st->lz->mu, NULL) == 0;
 	for (unsigned ch = 0; ch < 256; ch++)
@@ -1779,7 +1789,8 @@ typedef struct ctx {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	int jit_on;              /* the JIT stack is assigned to mctx */
-	unsigned pend[2 * N_LISTS];  /* uses of each code not yet added to its lcode */
+	unsigned pend[2 * N_LISTS][2];  /* uses of each code and mode not yet added to its lcode */
+	size_t chunk;            /* the scan's stretch: the whole text up to SCAN_WHOLE bytes */
 	spans say, naming, naming_as, src, anon, vague, stat, stat_src, loaded;
 	uint64_t *cb[3];         /* content tokens (a reporter's word): bit per token, per 64, per 4096 */
 	size_t cbn[3];           /* words in each level */
@@ -1809,20 +1820,20 @@ static void jit_stack_on(ctx *c)
 		pcre2_jit_stack_assign(c->mctx, NULL, c->jit);
 }
 
-/* JIT-compile a copy of lc's code (once, whoever gets here first). */
-static void jit_now(lazy *lz, lcode *lc)
+/* JIT-compile a copy of lc's code for mode m (once, whoever gets here first). */
+static void jit_now(lazy *lz, lcode *lc, int m)
 {
 	pthread_mutex_lock(&lz->mu);
-	if (!atomic_load_explicit(&lc->tried, memory_order_relaxed)) {
+	if (!atomic_load_explicit(&lc->tried[m], memory_order_relaxed)) {
 		pcre2_code *base = atomic_load_explicit(&lc->base, memory_order_relaxed);
 		pcre2_code *j = base ? pcre2_code_copy(base) : NULL;
-		if (j && pcre2_jit_compile(j, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD) != 0) {
+		if (j && pcre2_jit_compile(j, m == MODE_PARTIAL ? PCRE2_JIT_PARTIAL_HARD : PCRE2_JIT_COMPLETE) != 0) {
 			pcre2_code_free(j);   /* no JIT here: stay with the interpreter */
 			j = NULL;
 		}
 		if (j)
-			atomic_store_explicit(&lc->jit, j, memory_order_release);
-		atomic_store_explicit(&lc->tried, 1, memory_order_release);
+			atomic_store_explicit(&lc->jit[m], j, memory_order_release);
+		atomic_store_explicit(&lc->tried[m], 1, memory_order_release);
 	}
 	pthread_mutex_unlock(&lz->mu);
 }
@@ -1845,12 +1856,13 @@ static pcre2_code *plain_now(const state *st, int id)
 }
 
 /* The code to match list id with (slot SLOT_MAIN: the anchored code;
- * SLOT_PLAIN: the plain one), counting the use; NULL if there is none. */
-static const pcre2_code *code_for(ctx *c, int id, int slot)
+ * SLOT_PLAIN: the plain one) in mode m (MODE_PARTIAL: with
+ * PCRE2_PARTIAL_HARD), counting the use; NULL if there is none. */
+static const pcre2_code *code_for(ctx *c, int id, int slot, int m)
 {
 	const int k = 2 * id + slot;
 	lcode *lc = &c->st->lz->lc[k];
-	pcre2_code *j = atomic_load_explicit(&lc->jit, memory_order_acquire);
+	pcre2_code *j = atomic_load_explicit(&lc->jit[m], memory_order_acquire);
 	if (j) {
 		if (!c->jit_on)
 			jit_stack_on(c);
@@ -1861,12 +1873,12 @@ static const pcre2_code *code_for(ctx *c, int id, int slot)
 		if (slot != SLOT_PLAIN || !(b = plain_now(c->st, id)))
 			return NULL;
 	}
-	if (++c->pend[k] >= USE_FLUSH) {
-		unsigned n = atomic_fetch_add_explicit(&lc->uses, c->pend[k], memory_order_relaxed) + c->pend[k];
-		c->pend[k] = 0;
-		if (n >= JIT_AFTER && !atomic_load_explicit(&lc->tried, memory_order_acquire)) {
-			jit_now(c->st->lz, lc);
-			if ((j = atomic_load_explicit(&lc->jit, memory_order_acquire))) {
+	if (++c->pend[k][m] >= USE_FLUSH) {
+		unsigned n = atomic_fetch_add_explicit(&lc->uses[m], c->pend[k][m], memory_order_relaxed) + c->pend[k][m];
+		c->pend[k][m] = 0;
+		if (n >= JIT_AFTER && !atomic_load_explicit(&lc->tried[m], memory_order_acquire)) {
+			jit_now(c->st->lz, lc, m);
+			if ((j = atomic_load_explicit(&lc->jit[m], memory_order_acquire))) {
 				if (!c->jit_on)
 					jit_stack_on(c);
 				return j;
@@ -1982,7 +1994,7 @@ static int xreserve(ctx *c, size_t n)
  * window from a little before pos (the patterns' look-behind) that grows
  * while PCRE2 reports it reached the window's end (PCRE2_PARTIAL_HARD).
  * The match is returned in *ms / *me. */
-static int wmatch(ctx *c, const pcre2_code *code, size_t pos, size_t end, uint32_t opts, size_t *ms, size_t *me)
+static int wmatch(ctx *c, int id, int slot, size_t pos, size_t end, uint32_t opts, size_t *ms, size_t *me)
 {
 	size_t w0 = mstart(c, pos > c->margin ? pos - c->margin : 0);
 	size_t span = 512;
@@ -1992,6 +2004,9 @@ static int wmatch(ctx *c, const pcre2_code *code, size_t pos, size_t end, uint32
 			return PCRE2_ERROR_NOMEMORY;
 		mfill(c, w0, w1, c->xbuf);
 		uint32_t o = opts | PCRE2_NO_UTF_CHECK | (w1 < end ? PCRE2_PARTIAL_HARD : 0);
+		const pcre2_code *code = code_for(c, id, slot, w1 < end ? MODE_PARTIAL : MODE_COMPLETE);
+		if (!code)
+			return PCRE2_ERROR_NOMATCH;
 		int rc = pcre2_match(code, (PCRE2_SPTR)c->xbuf, w1 - w0, pos - w0, o, c->md, c->mctx);
 		if (rc == PCRE2_ERROR_PARTIAL && w1 < end) {
 			span *= 4;
@@ -2012,7 +2027,7 @@ static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t e
 {
 	if (pos >= end)
 		return 0;
-	const pcre2_code *code = code_for(c, id, SLOT_MAIN);
+	const pcre2_code *code = code_for(c, id, SLOT_MAIN, MODE_COMPLETE);
 	if (!code)
 		return 0;
 	/* the code is compiled anchored; should the JIT give up (its own
@@ -2029,15 +2044,12 @@ static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t e
 /* ... in the masked text (the reporter's words) */
 static size_t match_at(ctx *c, int id, size_t pos, size_t end)
 {
-	if (pos >= end)
-		return 0;
-	const pcre2_code *code = code_for(c, id, SLOT_MAIN);
-	if (!code)
+	if (pos >= end || !(c->st->lists[id].code || c->st->lists[id].acode))
 		return 0;
 	size_t ms, me;
-	int rc = wmatch(c, code, pos, end, 0, &ms, &me);
+	int rc = wmatch(c, id, SLOT_MAIN, pos, end, 0, &ms, &me);
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_NOMEMORY)
-		rc = wmatch(c, code, pos, end, PCRE2_NO_JIT, &ms, &me);
+		rc = wmatch(c, id, SLOT_MAIN, pos, end, PCRE2_NO_JIT, &ms, &me);
 	if (rc <= 0)
 		return 0;
 	return me > pos ? me : 0;
@@ -2046,7 +2058,7 @@ static size_t match_at(ctx *c, int id, size_t pos, size_t end)
 /* The first match from pos on in the masked text (unanchored), window by
  * window: no match starting in a window (PCRE2 did not reach its end)
  * sends the search on to the next one. */
-static int search_from(ctx *c, const pcre2_code *code, size_t pos, size_t *ms, size_t *me)
+static int search_from(ctx *c, int id, size_t pos, size_t *ms, size_t *me)
 {
 	const size_t len = c->len;
 	size_t span = 65536;
@@ -2057,6 +2069,9 @@ static int search_from(ctx *c, const pcre2_code *code, size_t pos, size_t *ms, s
 			return PCRE2_ERROR_NOMEMORY;
 		mfill(c, w0, w1, c->xbuf);
 		uint32_t o = PCRE2_NO_UTF_CHECK | (w1 < len ? PCRE2_PARTIAL_HARD : 0);
+		const pcre2_code *code = code_for(c, id, SLOT_PLAIN, w1 < len ? MODE_PARTIAL : MODE_COMPLETE);
+		if (!code)
+			return PCRE2_ERROR_NOMATCH;
 		int rc = pcre2_match(code, (PCRE2_SPTR)c->xbuf, w1 - w0, pos - w0, o, c->md, c->mctx);
 		if (rc == PCRE2_ERROR_PARTIAL && w1 < len) {
 			span *= 4;   /* a match may go on past the window */
@@ -2079,12 +2094,10 @@ static int search_from(ctx *c, const pcre2_code *code, size_t pos, size_t *ms, s
 
 /* One step of the plain scan: the first match from pos on.  Returns where
  * to go on, or SIZE_MAX when done. */
-static size_t scan_step(ctx *c, const pcre2_code *code, size_t pos, spans *out, int *limits)
+static size_t scan_step(ctx *c, int id, size_t pos, spans *out, int *limits)
 {
 	size_t ms, me;
-	if (!code)
-		return SIZE_MAX;
-	int rc = search_from(c, code, pos, &ms, &me);
+	int rc = search_from(c, id, pos, &ms, &me);
 	if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_NOMEMORY)
 		return SIZE_MAX;
 	if (rc < 0) {
@@ -2110,7 +2123,7 @@ static void scan(ctx *c, int id, spans *out)
 	size_t pos = 0;
 	int limits = 0;
 	while (pos < c->len && !c->oom)
-		pos = scan_step(c, code_for(c, id, SLOT_PLAIN), pos, out, &limits);
+		pos = scan_step(c, id, pos, out, &limits);
 }
 
 /* A high bit in every byte of the 8 (byte i of x: bits 8i .. 8i+7) that
@@ -2158,6 +2171,7 @@ static inline size_t next_start(const unsigned char *wb, size_t w0, size_t p, si
 }
 
 #define SCAN_CHUNK 65536
+#define SCAN_WHOLE (4u << 20)   /* a text up to this size is scanned in one window */
 #define SCAN_TAIL 4096
 
 /* Several lists at once: one pass over the text for all the filtered ones
@@ -2202,7 +2216,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 		first = firstv;
 	}
 	for (size_t c0 = 0; c0 < len && am && !c->oom;) {
-		size_t c1 = len - c0 > SCAN_CHUNK ? mend(c, c0 + SCAN_CHUNK, len) : len;
+		size_t c1 = len - c0 > c->chunk ? mend(c, c0 + c->chunk, len) : len;
 		size_t w0 = mstart(c, c0 > c->margin ? c0 - c->margin : 0);
 		size_t w1 = len - c1 > SCAN_TAIL ? mend(c, c1 + SCAN_TAIL, len) : len;
 		mfill(c, w0, w1, c->wbuf);
@@ -2272,14 +2286,14 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				if (!cand)
 					continue;
 				size_t ms = 0, me = 0;
-				const pcre2_code *code = code_for(c, id, SLOT_MAIN);
+				const pcre2_code *code = code_for(c, id, SLOT_MAIN, w1 < len ? MODE_PARTIAL : MODE_COMPLETE);
 				int rc = pcre2_match(code, (PCRE2_SPTR)c->wbuf, w1 - w0, p - w0, popt, c->md, c->mctx);
 				if (rc >= 0) {
 					PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 					ms = ov[0] + w0;
 					me = ov[1] + w0;
 				} else if (rc == PCRE2_ERROR_PARTIAL) {
-					rc = wmatch(c, code, p, len, 0, &ms, &me);
+					rc = wmatch(c, id, SLOT_MAIN, p, len, 0, &ms, &me);
 				}
 				if (rc == PCRE2_ERROR_NOMATCH) {
 					pos[id] = p + 1;
@@ -2287,7 +2301,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				}
 				if (rc < 0) {
 					/* a limit: this step as the plain scan takes it */
-					pos[id] = scan_step(c, code_for(c, id, SLOT_PLAIN), pos[id], out[id], &limits[id]);
+					pos[id] = scan_step(c, id, pos[id], out[id], &limits[id]);
 				} else {
 					if (me > ms)
 						spans_push(c, out[id], (uint32_t)ms, (uint32_t)me);
@@ -3494,7 +3508,11 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	c.len = doc->text_len;
 	c.margin = st->margin;
 	/* + PF_MAXN: the prefilter reads up to 8 bytes past a position */
-	c.wbuf = malloc(SCAN_CHUNK + SCAN_TAIL + c.margin + 16 + PF_MAXN);
+	/* a text up to SCAN_WHOLE bytes is scanned in one window (no match
+	 * ever reaches a window's end before the text's: no partial matching),
+	 * a longer one 64 KB at a time */
+	c.chunk = c.len <= SCAN_WHOLE ? c.len : SCAN_CHUNK;
+	c.wbuf = malloc((c.chunk > SCAN_CHUNK ? c.chunk : SCAN_CHUNK) + SCAN_TAIL + c.margin + 16 + PF_MAXN);
 	c.md = pcre2_match_data_create(64, NULL);
 	c.mctx = pcre2_match_context_copy(st->mctx);
 	/* A JIT stack per thread, made once, when a JIT-compiled code first
@@ -3594,8 +3612,9 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 		rc = NL_ENOMEM;
 out:
 	for (int k = 0; k < 2 * N_LISTS; k++)
-		if (c.pend[k])
-			atomic_fetch_add_explicit(&st->lz->lc[k].uses, c.pend[k], memory_order_relaxed);
+		for (int m = 0; m < 2; m++)
+			if (c.pend[k][m])
+				atomic_fetch_add_explicit(&st->lz->lc[k].uses[m], c.pend[k][m], memory_order_relaxed);
 	free(c.mask.v);
 	free(c.wbuf);
 	free(c.xbuf);
