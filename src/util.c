@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,13 +349,77 @@ int nl_open_read(const char *path)
 	return fd;
 }
 
+/* The folder of the file this thread opened last: when the next file is in
+ * the same folder, the folder is kept open (O_PATH) and the files are
+ * opened relative to it, so that the kernel looks up one name instead of
+ * every folder of the path (a folder argument's files come in a row).  A
+ * folder that cannot be opened so, or any path in /dev or /proc, is opened
+ * by its whole path as before, so every error is the same.  The folder is
+ * closed when the thread ends (the main thread's at exit). */
+typedef struct dir_memo {
+	int fd;                  /* -1: not open (yet) */
+	int failed;              /* opening the folder failed: not again */
+	size_t len;              /* 0: no folder recorded */
+	char dir[PATH_MAX];
+} dir_memo;
+static _Thread_local dir_memo dmemo = {-1, 0, 0, {0}};
+#ifdef O_PATH
+#define DIR_OPEN_FLAGS (O_PATH | O_DIRECTORY | O_CLOEXEC)
+#else
+#define DIR_OPEN_FLAGS (O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+#endif
+static pthread_key_t dmemo_key;
+static pthread_once_t dmemo_once = PTHREAD_ONCE_INIT;
+static int dmemo_key_ok;
+
+static void dmemo_close(void *p)
+{
+	dir_memo *m = p;
+	if (m && m->fd >= 0) {
+		close(m->fd);
+		m->fd = -1;
+	}
+}
+
+static void dmemo_init(void)
+{
+	dmemo_key_ok = pthread_key_create(&dmemo_key, dmemo_close) == 0;
+}
+
+static int open_in_folder(const char *path, int flags)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) : 0;
+	if (!slash || slash == path || !slash[1] || dl >= sizeof dmemo.dir ||
+	    !strncmp(path, "/dev/", 5) || !strncmp(path, "/proc/", 6))
+		return open(path, flags);
+	if (dmemo.len != dl || memcmp(dmemo.dir, path, dl) != 0) {
+		dmemo_close(&dmemo);             /* another folder: remember it */
+		memcpy(dmemo.dir, path, dl);
+		dmemo.dir[dl] = '\0';
+		dmemo.len = dl;
+		dmemo.failed = 0;
+		return open(path, flags);
+	}
+	if (dmemo.fd < 0 && !dmemo.failed) {  /* its second file: keep it open */
+		dmemo.fd = open(dmemo.dir, DIR_OPEN_FLAGS);
+		dmemo.failed = dmemo.fd < 0;
+		if (dmemo.fd >= 0) {
+			pthread_once(&dmemo_once, dmemo_init);
+			if (dmemo_key_ok)
+				pthread_setspecific(dmemo_key, &dmemo);
+		}
+	}
+	return dmemo.fd >= 0 ? openat(dmemo.fd, slash + 1, flags) : open(path, flags);
+}
+
 int nl_read_file(const char *path, char **data, size_t *len)
 {
 	int is_stdin = strcmp(path, "-") == 0;
 	if (is_stdin && stdin_closed)
 		return NL_READ_ESTDIN;
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
-	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int fd = is_stdin ? 0 : open_in_folder(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	size_t cap = 1 << 16, n = 0, max = (size_t)UINT32_MAX - 256;
