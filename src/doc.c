@@ -1033,18 +1033,25 @@ static void wordset_init(wordset *ws)
 	}
 }
 
-static int tok_in(const builder *b, const nl_token *t, const wordset *ws)
+/* Is p[0..n) an entry of ws? */
+static int ws_has(const wordset *ws, const unsigned char *p, size_t n)
 {
-	const unsigned char *p = b->s + t->off;
 	unsigned k, e;
-	if (t->len > 8)
+	if (n == 0 || n > 255)
 		return 0;
 	for (k = ws->start[p[0]], e = k + ws->cnt[p[0]]; k < e; k++) {
 		unsigned i = ws->order[k];
-		if (ws->len[i] == t->len && !memcmp(ws->v[i], p, t->len))
+		if (ws->len[i] == n && !memcmp(ws->v[i], p, n))
 			return 1;
 	}
 	return 0;
+}
+
+static int tok_in(const builder *b, const nl_token *t, const wordset *ws)
+{
+	if (t->len > 8)
+		return 0;
+	return ws_has(ws, b->s + t->off, t->len);
 }
 
 static int is_closer_cp(uint32_t cp)
@@ -1968,6 +1975,12 @@ static const char *const glue_words[] = {
 	"those", "be", "been", "has", "have", "had", "will", "would", "could", "should", "can",
 	"may", "might", "who", "which", "whose", "when", "while", "if", "said", "says", NULL
 };
+static wordset ws_glue = {.v = glue_words};
+
+__attribute__((constructor)) static void glue_init(void)
+{
+	wordset_init(&ws_glue);
+}
 
 /* In one-paragraph-per-line text: is the newline between lines a and c
  * only a wrap (a ends with a comma, a hyphen or a word like "the"; or a
@@ -1996,15 +2009,12 @@ static int soft_break(const unsigned char *s, const line *a, const line *c)
 		last = 'x';
 	}
 	if ((last >= 'a' && last <= 'z')) {
-		size_t i, n;
+		size_t n;
 		for (w = e; w > a->s && ascii_alpha(s[w - 1]); w--)
 			;
 		n = e - w;
-		if (w == a->s || !ascii_alnum(s[w - 1])) {
-			for (i = 0; glue_words[i]; i++)
-				if (strlen(glue_words[i]) == n && !memcmp(glue_words[i], s + w, n))
-					return 1;
-		}
+		if ((w == a->s || !ascii_alnum(s[w - 1])) && ws_has(&ws_glue, s + w, n))
+			return 1;
 	}
 	if (last == '.' || last == '!' || last == '?' || last == ':' || last == ';' || last == '"' ||
 	    last == '\'' || last == ')')
