@@ -1,10 +1,13 @@
 /* fuzz_plugins.c -- every plugin through the core on arbitrary bytes.
  *
  * The four editorial plugins (repetition, keyword-stuffing, spelling,
- * attribution) and packs with its default pack are linked in statically and
- * created once, with their default configuration, through the real host
- * (src/host.c).  Each input the driver would accept (nl_utf8_check) is built
- * as plain text and as Markdown, every plugin checks it, the findings are
+ * attribution) and packs are linked in statically and created once through
+ * the real host (src/host.c), twice: with their default configuration (packs
+ * with its default pack), and with every option that adds work on (both
+ * shipped packs, Hunspell suggestions, acronyms, a keyphrase) and thresholds
+ * low enough for short inputs.  Each input the driver would accept
+ * (nl_utf8_check) is built as plain text for the first set and as Markdown
+ * for the second, every plugin checks it, the findings are
  * finished (yields, sort, line and column) and checked: spans inside the
  * text on character boundaries, messages and suggestions UTF-8, positions
  * sane, also after the inline suppressions (src/suppress.c).  Then they
@@ -25,11 +28,63 @@ static const nl_plugin *const plugins[] = {
 	&nl_plugin_attribution, &nl_plugin_packs,
 };
 #define NP (sizeof plugins / sizeof *plugins)
-static nl_pinst pinst[NP];
-static int created[NP];
-static nl_settings settings;
-static const nl_rule **rules;
-static size_t n_rules;
+
+/* Two sets of instances: the defaults (plain text inputs), and one with
+ * every option that adds work switched on and the thresholds low enough for
+ * short inputs (Markdown inputs). */
+typedef struct set {
+	nl_settings settings;
+	nl_pinst pinst[NP];
+	const nl_rule **rules;
+	size_t n_rules;
+} set;
+static set sets[2];
+static int started;
+
+static const char *const busy_ini =
+	"[keyword-stuffing]\nmin_words = 5\nmin_count = 2\nkeyphrase = cheap flights\n"
+	"keyphrase_min_words = 5\n"
+	"[spelling]\ncheck_acronyms = yes\nhunspell_suggest = yes\nmax_suggestions = 5\n"
+	"[packs]\npacks = puffery, house\n"
+	"[repetition]\nphrase_min_words = 2\nopenings_min = 2\noverused_min = 2\n"
+	"[attribution]\nquote_min_words = 2\nscare_max_words = 1\n";
+
+static void start_set(set *st, const char *ini, const char *rules_dir)
+{
+	if (nl_settings_load_string(&st->settings, "fuzz.ini", ini) != 0)
+		abort();
+	for (size_t i = 0; i < NP; i++) {
+		nl_config *cfg = nl_settings_section(&st->settings, plugins[i]->name, 0);
+		int ok = nl_pinst_create(&st->pinst[i], plugins[i], NULL, cfg) == 0;
+		if (!ok && plugins[i] == &nl_plugin_spelling) {
+			/* no en_US dictionary installed: the test suite's tiny one */
+			nl_pinst_destroy(&st->pinst[i]);
+			cfg = nl_settings_section(&st->settings, "spelling", 1);
+			static char aff[4200], dic[4200];
+			snprintf(aff, sizeof aff, "%s/../tests/data/spelling/tiny.aff", rules_dir);
+			snprintf(dic, sizeof dic, "%s/../tests/data/spelling/tiny.dic", rules_dir);
+			nl_cfg_entry *e = realloc(cfg->e, (cfg->n + 2) * sizeof *e);
+			if (!e)
+				abort();
+			cfg->e = e;
+			cfg->cap = cfg->n + 2;
+			e[cfg->n++] = (nl_cfg_entry){.key = strdup("aff"), .value = strdup(aff), .line = 1};
+			e[cfg->n++] = (nl_cfg_entry){.key = strdup("dic"), .value = strdup(dic), .line = 1};
+			ok = nl_pinst_create(&st->pinst[i], plugins[i], NULL, cfg) == 0;
+		}
+		if (!ok) {
+			fprintf(stderr, "fuzz_plugins: plugin %s does not start\n", plugins[i]->name);
+			abort();
+		}
+		for (size_t k = 0; k < st->pinst[i].n_rules; k++) {
+			const nl_rule **v = realloc(st->rules, (st->n_rules + 1) * sizeof *v);
+			if (!v)
+				abort();
+			st->rules = v;
+			st->rules[st->n_rules++] = &st->pinst[i].rules[k];
+		}
+	}
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -37,35 +92,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	const char *src = getenv("NEWSLINT_TEST_SRCDIR");
 	static char rules_dir[4096];
-	if (src && *src) {
-		snprintf(rules_dir, sizeof rules_dir, "%s/rules", src);
-		nl_host_set_rules_dir(rules_dir);
-	}
-	for (size_t i = 0; i < NP; i++) {
-		created[i] = nl_pinst_create(&pinst[i], plugins[i], NULL, NULL) == 0;
-		if (!created[i] && plugins[i] == &nl_plugin_spelling) {
-			/* no en_US dictionary installed: the test suite's tiny one */
-			nl_pinst_destroy(&pinst[i]);
-			char ini[9000];
-			const char *dir = rules_dir[0] ? rules_dir : NL_SRC_DIR "/rules";
-			snprintf(ini, sizeof ini, "[spelling]\naff = %s/../tests/data/spelling/tiny.aff\n"
-			         "dic = %s/../tests/data/spelling/tiny.dic\n", dir, dir);
-			if (nl_settings_load_string(&settings, "fuzz.ini", ini) == 0)
-				created[i] = nl_pinst_create(&pinst[i], plugins[i], NULL,
-				                             nl_settings_section(&settings, "spelling", 0)) == 0;
-		}
-		if (!created[i]) {
-			fprintf(stderr, "fuzz_plugins: plugin %s does not start\n", plugins[i]->name);
-			abort();
-		}
-		for (size_t k = 0; k < pinst[i].n_rules; k++) {
-			const nl_rule **v = realloc(rules, (n_rules + 1) * sizeof *v);
-			if (!v)
-				abort();
-			rules = v;
-			rules[n_rules++] = &pinst[i].rules[k];
-		}
-	}
+	snprintf(rules_dir, sizeof rules_dir, "%s/rules", src && *src ? src : NL_SRC_DIR);
+	nl_host_set_rules_dir(rules_dir);
+	start_set(&sets[0], "", rules_dir);
+	start_set(&sets[1], busy_ini, rules_dir);
+	started = 1;
 	nlf_quiet_diagnostics();   /* after start-up: a plugin that cannot start says why */
 	return 0;
 }
@@ -115,14 +146,14 @@ static void check_items(const nl_doc *d, const nl_items *it)
 	}
 }
 
-static void run(const char *text, size_t len, int format)
+static void run(set *st, const char *text, size_t len, int format)
 {
 	nl_doc *d = NULL;
 	if (nl_doc_build("fuzz.md", text, len, format, &d) != 0)
 		return;
 	nl_items items = {0};
 	for (size_t i = 0; i < NP; i++) {
-		int rc = nl_pinst_check(&pinst[i], d, &items);
+		int rc = nl_pinst_check(&st->pinst[i], d, &items);
 		NLF_CHECK(rc == 0, "plugin %s check returned %d", plugins[i]->name, rc);
 	}
 	nl_items_finish(&items, d);
@@ -130,7 +161,7 @@ static void run(const char *text, size_t len, int format)
 	nl_suppress_apply("fuzz.md", text, len, &items, NULL, NULL);
 	check_items(d, &items);
 	nl_file_result fr = {"fuzz.md", text, len, &items, NULL};
-	nl_report_ctx ctx = {.rules = rules, .n_rules = n_rules, .tool_version = "fuzz"};
+	nl_report_ctx ctx = {.rules = st->rules, .n_rules = st->n_rules, .tool_version = "fuzz"};
 	nlf_check_reports(&ctx, &fr, 1, 1);
 	nl_items_free(&items);
 	nl_doc_free(d);
@@ -138,15 +169,15 @@ static void run(const char *text, size_t len, int format)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!n_rules)
+	if (!started)
 		LLVMFuzzerInitialize(NULL, NULL);
 	char *text = malloc(size ? size : 1);
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
 	if (nl_utf8_check(text, size, NULL, 0) == 0) {
-		run(text, size, NL_FORMAT_TEXT);
-		run(text, size, NL_FORMAT_MARKDOWN);
+		run(&sets[0], text, size, NL_FORMAT_TEXT);
+		run(&sets[1], text, size, NL_FORMAT_MARKDOWN);
 	}
 	free(text);
 	return 0;

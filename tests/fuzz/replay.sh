@@ -4,8 +4,8 @@
 # without libFuzzer (tests/fuzz/fuzz.am).  TAP: one test per harness.
 src=${NEWSLINT_TEST_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 build=${NEWSLINT_TEST_BUILDDIR:-.}
-harnesses="doc config plugins report"
-echo "1..4"
+harnesses="doc config plugins pack report"
+echo "1..5"
 n=0
 status=0
 log=$(mktemp) || exit 1
