@@ -1050,6 +1050,10 @@ static int load_dic(btab *t, const affinfo *ai, const char *path, const wtab *ma
 	btab seen = { 0 };        /* this dictionary's stems: bit 1 normal, 2 hidden */
 	while (fgets(line, sizeof line, f)) {
 		size_t n = strlen(line);
+		if (n && line[n - 1] != '\n' && !feof(f)) {
+			rc = -2;               /* a line longer than the buffer: not modelled */
+			break;
+		}
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = 0;
 		if (first) {
