@@ -1870,8 +1870,13 @@ static const pcre2_code *code_for(ctx *c, int id, int slot, int m)
 	}
 	pcre2_code *b = atomic_load_explicit(&lc->base, memory_order_acquire);
 	if (!b) {
-		if (slot != SLOT_PLAIN || !(b = plain_now(c->st, id)))
+		if (slot != SLOT_PLAIN)
 			return NULL;
+		if (!(b = plain_now(c->st, id))) {
+			if (c->st->lists[id].full)
+				c->oom = 1;   /* it compiled in create(): no memory */
+			return NULL;
+		}
 	}
 	if (++c->pend[k][m] >= USE_FLUSH) {
 		unsigned n = atomic_fetch_add_explicit(&lc->uses[m], c->pend[k][m], memory_order_relaxed) + c->pend[k][m];
@@ -3361,10 +3366,10 @@ static void build_mask(ctx *c)
 		/* only a '<' or a '=' does anything: on to the next one */
 		while (i < n && t[i] != '<' && t[i] != '=') {
 			if (n - i >= 8) {
-				uint64_t w, lt, eq;
-				memcpy(&w, t + i, 8);
-				lt = w ^ 0x3C3C3C3C3C3C3C3Cull;
-				eq = w ^ 0x3D3D3D3D3D3D3D3Dull;
+				uint64_t x8, lt, eq;
+				memcpy(&x8, t + i, 8);
+				lt = x8 ^ 0x3C3C3C3C3C3C3C3Cull;
+				eq = x8 ^ 0x3D3D3D3D3D3D3D3Dull;
 				if (!(((lt - 0x0101010101010101ull) & ~lt) & 0x8080808080808080ull) &&
 				    !(((eq - 0x0101010101010101ull) & ~eq) & 0x8080808080808080ull)) {
 					i += 8;
