@@ -144,6 +144,8 @@ int nl_is_alpha(uint32_t cp)
 		return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
 	if (cp < 0xAA)
 		return 0;
+	if (cp >= 0x2000 && cp < 0x2071)
+		return 0;               /* General Punctuation: ’ “ ” — … (no range) */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (cp < alpha_ranges[mid][0])
@@ -266,6 +268,8 @@ uint32_t nl_lower(uint32_t cp)
 	}
 	{
 		size_t lo = 0, hi = sizeof lower_pairs / sizeof lower_pairs[0];
+		if (cp < lower_pairs[0][0] || cp > lower_pairs[hi - 1][0])
+			return cp;          /* outside the table (’ “ ” — and the like) */
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
 			if (cp < lower_pairs[mid][0])

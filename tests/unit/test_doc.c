@@ -1285,6 +1285,105 @@ static void test_fold(void **state)
 	assert_int_equal(nl_fold("abc", 3, NULL, 0), 3);
 }
 
+/* ---- fast paths (issue 9): same model as the slow paths ----------------- */
+
+/* Runs of lower-case letters are measured 16 bytes at a time: words longer
+   than 16 letters, at the end of the text, and before each separator. */
+static void test_long_words_and_separators(void **state)
+{
+	(void)state;
+	nl_doc *d = build("Supercalifragilisticexpialidocious, abcdefghijklmnopqrstuvwxyz: "
+	                  "antidisestablishmentarianism; floccinaucinihilipilification", TXT);
+	assert_int_equal(d->n_tokens, 7);
+	assert_string_equal(tok(d, 0), "Supercalifragilisticexpialidocious");
+	assert_true(d->tokens[0].flags & NL_TF_CAPITALIZED);
+	assert_string_equal(tok(d, 2), "abcdefghijklmnopqrstuvwxyz");
+	assert_string_equal(tok(d, 3), ":");
+	assert_string_equal(tok(d, 6), "floccinaucinihilipilification");
+	assert_int_equal(d->tokens[6].off + d->tokens[6].len, d->text_len);
+	assert_int_equal(d->n_words, 4);
+	nl_doc_free(d);
+	/* a colon glued to what follows is not a separator of the fast path */
+	d = build("abcdefghijklmnopqrstuvwxyzabc:def and more", TXT);
+	assert_string_equal(tok(d, 0), "abcdefghijklmnopqrstuvwxyzabc");
+	assert_string_equal(tok(d, 1), ":");
+	assert_string_equal(tok(d, 2), "def");
+	nl_doc_free(d);
+}
+
+/* The URL prefixes are tested in any case; words that merely start so are
+   words. */
+static void test_url_prefixes_any_case(void **state)
+{
+	(void)state;
+	nl_doc *d = build("See HTTP://Example.com/x and Www.example.org or FTP://host.net/f "
+	                  "while httpd, wwwizard and ftpd stay words.", TXT);
+	assert_int_equal(T(d, "HTTP://Example.com/x")->kind, NL_TOK_URL);
+	assert_int_equal(T(d, "Www.example.org")->kind, NL_TOK_URL);
+	assert_int_equal(T(d, "FTP://host.net/f")->kind, NL_TOK_URL);
+	assert_int_equal(T(d, "httpd")->kind, NL_TOK_WORD);
+	assert_int_equal(T(d, "wwwizard")->kind, NL_TOK_WORD);
+	assert_int_equal(T(d, "ftpd")->kind, NL_TOK_WORD);
+	nl_doc_free(d);
+}
+
+/* Sentence ends are found through a bitmap of 64 tokens a word: sentences
+   that cross those words, and a paragraph of marks dropped before them. */
+static void test_sentences_across_many_tokens(void **state)
+{
+	(void)state;
+	char text[4096];
+	size_t n = 0, i;
+	n += (size_t)snprintf(text + n, sizeof text - n, "* * *\n\n");
+	for (i = 0; i < 70; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s", i ? " word" : "Word");
+	n += (size_t)snprintf(text + n, sizeof text - n, ". Then");
+	for (i = 0; i < 60; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, " more");
+	n += (size_t)snprintf(text + n, sizeof text - n, "! Last one.\n\nA second paragraph ends here.\n");
+	nl_doc *d = build(text, TXT);
+	assert_int_equal(d->n_paragraphs, 2);
+	assert_int_equal(d->n_sentences, 4);
+	assert_int_equal(d->sentences[0].n_tokens, 71);     /* 70 words and '.' */
+	assert_int_equal(d->sentences[1].n_tokens, 62);     /* Then, 60 words, '!' */
+	assert_int_equal(d->sentences[2].n_tokens, 3);
+	assert_int_equal(d->sentences[3].paragraph, 1);
+	assert_true(d->tokens[d->sentences[1].first_token].flags & NL_TF_SENT_START);
+	nl_doc_free(d);
+}
+
+/* One paragraph a line: a line ending with a glue word ("the") goes on in
+   the next line; one ending with a name does not. */
+static void test_glue_word_line_breaks(void **state)
+{
+	(void)state;
+	nl_doc *d = build("He walked down to the\nMarket Street at noon.\nShe stayed at home.\n", TXT);
+	assert_int_equal(d->n_paragraphs, 2);
+	nl_doc_free(d);
+	d = build("He walked down to Rome\nMarket Street at noon.\nShe stayed at home.\n", TXT);
+	assert_int_equal(d->n_paragraphs, 3);
+	nl_doc_free(d);
+}
+
+/* The UTF-8 check reads 32 and 16 ASCII bytes at a time: a bad byte or a
+   NUL right after such a block is still found at its place. */
+static void test_utf8_error_after_ascii_blocks(void **state)
+{
+	(void)state;
+	char err[256], text[128];
+	memset(text, 'a', sizeof text);
+	text[40] = (char)0xFF;
+	assert_int_equal(nl_utf8_check(text, 100, err, sizeof err), -1);
+	assert_non_null(strstr(err, "column 41 (byte offset 40)"));
+	text[40] = 'a';
+	text[77] = '\0';
+	assert_int_equal(nl_utf8_check(text, 100, err, sizeof err), -1);
+	assert_non_null(strstr(err, "NUL byte at line 1, column 78"));
+	text[77] = 'a';
+	memcpy(text + 50, "\xE2\x80\x9C", 3);
+	assert_int_equal(nl_utf8_check(text, 100, err, sizeof err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1374,6 +1473,11 @@ int main(void)
 		cmocka_unit_test(test_lower_and_upper),
 		cmocka_unit_test(test_is_alpha),
 		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_long_words_and_separators),
+		cmocka_unit_test(test_url_prefixes_any_case),
+		cmocka_unit_test(test_sentences_across_many_tokens),
+		cmocka_unit_test(test_glue_word_line_breaks),
+		cmocka_unit_test(test_utf8_error_after_ascii_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
