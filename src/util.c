@@ -410,7 +410,16 @@ static int open_in_folder(const char *path, int flags)
 				pthread_setspecific(dmemo_key, &dmemo);
 		}
 	}
-	return dmemo.fd >= 0 ? openat(dmemo.fd, slash + 1, flags) : open(path, flags);
+	if (dmemo.fd >= 0) {
+		int fd = openat(dmemo.fd, slash + 1, flags);
+		if (fd >= 0)
+			return fd;
+		/* the whole path decides (and words the error): the folder may
+		   have been removed and made again since it was opened */
+		dmemo_close(&dmemo);
+		dmemo.len = 0;
+	}
+	return open(path, flags);
 }
 
 int nl_read_file(const char *path, char **data, size_t *len)
