@@ -786,7 +786,7 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 }
 
 /* vt_get_slow with the common case (a word of 1..7 bytes already seen) here. */
-static inline uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char *buf, int add)
+static inline __attribute__((always_inline)) uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char *buf, int add)
 {
 	if (m - 1 < 7 && !(k0 >> 63)) {
 		const kcache *kc = r->kc;
@@ -816,7 +816,7 @@ static inline void word_key(const char *buf, size_t m, uint64_t *k0, uint64_t *k
 /* The id of word token tok, folded as ks_fold does (with add, numbered
  * when new): KS_NONE when it folds to nothing (or is absent), KS_NONE - 1
  * when out of memory. */
-static inline uint32_t tok_id(ks_run *r, const nl_token *tok, int add)
+static inline __attribute__((always_inline)) uint32_t tok_id(ks_run *r, const nl_token *tok, int add)
 {
 	const nl_doc *d = r->doc;
 	size_t n = tok->len;

@@ -565,6 +565,7 @@ typedef struct scratch {
 	char *arena; size_t acap;
 	char *big; size_t big_cap;
 	uint32_t *ids; size_t ids_cap;
+	unsigned char *hit; size_t hit_cap;
 	unsigned char *used; size_t used_cap;
 	ringslot *ring; size_t ring_cap;
 } scratch;
@@ -572,7 +573,7 @@ typedef struct scratch {
 static void scratch_free_fields(scratch *s)
 {
 	free(s->vt); free(s->voff); free(s->vlen); free(s->okey); free(s->vflags); free(s->os);
-	free(s->arena); free(s->big); free(s->ids); free(s->used); free(s->ring);
+	free(s->arena); free(s->big); free(s->ids); free(s->hit); free(s->used); free(s->ring);
 }
 
 static void scratch_free(void *p)
@@ -599,6 +600,9 @@ typedef struct ctx {
 	char *big; size_t big_cap;             /* fold buffer for very long words */
 	/* ids of tokens [fbase, fbase + fn) */
 	uint32_t *ids; size_t ids_cap, fbase, fn;
+	/* per token of the ids at hand: HIT_WORD, HIT_PHRASE when that rule
+	   must look at it (the ids say it may start a double, or cannot tell) */
+	unsigned char *hit; size_t hit_cap;
 	unsigned char *used; size_t used_cap;
 	/* overused-word */
 	int want_o;
@@ -618,6 +622,7 @@ static void ctx_borrow(ctx *c, scratch *s)
 	c->arena = s->arena; c->acap = s->acap;
 	c->big = s->big; c->big_cap = s->big_cap;
 	c->ids = s->ids; c->ids_cap = s->ids_cap;
+	c->hit = s->hit; c->hit_cap = s->hit_cap;
 	c->used = s->used; c->used_cap = s->used_cap;
 	c->ring = s->ring; c->ring_cap = s->ring_cap;
 }
@@ -630,6 +635,7 @@ static void ctx_give_back(ctx *c, scratch *s)
 	s->arena = c->arena; s->acap = c->acap;
 	s->big = c->big; s->big_cap = c->big_cap;
 	s->ids = c->ids; s->ids_cap = c->ids_cap;
+	s->hit = c->hit; s->hit_cap = c->hit_cap;
 	s->used = c->used; s->used_cap = c->used_cap;
 	s->ring = c->ring; s->ring_cap = c->ring_cap;
 	for (size_t i = 0; i < c->ncl; i++)
@@ -839,7 +845,7 @@ static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const cha
 }
 
 /* v_get with the common case (a word of 1..7 bytes already seen) here. */
-static inline uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
+static inline __attribute__((always_inline)) uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 {
 	if (n - 1 < 7 && !(k0 >> 63)) {
 		size_t mask = c->vt_cap - 1;
@@ -868,7 +874,7 @@ static uint32_t word_id_slow(ctx *c, const char *s, size_t n);
 
 /* Fold s[0..n) (n bytes of the document's text) exactly as host->fold and
  * intern it. */
-static inline uint32_t word_id(ctx *c, const char *s, size_t n)
+static inline __attribute__((always_inline)) uint32_t word_id(ctx *c, const char *s, size_t n)
 {
 	if (n - 1 < 16) {
 		uint64_t k0, k1;
@@ -1124,6 +1130,26 @@ static int is_cap(const nl_token *t) { return (t->flags & NL_TF_CAPITALIZED) && 
 /* ---- repeated-word ------------------------------------------------------- */
 
 #define USED(u, k) ((u)[(k) >> 3] & (1u << ((k) & 7)))
+#define HIT_WORD 1u
+#define HIT_PHRASE 2u
+
+/* The first position in [i, e) of the ids at hand (c->fbase <= i) whose
+ * hit byte has bit, or e. */
+static size_t next_hit(const ctx *c, size_t i, size_t e, unsigned bit)
+{
+	const unsigned char *h = c->hit - c->fbase;
+	const uint64_t m = 0x0101010101010101ull * bit;
+	while (i + 8 <= e) {
+		uint64_t w;
+		memcpy(&w, h + i, 8);
+		if (w & m)
+			break;
+		i += 8;
+	}
+	while (i < e && !(h[i] & bit))
+		i++;
+	return i;
+}
 
 /* Word doubles starting at *wi .. stop-1 of the paragraph [pfirst, pend). */
 static int check_words(ctx *c, size_t pfirst, size_t pend, size_t *wi, size_t stop, unsigned char *used)
@@ -1133,11 +1159,13 @@ static int check_words(ctx *c, size_t pfirst, size_t pend, size_t *wi, size_t st
 	size_t i = *wi;
 	for (; i + 1 < pend && i < stop; i++) {
 		/* the common case from the ids at hand: not a double (a non-word's
-		   id is NOID) */
-		if (i >= c->fbase && i + 1 < c->fbase + c->fn) {
-			uint32_t a = c->ids[i - c->fbase];
-			if (a == NOID || a != c->ids[i + 1 - c->fbase])
-				continue;
+		   id is NOID); skip to the next position that may start one */
+		if (i >= c->fbase && i < c->fbase + c->fn && !(c->hit[i - c->fbase] & HIT_WORD)) {
+			size_t e = c->fbase + c->fn;
+			if (e > stop)
+				e = stop;
+			i = next_hit(c, i, e, HIT_WORD) - 1;
+			continue;
 		}
 		const nl_token *x = &d->tokens[i], *y = &d->tokens[i + 1];
 		if (x->kind != NL_TOK_WORD || y->kind != NL_TOK_WORD)
@@ -1235,17 +1263,14 @@ static int check_phrases(ctx *c, size_t pfirst, size_t pend, size_t *pi, size_t 
 	char p1[PHRASE_BUF], msg[1200], sugg[1024];
 	size_t i = *pi;
 	const size_t lo = c->fbase, hi = c->fbase + c->fn;
-	const size_t pmin = (size_t)st->phrase_min, pmax = (size_t)st->phrase_max;
 	for (; i < pend && i < stop; i++) {
 		/* the common case from the ids at hand: no phrase length whose
-		   first words are equal */
-		if (i >= lo && i + pmax < hi) {
-			const uint32_t *v = c->ids + (i - lo), a0 = v[0];
-			size_t n = pmin;
-			while (n <= pmax && v[n] != a0)
-				n++;
-			if (n > pmax)
-				continue;
+		   first words are equal; skip to the next position that may start
+		   a double */
+		if (i >= lo && i < hi && !(c->hit[i - lo] & HIT_PHRASE)) {
+			size_t e = hi < stop ? hi : stop;
+			i = next_hit(c, i, e, HIT_PHRASE) - 1;
+			continue;
 		}
 		if (d->tokens[i].kind != NL_TOK_WORD)
 			continue;
@@ -1650,7 +1675,7 @@ static int report_clusters(ctx *c)
 
 /* ---- check ---------------------------------------------------------------- */
 
-/* Ids of tokens [a, b) into c->ids. */
+/* Ids of tokens [a, b) into c->ids, and what they say into c->hit. */
 static void fill_ids(ctx *c, size_t a, size_t b)
 {
 	const nl_doc *d = c->doc;
@@ -1660,7 +1685,25 @@ static void fill_ids(ctx *c, size_t a, size_t b)
 		const nl_token *t = &d->tokens[k];
 		c->ids[k - a] = t->kind == NL_TOK_WORD ? word_id(c, d->text + t->off, t->len) : NOID;
 	}
-	c->fn = b - a;
+	size_t fn = b - a, pmin = (size_t)c->st->phrase_min, pmax = (size_t)c->st->phrase_max;
+	const uint32_t *ids = c->ids;
+	for (size_t k = 0; k < fn; k++) {
+		uint32_t x = ids[k];
+		unsigned h = 0;
+		if (k + 1 >= fn || (x != NOID && x == ids[k + 1]))
+			h |= HIT_WORD;
+		if (k + pmax >= fn) {
+			h |= HIT_PHRASE;
+		} else {
+			for (size_t n = pmin; n <= pmax; n++)
+				if (ids[k + n] == x) {
+					h |= HIT_PHRASE;
+					break;
+				}
+		}
+		c->hit[k] = (unsigned char)h;
+	}
+	c->fn = fn;
 }
 
 static int check(void *p, const nl_doc *d, nl_sink *sink)
@@ -1710,6 +1753,7 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 		maxp = d->n_tokens;
 	if (grow(&c.used, &c.used_cap, maxp / 8 + 1, 1) ||
 	    grow(&c.ids, &c.ids_cap, (maxp < CHUNK ? maxp : CHUNK) + LOOKAHEAD + 1, sizeof *c.ids) ||
+	    grow(&c.hit, &c.hit_cap, (maxp < CHUNK ? maxp : CHUNK) + LOOKAHEAD + 1, 1) ||
 	    (c.want_o && grow(&c.ring, &c.ring_cap, pow2_ge((size_t)st->over_window), sizeof *c.ring))) {
 		rc = NL_ENOMEM;
 		goto out;
