@@ -2265,7 +2265,14 @@ static int init_wait(sp_state *st)
 			if (st->init_rc)
 				st->host->warn("spelling", "%s", st->init_err);
 		}
+		/* with a word set the thread ends once it is done: join it here
+		 * (a run may exit without destroy()) */
+		int join = st->ws && st->init_started && !st->init_joined;
+		if (join)
+			st->init_joined = 1;
 		pthread_mutex_unlock(&st->init_lock);
+		if (join)
+			pthread_join(st->init_th, NULL);
 		__atomic_store_n(&st->init_ready, 1, __ATOMIC_RELEASE);
 	}
 	return st->init_rc;
