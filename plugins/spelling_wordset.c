@@ -34,8 +34,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SW_FORMAT 4
@@ -1323,6 +1325,37 @@ static int save_cached(const char *dir, const char *path, const sw_hdr *h, const
 	return 0;
 }
 
+/* After a new set for the same files was saved as keep: the older sets of
+ * those files (their dictionary has changed since), and temporary files
+ * more than an hour old (a writer that died). */
+static void remove_stale(const char *dir, const char *prefix, const char *keep)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	size_t pl = strlen(prefix);
+	const char *keep_name = strrchr(keep, '/') ? strrchr(keep, '/') + 1 : keep;
+	struct dirent *de;
+	time_t now = time(NULL);
+	while ((de = readdir(dp)) != NULL) {
+		const char *nm = de->d_name;
+		size_t nl = strlen(nm);
+		if (strncmp(nm, prefix, pl) != 0 || strcmp(nm, keep_name) == 0)
+			continue;
+		char p[4400];
+		if (snprintf(p, sizeof p, "%s/%s", dir, nm) >= (int)sizeof p)
+			continue;
+		if (nl > 4 && strcmp(nm + nl - 4, ".bin") == 0) {
+			unlink(p);
+			continue;
+		}
+		struct stat sb;
+		if (strstr(nm, ".bin.") && stat(p, &sb) == 0 && now - sb.st_mtime > 3600)
+			unlink(p);
+	}
+	closedir(dp);
+}
+
 /* ---- open / build ------------------------------------------------------------------------- */
 
 sw_dict *sw_open(const char *aff, const char *dic, const char *cache_dir, int build, int *how,
@@ -1337,9 +1370,15 @@ sw_dict *sw_open(const char *aff, const char *dic, const char *cache_dir, int bu
 		goto fail;
 	}
 	uint64_t key = file_key(aff, dic);
-	char path[4200] = "";
+	char path[4200] = "", prefix[64] = "";
 	if (cache_dir && *cache_dir && key) {
-		snprintf(path, sizeof path, "%s/wordset-%016llx.bin", cache_dir, (unsigned long long)key);
+		/* wordset-P-K.bin: P from the two paths alone, K from their
+		 * sizes and mtimes too; a new K replaces the files of older ones */
+		char both[8200];
+		int bn = snprintf(both, sizeof both, "%s|%s", aff, dic);
+		uint32_t ph = (uint32_t)hash64(both, bn > 0 && (size_t)bn < sizeof both ? (size_t)bn : 0);
+		snprintf(prefix, sizeof prefix, "wordset-%08x-", (unsigned)ph);
+		snprintf(path, sizeof path, "%s/%s%016llx.bin", cache_dir, prefix, (unsigned long long)key);
 		if (open_cached(d, path, key) == 0) {
 			if (how)
 				*how = SW_FROM_CACHE;
@@ -1392,6 +1431,8 @@ sw_dict *sw_open(const char *aff, const char *dic, const char *cache_dir, int bu
 		h.sum = checksum(body, blen);
 		h.file_size = sizeof h + blen;
 		saved = save_cached(cache_dir, path, &h, body, blen) == 0;
+		if (saved)
+			remove_stale(cache_dir, prefix, path);
 	}
 	if (how)
 		*how = saved ? SW_BUILT_SAVED : SW_BUILT;

@@ -470,9 +470,12 @@ static void test_cache(void **s)
 	assert_int_equal(sw_spell(d, "glorp", 5), SW_KNOWN);
 	assert_int_equal(sw_spell(d, "kiss", 4), SW_UNKNOWN);
 	sw_free(d);
+	/* and the set of the old dictionary is gone: one file */
+	snprintf(cmd, sizeof cmd, "test $(ls %s | wc -l) -eq 1", cache);
+	assert_int_equal(system(cmd), 0);
 	/* a cache folder that cannot be made (below a file): built, not saved */
 	char bad[1200];
-	snprintf(bad, sizeof bad, "%s/sub", file);
+	snprintf(bad, sizeof bad, "%s/sub", aff);
 	d = sw_open(aff, dic, bad, 1, &how, NULL, 0);
 	assert_non_null(d);
 	assert_int_equal(how, SW_BUILT);
