@@ -1024,12 +1024,18 @@ static void wordset_init(wordset *ws)
 		size_t l = strlen(ws->v[i]);
 		ws->len[i] = (uint8_t)(l > 255 ? 255 : l);
 	}
+	/* a counting sort by first byte, entries of one byte in list order */
+	for (i = 0; i < n; i++)
+		ws->cnt[(unsigned char)ws->v[i][0]]++;
 	for (c = 0; c < 256; c++) {
 		ws->start[c] = (uint8_t)k;
+		k += ws->cnt[c];
+	}
+	{
+		uint8_t fill[256];
+		memcpy(fill, ws->start, sizeof fill);
 		for (i = 0; i < n; i++)
-			if ((unsigned char)ws->v[i][0] == c)
-				ws->order[k++] = (uint8_t)i;
-		ws->cnt[c] = (uint8_t)(k - ws->start[c]);
+			ws->order[fill[(unsigned char)ws->v[i][0]]++] = (uint8_t)i;
 	}
 }
 
