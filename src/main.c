@@ -51,7 +51,8 @@ static const char usage[] =
 "\n"
 "Exit status: 0 no finding at or above the fail level, 1 findings at or above\n"
 "it, 2 usage, configuration, plugin or input errors.\n"
-"Environment: NEWSLINT_PLUGIN_PATH (folders, colon-separated), NO_COLOR.\n"
+"Environment: NEWSLINT_PLUGIN_PATH (folders, colon-separated), NEWSLINT_CACHE_DIR\n"
+"(the spelling word-set cache; default ~/.cache/newslint), NO_COLOR.\n"
 "See newslint(1) and newslint.ini(5).\n";
 
 enum {
