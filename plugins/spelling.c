@@ -2329,9 +2329,20 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 				h->cfg_error(cfg, "aff", "path too long");
 				goto fail;
 			}
-		} else {          /* x.dic -> x.aff */
-			size_t n = strlen(dic);
-			snprintf(aff, sizeof aff, "%.*s.aff", (int)(n > 4 && strcmp(dic + n - 4, ".dic") == 0 ? n - 4 : n), dic);
+		} else {          /* x.dic -> x.aff, resolved (and confined) like a key */
+			char rel[4096];
+			size_t n = strlen(d);
+			if (snprintf(rel, sizeof rel, "%.*s.aff",
+			             (int)(n > 4 && strcmp(d + n - 4, ".dic") == 0 ? n - 4 : n), d) >= (int)sizeof rel ||
+			    !h->cfg_path(cfg, rel, aff, sizeof aff)) {
+				/* NULL: too long, or refused by the trust rules, which
+				   already said why (then say nothing more) */
+				char probe[4096];
+				if (!h->cfg_path(cfg, "x", probe, sizeof probe) ||
+				    strlen(probe) + strlen(rel) >= sizeof aff)
+					h->cfg_error(cfg, "dic", "the .aff path derived from it is too long");
+				goto fail;
+			}
 		}
 		if (!file_readable(aff) || !file_readable(dic)) {
 			int bad_aff = !file_readable(aff);
