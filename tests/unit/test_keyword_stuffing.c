@@ -485,6 +485,62 @@ static void test_stuffed_three_word_phrase_one_error(void **s)
 	nlt_free(r);
 }
 
+/* STUFFED with its phrase replaced, occurrence by occurrence, by the
+ * spellings given (cycled); the caller frees the text. */
+static char *respell(const char *const *spellings, size_t n)
+{
+	size_t cap = strlen(STUFFED) * 3 + 1, o = 0, k = 0;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	for (const char *p = STUFFED; *p;) {
+		if (strncmp(p, "bridge repairs", 14) == 0 || strncmp(p, "Bridge repairs", 14) == 0) {
+			const char *w = spellings[k++ % n];
+			memcpy(out + o, w, strlen(w));
+			o += strlen(w);
+			p += 14;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* The same phrase found through every path of the word table: words of
+ * 8..16 bytes and of more than 16, ASCII and not, possessives with a
+ * straight or a curly apostrophe, any case. */
+static void test_phrase_spelled_every_way_is_one_phrase(void **s)
+{
+	(void)s;
+	static const char *const sp[] = {
+		"Telecommunications infrastructure",
+		"telecommunications infrastructure",
+		"telecommunications's infrastructure",
+		"telecommunications\u2019s infrastructure",
+		"Telecommunications Infrastructure's",
+		"telecommunications infrastructure\u2019s",
+	};
+	char *text = respell(sp, sizeof sp / sizeof sp[0]);
+	nlt_result *r = nlt_run(P, NULL, text, NL_FORMAT_TEXT);
+	const nlt_finding *f = only(r, "keyword-stuffing.overused-phrase");
+	assert_int_equal(f->off, 0);
+	assert_int_equal(f->n_related, 10);
+	assert_non_null(strstr(f->message, "\"telecommunications infrastructure\" reads as "
+	                                   "keyword-stuffed: 11 times"));
+	nlt_free(r);
+	free(text);
+	/* two different long words sharing their first 16 bytes are two words */
+	static const char *const mixed[] = {
+		"internationalisation plans", "internationalisations plans",
+	};
+	text = respell(mixed, 2);
+	r = nlt_run(P, NULL, text, NL_FORMAT_TEXT);
+	for (size_t i = 0; i < r->n; i++)
+		assert_null(strstr(r->findings[i].message, "11 times"));
+	nlt_free(r);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_heading_count_despite_other_subheadings),
 		cmocka_unit_test(test_markup_tags_are_not_phrases),
 		cmocka_unit_test(test_stuffed_three_word_phrase_one_error),
+		cmocka_unit_test(test_phrase_spelled_every_way_is_one_phrase),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

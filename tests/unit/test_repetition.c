@@ -378,6 +378,52 @@ static void overused_yields_to_keyword_stuffing(void **s)
 	assert_string_equal(ri->yields_to, "keyword-stuffing.overused-phrase");
 }
 
+/* ---- the word table's key paths (1..7 bytes, 8..16, longer, non-ASCII) ---- */
+
+static void word_double_every_key_length(void **s)
+{
+	(void)s;
+	/* 3 bytes, 12 bytes, 20 bytes (the longer words are found by hash
+	   and compared byte for byte) */
+	nlt_result *r = run(NULL,
+	                    "The mayor signed the the plan. Officials praised the reconstruct "
+	                    "reconstruct schedule. The internationalising internationalising "
+	                    "firm won.\n", TXT);
+	assert_int_equal(nlt_count(r, W), 3);
+	assert_string_equal(nlt_get(r, W, 1)->text, "reconstruct reconstruct");
+	assert_string_equal(nlt_get(r, W, 2)->text, "internationalising internationalising");
+	nlt_free(r);
+	/* same first 16 bytes, different words: no double */
+	assert_int_equal(count(NULL, "They studied internationalisation internationalisations today.\n",
+	                       TXT, W), 0);
+	assert_int_equal(count(NULL, "The reconstructing reconstructions began.\n", TXT, W), 0);
+}
+
+static void word_double_curly_and_straight_apostrophe(void **s)
+{
+	(void)s;
+	/* U+2019 folds to ': the non-ASCII spelling meets the ASCII one */
+	nlt_result *r = run(NULL, "Residents said they don\u2019t don't want the new road.\n", TXT);
+	assert_int_equal(nlt_count(r, W), 1);
+	nlt_free(r);
+	/* and case folds across both paths */
+	assert_int_equal(count(NULL, "The caf\u00e9 CAF\u00c9 opened late.\n", TXT, W), 0); /* acronym next to a word */
+	assert_int_equal(count(NULL, "We met at the caf\u00e9 caf\u00c9 near the station.\n", TXT, W), 1);
+}
+
+static void overused_possessive_in_both_spellings(void **s)
+{
+	(void)s;
+	/* Ukraine's (ASCII), Ukraine\u2019s (non-ASCII) and Ukraine count as one
+	   word; lower-case so that it is no name */
+	nlt_result *r = run(NULL,
+	                    "The railway grew. Its railway\u2019s staff said the railway's fares and "
+	                    "the railway timetable changed, so the railway board met.\n", TXT);
+	assert_int_equal(nlt_count(r, OV), 1);
+	assert_int_equal(nlt_get(r, OV, 0)->n_related, 4);
+	nlt_free(r);
+}
+
 static void clean_text_no_findings(void **s)
 {
 	(void)s;
@@ -417,6 +463,9 @@ int main(void)
 		cmocka_unit_test(overused_stop_words_and_names),
 		cmocka_unit_test(overused_quotes_and_code_not_counted),
 		cmocka_unit_test(overused_yields_to_keyword_stuffing),
+		cmocka_unit_test(word_double_every_key_length),
+		cmocka_unit_test(word_double_curly_and_straight_apostrophe),
+		cmocka_unit_test(overused_possessive_in_both_spellings),
 		cmocka_unit_test(clean_text_no_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
