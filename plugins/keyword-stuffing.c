@@ -22,6 +22,9 @@
 #define KS_WORDBUF 256     /* folded word buffer */
 #define KS_NONE UINT32_MAX
 #define KS_RELATED_MAX 4096 /* related spans kept per finding */
+#ifndef KS_SCRATCH_KEEP
+#define KS_SCRATCH_KEEP (4u << 20) /* a thread keeps at most this much scratch between checks */
+#endif
 #ifndef KS_EXACT_VISITS
 #define KS_EXACT_VISITS 16384 /* up to here n-grams are counted exactly without a sketch */
 #endif
@@ -263,13 +266,20 @@ typedef struct kcache {
 	size_t v_cap;
 	uint16_t *wid16; size_t wid16_cap;      /* token -> word id */
 	uint8_t *okw; size_t okw_cap;
-	uint8_t *sketch; size_t sketch_cap;
 } kcache;
 
 static void kc_free_fields(kcache *kc)
 {
 	free(kc->vt); free(kc->arena); free(kc->voff); free(kc->vlen); free(kc->vfunc);
-	free(kc->wc); free(kc->wid16); free(kc->okw); free(kc->sketch);
+	free(kc->wc); free(kc->wid16); free(kc->okw);
+}
+
+/* Bytes a thread's scratch holds. */
+static size_t kc_bytes(const kcache *kc)
+{
+	return kc->vt_alloc * sizeof *kc->vt + kc->arena_cap +
+	       kc->v_cap * (2 * sizeof(uint32_t) + sizeof(uint16_t) + 1) +
+	       kc->wid16_cap * sizeof *kc->wid16 + kc->okw_cap;
 }
 
 static void kc_free(void *p)
@@ -1448,6 +1458,7 @@ static void run_free(ks_run *r)
 		free(r->wid16);
 	free(r->wid32);
 	free(r->code8);
+	free(r->sketch);
 	free(r->tab);
 	for (size_t i = 0; i < r->n_occ; i++)
 		free(r->occ[i].v);
@@ -1728,10 +1739,11 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	   exact entry at once, no sketch pass.  The same candidates come out
 	   (the sketch lets through every n-gram frequent enough to matter). */
 	if ((KS_MAXN - 1) * okocc > KS_EXACT_VISITS) {
-		if (grow(&kc->sketch, &kc->sketch_cap, sk / 2, 1))
+		/* only long texts get here: allocated for this check, freed
+		   as soon as the exact counts are in */
+		r->sketch = calloc(sk / 2, 1);
+		if (!r->sketch)
 			goto oom;
-		r->sketch = kc->sketch;
-		memset(r->sketch, 0, sk / 2);
 		r->sketch_mask = sk - 1;
 		r->sketch_min = adm >= 15.0 ? 15u : (unsigned)adm;  /* floor: never above the true need */
 		if (r->title_all && r->sketch_min > (unsigned)p->min_count)
@@ -1742,6 +1754,7 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	scan(r, MODE_COUNT);
 	if (r->oom)
 		goto oom;
+	free(r->sketch);
 	r->sketch = NULL;
 	size_t nc = 0;
 	if (r->tab_n)
@@ -1812,8 +1825,14 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 			rc = report_phrase(r, sink, &r->cands[ci]);
 done:
 	run_free(r);
-	if (kc == &own)
+	if (kc == &own || kc_bytes(kc) > KS_SCRATCH_KEEP) {
+		/* a long text's buffers are not kept: they would add to the
+		   peak while the other plugins check it */
+		uint32_t gen = kc->gen;
 		kc_free_fields(kc);
+		memset(kc, 0, sizeof *kc);
+		kc->gen = gen;
+	}
 	return rc;
 oom:
 	rc = NL_ENOMEM;

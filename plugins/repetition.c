@@ -519,6 +519,9 @@ fail:
 #ifndef CHUNK
 #define CHUNK 32768  /* token ids held at once (a longer paragraph is walked in chunks) */
 #endif
+#ifndef SCRATCH_KEEP
+#define SCRATCH_KEEP (4u << 20) /* a thread keeps at most this much scratch between checks */
+#endif
 #define LOOKAHEAD 32 /* ids kept past the chunk: a phrase double spans <= 16 tokens */
 
 enum { VF_STOP_KNOWN = 1, VF_STOP = 2, VF_OKEY_KNOWN = 4 };
@@ -574,6 +577,14 @@ static void scratch_free_fields(scratch *s)
 {
 	free(s->vt); free(s->voff); free(s->vlen); free(s->okey); free(s->vflags); free(s->os);
 	free(s->arena); free(s->big); free(s->ids); free(s->hit); free(s->used); free(s->ring);
+}
+
+/* Bytes a thread's scratch holds. */
+static size_t scratch_bytes(const scratch *s)
+{
+	return s->vt_alloc * sizeof *s->vt +
+	       s->vcap * (3 * sizeof(uint32_t) + 1 + sizeof(ostat)) + s->acap + s->big_cap +
+	       s->ids_cap * sizeof *s->ids + s->hit_cap + s->used_cap + s->ring_cap * sizeof *s->ring;
 }
 
 static void scratch_free(void *p)
@@ -1805,8 +1816,14 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 		rc = report_clusters(&c);
 out:
 	ctx_give_back(&c, sc);
-	if (sc == &own)
+	if (sc == &own || scratch_bytes(sc) > SCRATCH_KEEP) {
+		/* a long text's buffers are not kept: they would add to the
+		   peak while the other plugins check it */
+		uint32_t gen = sc->gen;
 		scratch_free_fields(sc);
+		memset(sc, 0, sizeof *sc);
+		sc->gen = gen;
+	}
 	return rc;
 }
 
