@@ -451,6 +451,16 @@ const char *nlf_xml_error(const char *str, size_t n)
 	return NULL;
 }
 
+char *nlf_padded(const char *s, size_t n)
+{
+	char *p = malloc(n + 2);
+	if (!p)
+		abort();
+	memcpy(p, s, n);
+	p[n] = p[n + 1] = '\0';
+	return p;
+}
+
 /* ---- diagnostics ------------------------------------------------------------ */
 
 #include "util.h"

@@ -49,6 +49,12 @@ struct nl_file_result;
 void nlf_check_reports(const struct nl_report_ctx *ctx, const struct nl_file_result *files,
                        size_t n, int utf8_in);
 
+/* A copy of s[0..n) followed by two NUL bytes, as nl_read_file gives the
+ * driver: md4c 0.4.8 reads up to two bytes past the end of a Markdown text
+ * (an unclosed HTML comment whose last line has no newline), so Markdown is
+ * built from such a copy; plain text from an exact-size one.  Never NULL. */
+char *nlf_padded(const char *s, size_t n);
+
 /* Silence the core's diagnostics (config errors, plugin warnings) while
  * fuzzing; they are checked to be non-empty; NLF_VERBOSE=1 shows them). */
 void nlf_quiet_diagnostics(void);

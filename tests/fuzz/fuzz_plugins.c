@@ -177,7 +177,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	if (nl_utf8_check(text, size, NULL, 0) == 0) {
 		run(&sets[0], text, size, NL_FORMAT_TEXT);
-		run(&sets[1], text, size, NL_FORMAT_MARKDOWN);
+		char *md = nlf_padded(text, size);   /* see nlf_padded */
+		run(&sets[1], md, size, NL_FORMAT_MARKDOWN);
+		free(md);
 	}
 	free(text);
 	return 0;

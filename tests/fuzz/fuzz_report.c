@@ -126,7 +126,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned flags = data[0];
 	const uint8_t *sep = memchr(data + 1, 0xFF, size - 1);
 	size_t tlen = sep ? (size_t)(sep - data - 1) : size - 1;
-	char *text = malloc(tlen ? tlen : 1);
+	/* Markdown from a padded copy (see nlf_padded) */
+	char *text = flags & 1 ? nlf_padded((const char *)data + 1, tlen) : malloc(tlen ? tlen : 1);
 	if (!text)
 		return 0;
 	memcpy(text, data + 1, tlen);
