@@ -2358,7 +2358,23 @@ static int build_markdown(builder *b, uint32_t start)
 	parser.enter_span = md_enter_span;
 	parser.leave_span = md_leave_span;
 	parser.text = md_text;
+	/* md4c 0.4.8 reads a byte or two past the end of a text whose last
+	   line (without a newline) is inside an unclosed HTML comment; the
+	   caller promises only len bytes, so such a text is parsed from a copy
+	   with two NUL bytes after it (offsets are the same in both). */
+	const unsigned char *orig = b->s;
+	unsigned char *pad = NULL;
+	if (b->len > from && b->s[b->len - 1] != '\n') {
+		pad = malloc((size_t)b->len + 2);
+		if (!pad)
+			return NL_ENOMEM;
+		memcpy(pad, b->s, b->len);
+		pad[b->len] = pad[b->len + 1] = 0;
+		b->s = pad;
+	}
 	r = md_parse((const MD_CHAR *)b->s + from, b->len - from, &parser, b);
+	b->s = orig;
+	free(pad);
 	if (!b->err && md_flush(b))
 		return b->err;
 	if (b->err)

@@ -1384,6 +1384,24 @@ static void test_utf8_error_after_ascii_blocks(void **state)
 	assert_int_equal(nl_utf8_check(text, 100, err, sizeof err), 0);
 }
 
+/* nl_doc_build reads only len bytes: a Markdown text ending inside an
+   unclosed HTML comment, with no final newline, in a buffer of exactly its
+   size (md4c 0.4.8 reads past such an end; ASan and valgrind see it). */
+static void test_markdown_reads_only_len_bytes(void **state)
+{
+	(void)state;
+	static const char src[] = "0<!--5\n3";
+	size_t n = sizeof src - 1;
+	char *buf = malloc(n);
+	assert_non_null(buf);
+	memcpy(buf, src, n);
+	nl_doc *d = NULL;
+	assert_int_equal(nl_doc_build("c.md", buf, n, MD, &d), 0);
+	assert_non_null(d);
+	nl_doc_free(d);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1478,6 +1496,7 @@ int main(void)
 		cmocka_unit_test(test_sentences_across_many_tokens),
 		cmocka_unit_test(test_glue_word_line_breaks),
 		cmocka_unit_test(test_utf8_error_after_ascii_blocks),
+		cmocka_unit_test(test_markdown_reads_only_len_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
