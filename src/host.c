@@ -130,8 +130,19 @@ static int h_report(nl_sink *sink, const nl_finding *f)
 	x->severity = r->severity;
 	if (!r->overridden && f->severity >= NL_SEV_INFO && f->severity <= NL_SEV_ERROR)
 		x->severity = f->severity;
-	x->off = f->off;
-	x->len = f->len;
+	/* A span that starts or ends inside a UTF-8 sequence (a third-party
+	   plugin's slip) is widened to whole characters: excerpts, columns and
+	   the JSON/SARIF text stay valid. */
+	const unsigned char *t = (const unsigned char *)sink->doc->text;
+	size_t a = f->off, e = (size_t)f->off + f->len;
+	while (a > 0 && (t[a] & 0xC0) == 0x80)
+		a--;
+	if (!f->len)
+		e = a;                       /* an insertion point stays one */
+	while (e < tl && e > a && (t[e] & 0xC0) == 0x80)
+		e++;
+	x->off = (uint32_t)a;
+	x->len = (uint32_t)(e - a);
 	x->message = nl_strdup(f->message ? f->message : r->info->summary);
 	if (!x->message)
 		return NL_ENOMEM;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "harness.h"
 
 static nl_rule_info info = {"repeated-word", NL_SEV_WARNING, "Repeated word", NULL, NULL};
 static nl_rule rule = {.id = "repetition.repeated-word", .info = &info, .severity = NL_SEV_WARNING};
@@ -139,6 +140,45 @@ static void test_formatter_lookup(void **st)
 	assert_null(nl_formatter_find("yaml"));
 }
 
+/* A plugin that reports spans starting and ending inside UTF-8 sequences:
+   the host widens them to whole characters (and keeps an insertion point
+   an insertion point). */
+static const nl_host *mid_host;
+static int mid_create(const nl_host *h, const nl_config *c, void **st)
+{
+	(void)c;
+	mid_host = h;
+	*st = NULL;
+	return 0;
+}
+static int mid_check(void *st, const nl_doc *d, nl_sink *sink)
+{
+	(void)st;
+	(void)d;
+	/* text "a\xc3\xa9b\xe2\x80\x99c": e-acute at 1..3, U+2019 at 4..7 */
+	nl_finding f = {.rule = "mid", .off = 2, .len = 3, .message = "m"};
+	mid_host->report(sink, &f);
+	nl_finding g = {.rule = "mid", .off = 5, .len = 0, .message = "z"};
+	return mid_host->report(sink, &g);
+}
+static const nl_rule_info mid_rules[] = {{"mid", NL_SEV_WARNING, "mid", NULL, NULL}};
+static const nl_plugin mid_plugin = {NL_PLUGIN_ABI, .name = "mid", .rules = mid_rules, .n_rules = 1,
+                                     .create = mid_create, .check = mid_check};
+
+static void test_spans_widened_to_whole_characters(void **state)
+{
+	(void)state;
+	nlt_result *r = nlt_run(&mid_plugin, "", "a\xc3\xa9" "b\xe2\x80\x99" "c\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->check_status, 0);
+	assert_int_equal(r->n, 2);
+	assert_int_equal(r->findings[0].off, 1);    /* from inside e-acute to its start */
+	assert_int_equal(r->findings[0].len, 6);    /* to the end of U+2019 */
+	assert_string_equal(r->findings[0].text, "\xc3\xa9" "b\xe2\x80\x99");
+	assert_int_equal(r->findings[1].off, 4);
+	assert_int_equal(r->findings[1].len, 0);
+	nlt_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_text_long_line_is_windowed),
 		cmocka_unit_test(test_color_codes_only_when_asked),
 		cmocka_unit_test(test_formatter_lookup),
+		cmocka_unit_test(test_spans_widened_to_whole_characters),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
