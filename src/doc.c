@@ -1157,7 +1157,7 @@ static int plain_heading(builder *b, size_t ft, size_t nt, int single_line, int 
 		}
 		/* two short sentences ("We came. We saw.") open an article, they
 		   are no headline -- unless written in title case; longer ones
-		   are ("What's next for Sanders? Much rests on his answer.") */
+		   are ("Where does the council go now? A vote decides it.") */
 		size_t longw = 0, caps = 0;
 		int title_case;
 		for (i = 0; i < nt; i++)
