@@ -9,6 +9,7 @@
  * the n-grams of the title and those the sketch has seen often enough to
  * matter get an exact entry: on long texts that is a handful. */
 #include "newslint/plugin.h"
+#include "wordkey.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -196,10 +197,7 @@ typedef struct ks_state {
 	const nl_host *host;
 	ks_params p;
 	strtab func;                 /* function words */
-	struct fkey { uint64_t k0, k1; uint32_t len, pad; } *fkeys; /* those of <= 16 bytes, */
-	size_t fkeys_cap;                                         /* keyed as the vocabulary */
-	uint64_t fsig[64];           /* bit per (length, first, last byte) of a word in fkeys */
-	uint64_t *fshort; size_t fshort_cap; /* those of 1..8 bytes: their bytes, 0 = empty */
+	wk_set fset;                 /* those of <= 16 bytes, keyed as the vocabulary */
 	char *kp_text;               /* declared keyphrase as written, or NULL */
 	char *kp_words[KS_MAXKP];    /* its folded content words */
 	size_t kp_n;
@@ -323,40 +321,10 @@ static int grow(void *pp, size_t *cap, size_t n, size_t sz)
 	return 0;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define KS_BIG_ENDIAN 1
-#define LOW_BYTES(n) (~0ull << (64 - 8 * (n)))  /* the first n bytes of a word */
-#else
-#define KS_BIG_ENDIAN 0
-#define LOW_BYTES(n) (~0ull >> (64 - 8 * (n)))
-#endif
-
 /* Byte i (0..7) of a word loaded with memcpy. */
 static inline unsigned byte_at(uint64_t w, unsigned i)
 {
-	return KS_BIG_ENDIAN ? (unsigned)(w >> (56 - 8 * i)) & 0xFF : (unsigned)(w >> (8 * i)) & 0xFF;
-}
-
-/* Keep the first n (0..16) bytes of k0, k1. */
-static inline void key_trim(uint64_t *k0, uint64_t *k1, size_t n)
-{
-	if (n < 8) {
-		*k0 &= n ? LOW_BYTES(n) : 0;
-		*k1 = 0;
-	} else if (n == 8) {
-		*k1 = 0;
-	} else if (n < 16) {
-		*k1 &= LOW_BYTES(n - 8);
-	}
-}
-
-/* The key of folded word s[0..n), n <= 16. */
-static inline void key_of(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
-{
-	char tmp[16] = {0};
-	memcpy(tmp, s, n);
-	memcpy(k0, tmp, 8);
-	memcpy(k1, tmp + 8, 8);
+	return WK_BIG_ENDIAN ? (unsigned)(w >> (56 - 8 * i)) & 0xFF : (unsigned)(w >> (8 * i)) & 0xFF;
 }
 
 /* Is byte c among the eight bytes of w? */
@@ -367,94 +335,23 @@ static inline int has_byte(uint64_t w, unsigned char c)
 	return ((v - ones) & ~v & high) != 0;
 }
 
-/* A-Z to a-z in the eight ASCII bytes of w. */
-static inline uint64_t lower8(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	uint64_t ge_a = w + (0x80 - 'A') * ones;      /* high bit: byte >= 'A' */
-	uint64_t gt_z = w + (0x80 - 'Z' - 1) * ones;  /* high bit: byte > 'Z' */
-	return w | ((ge_a & ~gt_z & high) >> 2);
-}
-
-static inline uint64_t vt_hash(uint64_t k0, uint64_t k1, size_t n)
-{
-	uint64_t h = (k0 ^ (uint64_t)n) * 0xBF58476D1CE4E5B9ull;
-	h ^= k1 * 0x94D049BB133111EBull;
-	h ^= h >> 31;
-	h *= 0x9E3779B97F4A7C15ull;
-	return h ^ (h >> 29);
-}
-
-static inline unsigned word_sig(const char *w, size_t n)
-{
-	return ((unsigned)n * 977u + (unsigned char)w[0] * 31u + (unsigned char)w[n - 1]) & 4095u;
-}
-
-static inline size_t slot_of(uint64_t key, size_t mask)
-{
-	uint64_t h = key * 0x9E3779B97F4A7C15ull;
-	return (size_t)(h ^ (h >> 32)) & mask;
-}
-
 /* Is folded word w[0..m) with key k0, k1 a function word? */
 static int is_func(const ks_state *st, uint64_t k0, uint64_t k1, size_t m, const char *w)
 {
 	if (m > 16)
 		return strtab_get((strtab *)&st->func, w, m, 0) != KS_NONE;
-	unsigned sig = word_sig(w, m);
-	if (!(st->fsig[sig >> 6] & (1ull << (sig & 63))))
-		return 0;
-	if (m <= 8) {
-		size_t mask = st->fshort_cap - 1;
-		for (size_t j = slot_of(k0, mask); st->fshort[j]; j = (j + 1) & mask)
-			if (st->fshort[j] == k0)
-				return 1;
-		return 0;
-	}
-	size_t mask = st->fkeys_cap - 1;
-	for (size_t j = vt_hash(k0, k1, m) & mask; st->fkeys[j].len; j = (j + 1) & mask)
-		if (st->fkeys[j].k0 == k0 && st->fkeys[j].k1 == k1 && st->fkeys[j].len == m)
-			return 1;
-	return 0;
+	return wk_set_has(&st->fset, w, m, k0, k1);
 }
 
-/* The keyed table of the function words of <= 16 bytes. */
+/* The keyed set of the function words of <= 16 bytes. */
 static int build_fkeys(ks_state *st)
 {
-	size_t cap = 16;
-	while (cap < 4 * st->func.n)
-		cap *= 2;
-	st->fkeys = calloc(cap, sizeof *st->fkeys);
-	if (!st->fkeys)
+	if (wk_set_init(&st->fset, st->func.n))
 		return NL_ENOMEM;
-	st->fkeys_cap = cap;
-	size_t scap = 16;
-	while (scap < 2 * st->func.n)
-		scap *= 2;
-	st->fshort = calloc(scap, sizeof *st->fshort);
-	if (!st->fshort)
-		return NL_ENOMEM;
-	st->fshort_cap = scap;
 	for (size_t id = 0; id < st->func.n; id++) {
 		size_t m = st->func.len[id];
-		if (m > 16 || !m)
-			continue;
-		uint64_t k0, k1;
-		key_of(st->func.arena + st->func.off[id], m, &k0, &k1);
-		if (m <= 8) {
-			size_t j = slot_of(k0, scap - 1);
-			while (st->fshort[j])
-				j = (j + 1) & (scap - 1);
-			st->fshort[j] = k0;
-		}
-		size_t j = vt_hash(k0, k1, m) & (cap - 1);
-		while (st->fkeys[j].len)
-			j = (j + 1) & (cap - 1);
-		st->fkeys[j].k0 = k0;
-		st->fkeys[j].k1 = k1;
-		st->fkeys[j].len = (uint32_t)m;
-		unsigned sig = word_sig(st->func.arena + st->func.off[id], m);
-		st->fsig[sig >> 6] |= 1ull << (sig & 63);
+		if (m && m <= 16)
+			wk_set_add(&st->fset, st->func.arena + st->func.off[id], m);
 	}
 	return 0;
 }
@@ -499,8 +396,7 @@ static void ks_destroy(void *state)
 		pthread_key_delete(st->cache_key);
 	}
 	strtab_free(&st->func);
-	free(st->fkeys);
-	free(st->fshort);
+	wk_set_free(&st->fset);
 	free(st->kp_text);
 	for (size_t i = 0; i < st->kp_n; i++)
 		free(st->kp_words[i]);
@@ -699,7 +595,7 @@ static int vt_grow(ks_run *r)
 		const vent *e = &kc->vt[i];
 		if (e->stamp != kc->gen)
 			continue;
-		size_t j = slot_of(e->key, cap - 1);
+		size_t j = wk_slot(e->key, cap - 1);
 		while (v[j].stamp == kc->gen)
 			j = (j + 1) & (cap - 1);
 		v[j] = *e;
@@ -723,8 +619,8 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 	uint64_t key = k0;
 	int exact = m - 1 < 7 && !(k0 >> 63);
 	if (!exact)
-		key = vt_hash(k0, k1, m) | 1ull << 63;
-	size_t mask = r->vt_cap - 1, j = slot_of(key, mask);
+		key = wk_hash(k0, k1, m) | 1ull << 63;
+	size_t mask = r->vt_cap - 1, j = wk_slot(key, mask);
 	for (;; j = (j + 1) & mask) {
 		const vent *e = &kc->vt[j];
 		if (e->stamp != gen)
@@ -740,7 +636,7 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 			uint64_t a0, a1;
 			memcpy(&a0, a, 8);
 			memcpy(&a1, a + 8, 8);
-			key_trim(&a0, &a1, m);
+			wk_trim(&a0, &a1, m);
 			if (a0 == k0 && a1 == k1)
 				return e->id;
 		} else if (memcmp(a, buf, m) == 0) {
@@ -753,7 +649,7 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 		if (vt_grow(r) < 0)
 			return KS_NONE - 1;
 		mask = r->vt_cap - 1;
-		j = slot_of(key, mask);
+		j = wk_slot(key, mask);
 		while (kc->vt[j].stamp == gen)
 			j = (j + 1) & mask;
 	}
@@ -801,7 +697,7 @@ static inline __attribute__((always_inline)) uint32_t vt_get(ks_run *r, uint64_t
 	if (m - 1 < 7 && !(k0 >> 63)) {
 		const kcache *kc = r->kc;
 		size_t mask = r->vt_cap - 1;
-		for (size_t j = slot_of(k0, mask);; j = (j + 1) & mask) {
+		for (size_t j = wk_slot(k0, mask);; j = (j + 1) & mask) {
 			const vent *e = &kc->vt[j];
 			if (e->stamp != kc->gen)
 				break;
@@ -816,7 +712,7 @@ static inline __attribute__((always_inline)) uint32_t vt_get(ks_run *r, uint64_t
 static inline void word_key(const char *buf, size_t m, uint64_t *k0, uint64_t *k1)
 {
 	if (m <= 16) {
-		key_of(buf, m, k0, k1);
+		wk_key16(buf, m, k0, k1);
 	} else {
 		*k0 = hash_bytes(buf, m);
 		*k1 = 0;
@@ -835,14 +731,14 @@ static inline __attribute__((always_inline)) uint32_t tok_id(ks_run *r, const nl
 		if (tok->off + 16 <= d->text_len) {
 			memcpy(&k0, d->text + tok->off, 8);
 			memcpy(&k1, d->text + tok->off + 8, 8);
-			key_trim(&k0, &k1, n);
+			wk_trim(&k0, &k1, n);
 		} else {
-			key_of(d->text + tok->off, n, &k0, &k1);
+			wk_key16(d->text + tok->off, n, &k0, &k1);
 		}
 		if (!((k0 | k1) & 0x8080808080808080ull)) {
 			/* ASCII: host->fold lower-cases A-Z only */
-			k0 = lower8(k0);
-			k1 = lower8(k1);
+			k0 = wk_lower8(k0);
+			k1 = wk_lower8(k1);
 			size_t m = n;
 			if (has_byte(k0, '\'') | has_byte(k1, '\'')) { /* a possessive to strip? */
 				unsigned last = n > 8 ? byte_at(k1, (unsigned)n - 9) : byte_at(k0, (unsigned)n - 1);
@@ -853,7 +749,7 @@ static inline __attribute__((always_inline)) uint32_t tok_id(ks_run *r, const nl
 				else if (m > 1 && last == '\'')
 					m -= 1;
 				if (m != n)
-					key_trim(&k0, &k1, m);
+					wk_trim(&k0, &k1, m);
 			}
 			return vt_get(r, k0, k1, m, NULL, add);
 		}

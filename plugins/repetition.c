@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "newslint/plugin.h"
+#include "wordkey.h"
 
 /* ---- defaults (also quoted in the explanations) ------------------------- */
 #define D_PHRASE_MIN 2
@@ -164,10 +165,7 @@ typedef struct state {
 	const nl_host *host;
 	strmap exceptions; /* folded unit ("had", "and so on") -> alt list */
 	strmap stop;       /* folded stop words */
-	struct skey { uint64_t k0, k1; uint32_t len, pad; } *stopk; /* those of 1..16 bytes, */
-	size_t stopk_cap;                                         /* keyed as the vocabulary */
-	uint64_t stop_sig[64];     /* bit per (length, first, last byte) of a stop word in stopk */
-	uint64_t *sshort; size_t sshort_cap; /* those of 1..8 bytes: their bytes, 0 = empty */
+	wk_set stopset;            /* those of 1..16 bytes, keyed as the vocabulary */
 	pthread_key_t scratch_key; /* each thread's scratch, kept across documents */
 	int scratch_key_ok;
 	long phrase_min, phrase_max, openings_min;
@@ -427,8 +425,7 @@ static void destroy(void *p)
 	}
 	sm_free(&st->exceptions, alt_free);
 	sm_free(&st->stop, NULL);
-	free(st->stopk);
-	free(st->sshort);
+	wk_set_free(&st->stopset);
 	free(st);
 }
 
@@ -697,40 +694,12 @@ static int v_grow_ids(ctx *c)
 	return 0;
 }
 
-static inline uint64_t vt_hash(uint64_t k0, uint64_t k1, size_t n)
-{
-	uint64_t h = (k0 ^ (uint64_t)n) * 0xBF58476D1CE4E5B9ull;
-	h ^= k1 * 0x94D049BB133111EBull;
-	h ^= h >> 31;
-	h *= 0x9E3779B97F4A7C15ull;
-	return h ^ (h >> 29);
-}
-
 static uint64_t str_hash(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ull ^ n;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
 	return h;
-}
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define LOW_BYTES(n) (~0ull << (64 - 8 * (n)))  /* the first n bytes of a word */
-#else
-#define LOW_BYTES(n) (~0ull >> (64 - 8 * (n)))
-#endif
-
-/* Keep the first n (1..16) bytes of k0, k1. */
-static inline void key_trim(uint64_t *k0, uint64_t *k1, size_t n)
-{
-	if (n < 8) {
-		*k0 &= LOW_BYTES(n);
-		*k1 = 0;
-	} else if (n == 8) {
-		*k1 = 0;
-	} else if (n < 16) {
-		*k1 &= LOW_BYTES(n - 8);
-	}
 }
 
 /* The key of folded word w[0..n). */
@@ -741,25 +710,7 @@ static inline void key_of(const char *w, size_t n, uint64_t *k0, uint64_t *k1)
 		*k1 = 0;
 		return;
 	}
-	char tmp[16] = {0};
-	memcpy(tmp, w, n);
-	memcpy(k0, tmp, 8);
-	memcpy(k1, tmp + 8, 8);
-}
-
-/* A-Z to a-z in the eight ASCII bytes of w. */
-static inline uint64_t lower8(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	uint64_t ge_a = w + (0x80 - 'A') * ones;      /* high bit: byte >= 'A' */
-	uint64_t gt_z = w + (0x80 - 'Z' - 1) * ones;  /* high bit: byte > 'Z' */
-	return w | ((ge_a & ~gt_z & high) >> 2);
-}
-
-static inline size_t slot_of(uint64_t key, size_t mask)
-{
-	uint64_t h = key * 0x9E3779B97F4A7C15ull;
-	return (size_t)(h ^ (h >> 32)) & mask;
+	wk_key16(w, n, k0, k1);
 }
 
 /* Double the slots this check uses. */
@@ -773,7 +724,7 @@ static int vt_grow(ctx *c)
 		const vent *e = &c->vt[i];
 		if (e->stamp != c->gen)
 			continue;
-		size_t j = slot_of(e->key, cap - 1);
+		size_t j = wk_slot(e->key, cap - 1);
 		while (v[j].stamp == c->gen)
 			j = (j + 1) & (cap - 1);
 		v[j] = *e;
@@ -796,8 +747,8 @@ static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const cha
 	uint64_t key = k0;
 	int exact = n - 1 < 7 && !(k0 >> 63);
 	if (!exact)
-		key = vt_hash(k0, k1, n) | 1ull << 63;
-	size_t mask = c->vt_cap - 1, j = slot_of(key, mask);
+		key = wk_hash(k0, k1, n) | 1ull << 63;
+	size_t mask = c->vt_cap - 1, j = wk_slot(key, mask);
 	for (;; j = (j + 1) & mask) {
 		const vent *e = &c->vt[j];
 		if (e->stamp != gen)
@@ -813,7 +764,7 @@ static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const cha
 			memcpy(&a0, c->arena + c->voff[e->id], 8);
 			memcpy(&a1, c->arena + c->voff[e->id] + 8, 8);
 			if (n < 16)
-				key_trim(&a0, &a1, n);
+				wk_trim(&a0, &a1, n);
 			if (a0 == k0 && a1 == k1)
 				return e->id;
 		} else if (memcmp(c->arena + c->voff[e->id], w, n) == 0) {
@@ -826,7 +777,7 @@ static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const cha
 			return NOID;
 		}
 		mask = c->vt_cap - 1;
-		j = slot_of(key, mask);
+		j = wk_slot(key, mask);
 		while (c->vt[j].stamp == gen)
 			j = (j + 1) & mask;
 	}
@@ -860,7 +811,7 @@ static inline __attribute__((always_inline)) uint32_t v_get(ctx *c, uint64_t k0,
 {
 	if (n - 1 < 7 && !(k0 >> 63)) {
 		size_t mask = c->vt_cap - 1;
-		for (size_t j = slot_of(k0, mask);; j = (j + 1) & mask) {
+		for (size_t j = wk_slot(k0, mask);; j = (j + 1) & mask) {
 			const vent *e = &c->vt[j];
 			if (e->stamp != c->gen)
 				break;
@@ -893,12 +844,12 @@ static inline __attribute__((always_inline)) uint32_t word_id(ctx *c, const char
 		if (off + 16 <= c->doc->text_len) {
 			memcpy(&k0, s, 8);
 			memcpy(&k1, s + 8, 8);
-			key_trim(&k0, &k1, n);
+			wk_trim(&k0, &k1, n);
 		} else {
 			key_of(s, n, &k0, &k1);
 		}
 		if (!((k0 | k1) & 0x8080808080808080ull)) /* ASCII: host->fold lower-cases A-Z only */
-			return v_get(c, lower8(k0), lower8(k1), n, NULL);
+			return v_get(c, wk_lower8(k0), wk_lower8(k1), n, NULL);
 	}
 	return word_id_slow(c, s, n);
 }
@@ -922,71 +873,28 @@ static uint32_t word_id_slow(ctx *c, const char *s, size_t n)
 	return v_intern(c, c->big, k);
 }
 
-static inline unsigned stop_sig(const char *w, size_t n)
-{
-	return ((unsigned)n * 977u + (unsigned char)w[0] * 31u + (unsigned char)w[n - 1]) & 4095u;
-}
-
 /* Is folded word w[0..n) a stop word? */
 static int is_stop(const state *st, const char *w, size_t n)
 {
-	if (n > 16 || !n || !st->stopk_cap)
+	if (n > 16 || !n || !st->stopset.keys_cap)
 		return sm_has(&st->stop, w, n);
-	unsigned sig = stop_sig(w, n);
-	if (!(st->stop_sig[sig >> 6] & (1ull << (sig & 63))))
+	if (!wk_set_maybe(&st->stopset, w, n))
 		return 0;
 	uint64_t k0, k1;
-	key_of(w, n, &k0, &k1);
-	if (n <= 8) {
-		size_t mask = st->sshort_cap - 1;
-		for (size_t j = slot_of(k0, mask); st->sshort[j]; j = (j + 1) & mask)
-			if (st->sshort[j] == k0)
-				return 1;
-		return 0;
-	}
-	size_t mask = st->stopk_cap - 1;
-	for (size_t j = vt_hash(k0, k1, n) & mask; st->stopk[j].len; j = (j + 1) & mask)
-		if (st->stopk[j].k0 == k0 && st->stopk[j].k1 == k1 && st->stopk[j].len == n)
-			return 1;
-	return 0;
+	wk_key16(w, n, &k0, &k1);
+	return wk_set_has(&st->stopset, w, n, k0, k1);
 }
 
-/* The keyed table of the stop words of 1..16 bytes. */
+/* The keyed set of the stop words of 1..16 bytes. */
 static int build_stopk(state *st)
 {
-	size_t cap = 16;
-	while (cap < 4 * st->stop.n)
-		cap *= 2;
-	st->stopk = calloc(cap, sizeof *st->stopk);
-	if (!st->stopk)
+	if (wk_set_init(&st->stopset, st->stop.n))
 		return NL_ENOMEM;
-	st->stopk_cap = cap;
-	size_t scap = 16;
-	while (scap < 2 * st->stop.n)
-		scap *= 2;
-	st->sshort = calloc(scap, sizeof *st->sshort);
-	if (!st->sshort)
-		return NL_ENOMEM;
-	st->sshort_cap = scap;
 	for (size_t i = 0; i < st->stop.cap; i++) {
 		const char *w = st->stop.keys[i];
 		size_t n = w ? strlen(w) : 0;
-		if (!n || n > 16)
-			continue;
-		uint64_t k0, k1;
-		key_of(w, n, &k0, &k1);
-		if (n <= 8) {
-			size_t q = slot_of(k0, scap - 1);
-			while (st->sshort[q])
-				q = (q + 1) & (scap - 1);
-			st->sshort[q] = k0;
-		}
-		size_t j = vt_hash(k0, k1, n) & (cap - 1);
-		while (st->stopk[j].len)
-			j = (j + 1) & (cap - 1);
-		st->stopk[j] = (struct skey){ .k0 = k0, .k1 = k1, .len = (uint32_t)n };
-		unsigned sig = stop_sig(w, n);
-		st->stop_sig[sig >> 6] |= 1ull << (sig & 63);
+		if (n && n <= 16)
+			wk_set_add(&st->stopset, w, n);
 	}
 	return 0;
 }

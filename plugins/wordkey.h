@@ -1,0 +1,163 @@
+/* wordkey.h -- folded words of up to 16 bytes as two 64-bit keys, and a
+ * small set of such words (stop words, function words), shared by the
+ * repetition and keyword-stuffing plugins.  Plugins cannot link each other,
+ * so everything here is static inline.
+ *
+ * A word of n <= 16 bytes is its own key: its bytes in k0 (the first 8) and
+ * k1 (the rest), zero-padded, compared together with n.  A word of up to 8
+ * bytes is k0 alone (never 0 for n >= 1), so a set of those needs no length.
+ */
+#ifndef NEWSLINT_WORDKEY_H
+#define NEWSLINT_WORDKEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define WK_BIG_ENDIAN 1
+#define WK_LOW_BYTES(n) (~0ull << (64 - 8 * (n)))  /* the first n bytes of a word */
+#else
+#define WK_BIG_ENDIAN 0
+#define WK_LOW_BYTES(n) (~0ull >> (64 - 8 * (n)))
+#endif
+
+/* Keep the first n (0..16) bytes of k0, k1. */
+static inline void wk_trim(uint64_t *k0, uint64_t *k1, size_t n)
+{
+	if (n < 8) {
+		*k0 &= n ? WK_LOW_BYTES(n) : 0;
+		*k1 = 0;
+	} else if (n == 8) {
+		*k1 = 0;
+	} else if (n < 16) {
+		*k1 &= WK_LOW_BYTES(n - 8);
+	}
+}
+
+/* The key of folded word s[0..n), n <= 16. */
+static inline void wk_key16(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
+{
+	char tmp[16] = {0};
+	memcpy(tmp, s, n);
+	memcpy(k0, tmp, 8);
+	memcpy(k1, tmp + 8, 8);
+}
+
+/* A-Z to a-z in the eight ASCII bytes of w. */
+static inline uint64_t wk_lower8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t ge_a = w + (0x80 - 'A') * ones;      /* high bit: byte >= 'A' */
+	uint64_t gt_z = w + (0x80 - 'Z' - 1) * ones;  /* high bit: byte > 'Z' */
+	return w | ((ge_a & ~gt_z & high) >> 2);
+}
+
+/* Hash of a key of n bytes. */
+static inline uint64_t wk_hash(uint64_t k0, uint64_t k1, size_t n)
+{
+	uint64_t h = (k0 ^ (uint64_t)n) * 0xBF58476D1CE4E5B9ull;
+	h ^= k1 * 0x94D049BB133111EBull;
+	h ^= h >> 31;
+	h *= 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 29);
+}
+
+/* Slot of a key of up to 8 bytes in a table of mask + 1 slots. */
+static inline size_t wk_slot(uint64_t key, size_t mask)
+{
+	uint64_t h = key * 0x9E3779B97F4A7C15ull;
+	return (size_t)(h ^ (h >> 32)) & mask;
+}
+
+/* 12-bit signature of a word (length, first and last byte): a cheap
+   "certainly not in the set" before any probe. */
+static inline unsigned wk_sig(const char *w, size_t n)
+{
+	return ((unsigned)n * 977u + (unsigned char)w[0] * 31u + (unsigned char)w[n - 1]) & 4095u;
+}
+
+/* A set of words of 1..16 bytes. */
+typedef struct wk_set {
+	struct wk_key { uint64_t k0, k1; uint32_t len, pad; } *keys; /* 1..16 bytes */
+	size_t keys_cap;
+	uint64_t *shorts; size_t shorts_cap;   /* 1..8 bytes: k0 alone, 0 = empty */
+	uint64_t sig[64];                      /* a bit per wk_sig of a member */
+} wk_set;
+
+/* Room for n words (open addressing, at most a quarter/half full). */
+static inline int wk_set_init(wk_set *s, size_t n)
+{
+	memset(s, 0, sizeof *s);
+	size_t cap = 16, scap = 16;
+	while (cap < 4 * n)
+		cap *= 2;
+	while (scap < 2 * n)
+		scap *= 2;
+	s->keys = calloc(cap, sizeof *s->keys);
+	s->shorts = calloc(scap, sizeof *s->shorts);
+	if (!s->keys || !s->shorts) {
+		free(s->keys);
+		free(s->shorts);
+		memset(s, 0, sizeof *s);
+		return -1;
+	}
+	s->keys_cap = cap;
+	s->shorts_cap = scap;
+	return 0;
+}
+
+static inline void wk_set_free(wk_set *s)
+{
+	free(s->keys);
+	free(s->shorts);
+	memset(s, 0, sizeof *s);
+}
+
+/* Add folded word w[0..n), 1 <= n <= 16, to a set made for enough words. */
+static inline void wk_set_add(wk_set *s, const char *w, size_t n)
+{
+	uint64_t k0, k1;
+	wk_key16(w, n, &k0, &k1);
+	if (n <= 8) {
+		size_t j = wk_slot(k0, s->shorts_cap - 1);
+		while (s->shorts[j])
+			j = (j + 1) & (s->shorts_cap - 1);
+		s->shorts[j] = k0;
+	}
+	size_t j = wk_hash(k0, k1, n) & (s->keys_cap - 1);
+	while (s->keys[j].len)
+		j = (j + 1) & (s->keys_cap - 1);
+	s->keys[j] = (struct wk_key){ .k0 = k0, .k1 = k1, .len = (uint32_t)n };
+	unsigned sig = wk_sig(w, n);
+	s->sig[sig >> 6] |= 1ull << (sig & 63);
+}
+
+/* Could folded word w[0..n), 1 <= n <= 16, be in the set?  (0: surely not.) */
+static inline int wk_set_maybe(const wk_set *s, const char *w, size_t n)
+{
+	unsigned sig = wk_sig(w, n);
+	return (s->sig[sig >> 6] & (1ull << (sig & 63))) != 0;
+}
+
+/* Is folded word w[0..n), 1 <= n <= 16, with key k0, k1, in the set? */
+static inline int wk_set_has(const wk_set *s, const char *w, size_t n, uint64_t k0, uint64_t k1)
+{
+	if (!wk_set_maybe(s, w, n))
+		return 0;
+	if (n <= 8) {
+		size_t mask = s->shorts_cap - 1;
+		for (size_t j = wk_slot(k0, mask); s->shorts[j]; j = (j + 1) & mask)
+			if (s->shorts[j] == k0)
+				return 1;
+		return 0;
+	}
+	size_t mask = s->keys_cap - 1;
+	for (size_t j = wk_hash(k0, k1, n) & mask; s->keys[j].len; j = (j + 1) & mask)
+		if (s->keys[j].k0 == k0 && s->keys[j].k1 == k1 && s->keys[j].len == n)
+			return 1;
+	return 0;
+}
+
+#endif
