@@ -548,6 +548,27 @@ static void aff_unsupported(affinfo *ai, const char *what)
 		snprintf(ai->why, sizeof ai->why, "%s", what);
 }
 
+/* A new zeroed entry for flag (NULL, and the set given up, when out of memory). */
+static affent *aff_push(affinfo *ai, unsigned flag, int pfx, int cross)
+{
+	if (ai->n == ai->cap) {
+		size_t c = ai->cap ? ai->cap * 2 : 256;
+		affent *na = realloc(ai->a, c * sizeof *na);
+		if (!na) {
+			aff_unsupported(ai, "out of memory");
+			return NULL;
+		}
+		ai->a = na;
+		ai->cap = c;
+	}
+	affent *e = &ai->a[ai->n++];
+	memset(e, 0, sizeof *e);
+	e->flag = (unsigned char)flag;
+	e->pfx = (unsigned char)pfx;
+	e->cross = (unsigned char)cross;
+	return e;
+}
+
 /* Words of a line (space/tab separated), at most max. */
 static int split(char *line, char **w, int max)
 {
@@ -672,21 +693,9 @@ static int parse_aff(const char *path, affinfo *ai)
 				/* header: flag, cross product, count; remember the cross flag */
 				int cross = w[2][0] == 'Y';
 				/* a header applies to the lines below it: store as a marker */
-				if (ai->n == ai->cap) {
-					size_t c = ai->cap ? ai->cap * 2 : 256;
-					affent *na = realloc(ai->a, c * sizeof *na);
-					if (!na) {
-						aff_unsupported(ai, "out of memory");
-						continue;
-					}
-					ai->a = na;
-					ai->cap = c;
-				}
-				affent *e = &ai->a[ai->n++];
-				memset(e, 0, sizeof *e);
-				e->flag = flag;
-				e->pfx = (unsigned char)pfx;
-				e->cross = (unsigned char)cross;
+				affent *e = aff_push(ai, flag, pfx, cross);
+				if (!e)
+					continue;
 				e->sl = 255;       /* marker: header */
 				continue;
 			}
@@ -718,21 +727,9 @@ static int parse_aff(const char *path, affinfo *ai)
 				aff_unsupported(ai, "affix line without header");
 				continue;
 			}
-			if (ai->n == ai->cap) {
-				size_t c = ai->cap ? ai->cap * 2 : 256;
-				affent *na = realloc(ai->a, c * sizeof *na);
-				if (!na) {
-					aff_unsupported(ai, "out of memory");
-					continue;
-				}
-				ai->a = na;
-				ai->cap = c;
-			}
-			affent *e = &ai->a[ai->n++];
-			memset(e, 0, sizeof *e);
-			e->flag = flag;
-			e->pfx = (unsigned char)pfx;
-			e->cross = (unsigned char)cross;
+			affent *e = aff_push(ai, flag, pfx, cross);
+			if (!e)
+				continue;
 			strcpy(e->strip, strip);
 			strcpy(e->add, addb);
 			e->sl = (uint8_t)strlen(strip);
