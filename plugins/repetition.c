@@ -938,6 +938,21 @@ static size_t tok_fold(const ctx *c, const nl_token *t, char *out, size_t size)
 /* Is the text between two tokens only white space, with at most one line
  * break (a blank line ends a paragraph)?  In Markdown, emphasis markers and a
  * blockquote's '>' are also allowed: "*the* the" still reads "the the". */
+/* A span of text as one message line: each run of spaces, tabs and line
+ * breaks (a phrase may wrap) becomes one space. */
+static void one_line(char *out, const char *s)
+{
+	size_t j = 0;
+	for (size_t i = 0; s[i]; i++) {
+		int sp = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r';
+		if (!sp)
+			out[j++] = s[i];
+		else if (j && out[j - 1] != ' ')
+			out[j++] = ' ';
+	}
+	out[j] = '\0';
+}
+
 static int gap_is_space(const nl_doc *d, uint32_t a, uint32_t b)
 {
 	int nl = 0;
@@ -1248,7 +1263,9 @@ static int check_phrases(ctx *c, size_t pfirst, size_t pend, size_t *pi, size_t 
 				continue;
 			memcpy(sugg, d->text + f->off, sl);
 			sugg[sl] = '\0';
-			snprintf(msg, sizeof msg, "repeated phrase \"%s\"", sugg);
+			char shown[sizeof sugg];
+			one_line(shown, sugg);
+			snprintf(msg, sizeof msg, "repeated phrase \"%s\"", shown);
 			int rc = emit(c, "repeated-phrase", f->off, l->off + l->len - f->off, msg, sugg, NULL, 0);
 			if (rc)
 				return rc;

@@ -239,6 +239,19 @@ static void phrase_simple(void **s)
 	nlt_free(r);
 }
 
+/* a phrase that wraps: the message is one line, the suggestion keeps the
+ * text as written */
+static void phrase_wrapped_message_one_line(void **s)
+{
+	(void)s;
+	nlt_result *r = run(NULL, "It was hard\nwork hard\r\nwork, she said.\n", TXT);
+	assert_int_equal(nlt_count(r, PH), 1);
+	const nlt_finding *f = nlt_get(r, PH, 0);
+	assert_string_equal(f->message, "repeated phrase \"hard work\"");
+	assert_string_equal(f->suggestions[0], "hard\nwork");
+	nlt_free(r);
+}
+
 static void phrase_four_words_and_keys(void **s)
 {
 	(void)s;
@@ -452,6 +465,7 @@ int main(void)
 		cmocka_unit_test(word_ini_exceptions_file),
 		cmocka_unit_test(word_ini_bad_values),
 		cmocka_unit_test(phrase_simple),
+		cmocka_unit_test(phrase_wrapped_message_one_line),
 		cmocka_unit_test(phrase_four_words_and_keys),
 		cmocka_unit_test(phrase_names_and_exceptions),
 		cmocka_unit_test(openings_run),
