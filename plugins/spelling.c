@@ -3045,6 +3045,23 @@ static void name_consistency(sp_doc *D)
 		ord[i] = ((uint64_t)(unsigned char)D->f[i].s[0] << 56) |
 			 ((uint64_t)(D->f[i].ncp & 0xFFFFFF) << 32) | (uint32_t)i;
 	qsort(ord, D->n_f, sizeof *ord, u64_order);
+	/* each form's letters as a 64-bit set: an edit adds or drops at most
+	 * one letter of the set each way, so two forms whose sets differ in
+	 * more than 2 * maxd bits are more than maxd edits apart (most pairs;
+	 * osa() is the slow test) */
+	uint64_t *lset = malloc(D->n_f * sizeof *lset);
+	if (!lset) {
+		free(ord);
+		return;
+	}
+	for (size_t i = 0; i < D->n_f; i++) {
+		uint32_t cp[MAX_WORD + 2];
+		size_t k = decode(h, D->f[i].s, D->f[i].n, cp, MAX_WORD);
+		uint64_t m = 0;
+		for (size_t j = 0; j < k; j++)
+			m |= 1ull << ((cp[j] * 0x9E3779B1u) >> 26);
+		lset[i] = m;
+	}
 	/* rare unknown forms (B) against more frequent or known forms (A) with
 	 * the same first letter and a length within 2 */
 	for (size_t bi = 0; bi < D->n_f; bi++) {
@@ -3078,6 +3095,15 @@ static void name_consistency(sp_doc *D)
 				continue;
 			if (A->s[0] != B->s[0])
 				continue;
+			size_t minlen = A->ncp < bn ? A->ncp : bn;
+			/* a famous name the dictionary knows is often one letter from
+			 * another real name (Fiorina/Florida): only 1 edit, 6+ letters */
+			int maxd = A->known ? (minlen >= 6 ? 1 : 0) :
+				   minlen >= 6 ? (int)st->name_distance : (st->name_distance ? 1 : 0);
+			if (maxd == 0 || __builtin_popcountll(lset[ai] ^ lset[bi]) > 2 * maxd)
+				continue;
+			if (A->count < st->name_ratio * B->count && !(A->known && A->count >= B->count))
+				continue;
 			if (A->known) {
 				/* only a name the dictionary knows (Obama), not a capitalised
 				 * common word (Press, School, About) */
@@ -3097,17 +3123,8 @@ static void name_consistency(sp_doc *D)
 				if (A->proper != 1)
 					continue;
 			}
-			if (A->count < st->name_ratio * B->count && !(A->known && A->count >= B->count))
-				continue;
 			uint32_t acp[MAX_WORD + 2];
 			size_t an = decode(h, A->s, A->n, acp, MAX_WORD);
-			size_t minlen = an < bn ? an : bn;
-			/* a famous name the dictionary knows is often one letter from
-			 * another real name (Fiorina/Florida): only 1 edit, 6+ letters */
-			int maxd = A->known ? (minlen >= 6 ? 1 : 0) :
-				   minlen >= 6 ? (int)st->name_distance : (st->name_distance ? 1 : 0);
-			if (maxd == 0)
-				continue;
 			int dist = osa(acp, an, bcp, bn, maxd);
 			if (dist > maxd || dist == 0)
 				continue;
@@ -3122,6 +3139,7 @@ static void name_consistency(sp_doc *D)
 		if (best >= 0)
 			B->incons = best + 1;
 	}
+	free(lset);
 	free(ord);
 	for (size_t bi = 0; bi < D->n_f; bi++) {
 		sp_form *B = &D->f[bi];
