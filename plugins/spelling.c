@@ -2495,25 +2495,25 @@ typedef struct sp_doc {
 /* A word the word set knows needs no entry in the shared cache (entries
  * hold what an unknown word needs: suggestions, slips): this document
  * keeps it in a set of its own.  1 when w is known that way. */
-static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
+static int kc_has(const kcache *c, const char *w, size_t n, uint64_t h)
 {
-	kcache *c = D->kc;
 	if (c->cap)
 		for (size_t k = h & (c->cap - 1); c->slot[k].len; k = (k + 1) & (c->cap - 1))
-			if (c->slot[k].h == h && c->slot[k].len == n && memcmp(c->s + c->slot[k].off, w, n) == 0) {
-				*known = 1;
+			if (c->slot[k].h == h && c->slot[k].len == n && memcmp(c->s + c->slot[k].off, w, n) == 0)
 				return 1;
-			}
-	if (sw_spell(D->st->ws, w, n) != SW_KNOWN)
-		return 0;
-	*known = 1;
+	return 0;
+}
+
+/* Adds w (not in c) to c; a full cache or no memory only means no entry. */
+static void kc_add(kcache *c, const char *w, size_t n, uint64_t h)
+{
 	if (!n || c->n >= KC_MAX)
-		return 1;
+		return;
 	if ((c->n + 1) * 2 > c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 1024;
 		__typeof__(c->slot) t = calloc(cap, sizeof *t);
 		if (!t)
-			return 1;
+			return;
 		for (size_t i = 0; i < c->cap; i++) {
 			if (!c->slot[i].len)
 				continue;
@@ -2532,7 +2532,7 @@ static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
 			sc *= 2;
 		char *ns = realloc(c->s, sc);
 		if (!ns)
-			return 1;
+			return;
 		c->s = ns;
 		c->scap = sc;
 	}
@@ -2545,6 +2545,18 @@ static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
 	c->slot[k].len = (uint32_t)n;
 	c->slen += n;
 	c->n++;
+}
+
+static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
+{
+	if (kc_has(D->kc, w, n, h)) {
+		*known = 1;
+		return 1;
+	}
+	if (sw_spell(D->st->ws, w, n) != SW_KNOWN)
+		return 0;
+	*known = 1;
+	kc_add(D->kc, w, n, h);
 	return 1;
 }
 
@@ -2857,6 +2869,30 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 		return 0;
 	if ((t->flags & NL_TF_ALLCAPS) && !st->check_acronyms)
 		return 0;
+	/* the common case, a word of ASCII lower-case letters that is known:
+	 * what check_part() would find (class lower case, no item), with one
+	 * hash and one probe of this thread's known words.  Known common words
+	 * join that cache here (lookup_doc() answers them from the common
+	 * list, which costs a probe more). */
+	if (D->st->ws && t->len >= 2) {
+		size_t i = 0;
+		while (i < t->len && s[i] >= 'a' && s[i] <= 'z')
+			i++;
+		if (i == t->len) {
+			if (!D->want_word)
+				return 0;
+			uint64_t hh = hash_bytes(s, t->len);
+			if (kc_has(D->kc, s, t->len, hh))
+				return 0;
+			int known;
+			lookup_doc(D, s, t->len, &known);
+			if (known) {
+				if (!kc_has(D->kc, s, t->len, hh))
+					kc_add(D->kc, s, t->len, hh);
+				return 0;
+			}
+		}
+	}
 	/* normalise ’ ‘ to ', keeping a map back to text offsets */
 	char w[MAX_WORD + 1];
 	uint32_t map[MAX_WORD + 2];
