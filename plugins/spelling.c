@@ -1188,6 +1188,8 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	char buf[MAX_WORD * 4 + 8];
 	uint32_t tmp[MAX_WORD + 2];
 	size_t bl0 = encode(cp, n, buf);
+	if (st->ws && sw_tri_rejects(st->ws, buf, bl0))
+		return;
 	if (!maybe_word(st, buf, bl0))
 		return;
 	if (spell(st, buf, bl0) != 1)

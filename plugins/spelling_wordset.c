@@ -1925,6 +1925,32 @@ static int spell_rec(const sw_dict *d, const char *w, size_t n, stk *s)
 	return r;
 }
 
+int sw_tri_rejects(const sw_dict *d, const char *w, size_t n)
+{
+	if (!d->sealed || d->broken || !d->fast_ok || !d->tri || !n || n >= SW_MAXBYTES)
+		return 0;
+	/* the words spell_int() takes by its fast path with no capital: they
+	 * reach checkword() as they are, and it tries tri_ok() first */
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)w[i];
+		if (c < 0x80) {
+			if (!((c >= 'a' && c <= 'z') || c == '\'') || d->brk_byte[c])
+				return 0;
+			i++;
+			continue;
+		}
+		unsigned char c2 = i + 1 < n ? (unsigned char)w[i + 1] : 0;
+		if (c < 0xC2 || c > 0xDF || (c2 & 0xC0) != 0x80 || d->iconv_byte[c] || d->brk_byte[c] ||
+		    d->brk_byte[c2])
+			return 0;
+		uint32_t x = ((uint32_t)(c & 0x1F) << 6) | (c2 & 0x3F), lo, up;
+		if (!case_of(x, &lo, &up) || lo == up || lo != x)
+			return 0;
+		i += 2;
+	}
+	return !tri_ok(d->tri, w, n);
+}
+
 int sw_spell(const sw_dict *d, const char *w, size_t n)
 {
 	if (!d->sealed || d->broken)

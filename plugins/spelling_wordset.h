@@ -50,6 +50,12 @@ int sw_stems(const sw_dict *d, const char *w, size_t n,
  * in which some byte b, with a before it and c after it (0 at either end),
  * has sw_tri(d, a, b, c) == 0 is SW_UNKNOWN. */
 int sw_tri_usable(const sw_dict *d);
+/* 1 when sw_spell(d, w, n) would be SW_UNKNOWN for a reason the trigram
+ * filter alone shows: w is in lower case (ASCII letters, apostrophes,
+ * two-byte letters) and some byte of it with its neighbours is no form's.
+ * 0: ask sw_spell().  Cheaper than sw_spell() for the many edit
+ * candidates that are no word. */
+int sw_tri_rejects(const sw_dict *d, const char *w, size_t n);
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c);
 
 void sw_free(sw_dict *d);
