@@ -110,15 +110,13 @@ static void excerpt(const nl_report_ctx *ctx, const nl_file_result *fr, const nl
 	if (b < le)
 		nl_buf_puts(out, "…");
 	nl_buf_puts(out, "\n       | ");
-	size_t pad = cp_count(fr->text + a, s - a) + (a > lb);
-	for (size_t i = 0; i < pad; i++)
-		nl_buf_putc(out, ' ');
+	nl_buf_fill(out, ' ', cp_count(fr->text + a, s - a) + (a > lb));
 	if (ctx->color)
 		nl_buf_puts(out, sev_color(x->severity));
 	size_t n = cp_count(fr->text + s, e - s);
 	nl_buf_putc(out, '^');
-	for (size_t i = 1; i < n; i++)
-		nl_buf_putc(out, '~');
+	if (n > 1)
+		nl_buf_fill(out, '~', n - 1);
 	if (ctx->color)
 		nl_buf_puts(out, "\033[0m");
 	nl_buf_putc(out, '\n');
@@ -140,10 +138,19 @@ static void file(const nl_report_ctx *ctx, const nl_file_result *fr, int first, 
 		if (ctx->color)
 			nl_buf_printf(out, ":%u:%u:\033[0m %s%s:\033[0m ", x->line, x->col,
 			              sev_color(x->severity), nl_severity_name(x->severity));
-		else
-			nl_buf_printf(out, ":%u:%u: %s: ", x->line, x->col, nl_severity_name(x->severity));
+		else {
+			nl_buf_putc(out, ':');
+			nl_buf_uint(out, x->line);
+			nl_buf_putc(out, ':');
+			nl_buf_uint(out, x->col);
+			nl_buf_puts(out, ": ");
+			nl_buf_puts(out, nl_severity_name(x->severity));
+			nl_buf_puts(out, ": ");
+		}
 		put_safe_str(out, x->message);
-		nl_buf_printf(out, ctx->color ? " \033[2m[%s]\033[0m\n" : " [%s]\n", x->rule->id);
+		nl_buf_puts(out, ctx->color ? " \033[2m[" : " [");
+		nl_buf_puts(out, x->rule->id);
+		nl_buf_puts(out, ctx->color ? "]\033[0m\n" : "]\n");
 		if (have_lines)
 			excerpt(ctx, fr, &li, x, out);
 		if (x->n_sugg) {

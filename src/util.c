@@ -78,14 +78,47 @@ void nl_buf_putc(nl_buf *b, char c) { nl_buf_add(b, &c, 1); }
 
 void nl_buf_vprintf(nl_buf *b, const char *fmt, va_list ap)
 {
+	/* into the room there is; formatted again only when it did not fit */
+	if (b->oom)
+		return;
 	va_list aq;
 	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, aq);
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
+	int n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, aq);
 	va_end(aq);
-	if (n < 0 || buf_grow(b, (size_t)n))
+	if (n < 0) {
+		if (room)
+			b->p[b->len] = '\0';
 		return;
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		if (buf_grow(b, (size_t)n)) {
+			if (room)
+				b->p[b->len] = '\0';
+			return;
+		}
+		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
+}
+
+void nl_buf_fill(nl_buf *b, char c, size_t n)
+{
+	if (buf_grow(b, n))
+		return;
+	memset(b->p + b->len, c, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void nl_buf_uint(nl_buf *b, unsigned long long v)
+{
+	char t[24];
+	size_t i = sizeof t;
+	do
+		t[--i] = (char)('0' + v % 10);
+	while (v /= 10);
+	nl_buf_add(b, t + i, sizeof t - i);
 }
 
 void nl_buf_printf(nl_buf *b, const char *fmt, ...)

@@ -15,6 +15,8 @@ void nl_buf_puts(nl_buf *b, const char *s);
 void nl_buf_putc(nl_buf *b, char c);
 void nl_buf_printf(nl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nl_buf_vprintf(nl_buf *b, const char *fmt, va_list ap);
+void nl_buf_fill(nl_buf *b, char c, size_t n);          /* n copies of c */
+void nl_buf_uint(nl_buf *b, unsigned long long v);      /* v in decimal */
 void nl_buf_free(nl_buf *b);
 /* Take the buffer's memory (never NULL unless out of memory). */
 char *nl_buf_take(nl_buf *b);
