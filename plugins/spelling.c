@@ -1241,6 +1241,20 @@ static int tri_may(const sp_state *st, uint32_t a, uint32_t b, uint32_t c)
 	return sw_tri(st->ws, a, b, c);
 }
 
+/* May letter ch stand between the ASCII letters before and after (0: an
+ * end of the word)?  An ASCII letter: tri_may().  A two-byte letter whose
+ * bytes b (n of them, sw_tri_letter()) the filter can judge: both trigrams
+ * centred on its bytes must be some form's.  Anything else: maybe. */
+static int letter_fits(const sp_state *st, uint32_t ch, int n, const unsigned char *b, uint32_t before,
+		       uint32_t after)
+{
+	if (ch < 0x80)
+		return tri_may(st, before, ch, after);
+	if (n == 2)
+		return sw_tri(st->ws, before, b[0], b[1]) && sw_tri(st->ws, b[0], b[1], after);
+	return 1;
+}
+
 /* Edit-distance-1 candidates of w (lower-cased if cap), scored by the kind
  * of slip. */
 static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain, cands *c, int *any)
@@ -1254,6 +1268,11 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	for (size_t i = 0; tri && i < n; i++)
 		if (!((w[i] >= 'a' && w[i] <= 'z') || w[i] == '\''))
 			tri = 0;
+	/* the letters' bytes, for letter_fits() */
+	unsigned char lbytes[sizeof st->letters / sizeof st->letters[0]][2];
+	int lnb[sizeof st->letters / sizeof st->letters[0]];
+	for (size_t L = 0; tri && L < st->n_letters; L++)
+		lnb[L] = sw_tri_letter(st->ws, st->letters[L], lbytes[L]);
 	const double first = 1.5;   /* slips in the first letter are rarer */
 	/* a name typed in lower case: "clinton" -> "Clinton" */
 	if (!cap && !plain && n > 1) {
@@ -1297,7 +1316,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				uint32_t ch = st->letters[L];
 				if (i > 0 && w[i - 1] == ch)
 					continue;  /* same as inserting after: counted once */
-				if (tri && !tri_may(st, before, ch, after))
+				if (tri && !letter_fits(st, ch, lnb[L], lbytes[L], before, after))
 					continue;  /* no dictionary form has these three letters */
 				memcpy(t, w, i * sizeof *w);
 				t[i] = ch;
@@ -1317,7 +1336,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 			uint32_t ch = st->letters[L];
 			if (ch == w[i] || ch == '\'')
 				continue;
-			if (tri && !tri_may(st, before, ch, after))
+			if (tri && !letter_fits(st, ch, lnb[L], lbytes[L], before, after))
 				continue;
 			memcpy(t, w, n * sizeof *w);
 			t[i] = ch;

@@ -1925,6 +1925,27 @@ static int spell_rec(const sw_dict *d, const char *w, size_t n, stk *s)
 	return r;
 }
 
+int sw_tri_letter(const sw_dict *d, uint32_t cp, unsigned char out[2])
+{
+	if (!d->sealed || d->broken || !d->fast_ok || !d->tri)
+		return 0;
+	if (cp < 0x80) {
+		if (!((cp >= 'a' && cp <= 'z') || cp == '\'') || d->brk_byte[cp])
+			return 0;
+		out[0] = (unsigned char)cp;
+		return 1;
+	}
+	uint32_t lo, up;
+	if (cp < 0x80 || cp > 0x7FF || !case_of(cp, &lo, &up) || lo == up || lo != cp)
+		return 0;
+	unsigned char c = (unsigned char)(0xC0 | (cp >> 6)), c2 = (unsigned char)(0x80 | (cp & 0x3F));
+	if (c < 0xC2 || d->iconv_byte[c] || d->brk_byte[c] || d->brk_byte[c2])
+		return 0;
+	out[0] = c;
+	out[1] = c2;
+	return 2;
+}
+
 int sw_tri_rejects(const sw_dict *d, const char *w, size_t n)
 {
 	if (!d->sealed || d->broken || !d->fast_ok || !d->tri || !n || n >= SW_MAXBYTES)

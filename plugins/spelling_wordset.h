@@ -10,6 +10,7 @@
 #define NEWSLINT_SPELLING_WORDSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct sw_dict sw_dict;
 
@@ -56,6 +57,9 @@ int sw_tri_usable(const sw_dict *d);
  * 0: ask sw_spell().  Cheaper than sw_spell() for the many edit
  * candidates that are no word. */
 int sw_tri_rejects(const sw_dict *d, const char *w, size_t n);
+/* The bytes of letter cp (1 or 2, in out) when a word made of such letters
+ * is one sw_tri_rejects() can judge; else 0. */
+int sw_tri_letter(const sw_dict *d, uint32_t cp, unsigned char out[2]);
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c);
 
 void sw_free(sw_dict *d);
