@@ -1188,11 +1188,10 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	char buf[MAX_WORD * 4 + 8];
 	uint32_t tmp[MAX_WORD + 2];
 	size_t bl0 = encode(cp, n, buf);
-	if (st->ws && sw_tri_rejects(st->ws, buf, bl0))
+	int v = st->ws ? sw_spell_cand(st->ws, buf, bl0) : SW_UNDECIDED;
+	if (v == SW_UNKNOWN)
 		return;
-	if (!maybe_word(st, buf, bl0))
-		return;
-	if (spell(st, buf, bl0) != 1)
+	if (v == SW_UNDECIDED && (!maybe_word(st, buf, bl0) || spell(st, buf, bl0) != 1))
 		return;
 	/* a common word (or an inflection of one) first: news prose is mostly
 	 * common words, and edit-1 neighbours are mostly rare ones */

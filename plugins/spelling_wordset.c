@@ -1567,14 +1567,22 @@ static int find2(const sw_dict *d, const char *w, size_t n, hit *r)
 	return 0;
 }
 
+static int checkword_tables(const sw_dict *d, const char *w, size_t n, int initcap);
+
 /* Hunspell's checkword(): 1 found, 0 not, -1 undecided. */
 static int checkword(const sw_dict *d, const char *w, size_t n, int initcap)
 {
-	hit r;
 	if (!n)
 		return 0;
 	if (d->tri && !tri_ok(d->tri, w, n))
 		return 0;             /* a trigram no form has */
+	return checkword_tables(d, w, n, initcap);
+}
+
+/* checkword() once the trigram filter has passed w */
+static int checkword_tables(const sw_dict *d, const char *w, size_t n, int initcap)
+{
+	hit r;
 	if (find2(d, w, n, &r) < 0 || (r.bits & B_BAD) ||
 	    (d->hidden_killed && (r.bits & (B_DUP | B_AUP))))
 		return -1;
@@ -1946,17 +1954,23 @@ int sw_tri_letter(const sw_dict *d, uint32_t cp, unsigned char out[2])
 	return 2;
 }
 
-int sw_tri_rejects(const sw_dict *d, const char *w, size_t n)
+/* Is w a word spell_int() takes by its fast path with no capital: 1 all
+ * ASCII lower-case letters (straight to checkword()), 2 also apostrophes
+ * or two-byte lower-case letters (to spell_cases() as NOCAP, which tries
+ * checkword() on w alone); 0 anything else.  Either way w reaches
+ * checkword() unchanged, and tri_ok() decides first. */
+static int tri_domain(const sw_dict *d, const char *w, size_t n)
 {
 	if (!d->sealed || d->broken || !d->fast_ok || !d->tri || !n || n >= SW_MAXBYTES)
 		return 0;
-	/* the words spell_int() takes by its fast path with no capital: they
-	 * reach checkword() as they are, and it tries tri_ok() first */
+	int kind = 1;
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)w[i];
 		if (c < 0x80) {
 			if (!((c >= 'a' && c <= 'z') || c == '\'') || d->brk_byte[c])
 				return 0;
+			if (c == '\'')
+				kind = 2;
 			i++;
 			continue;
 		}
@@ -1967,9 +1981,22 @@ int sw_tri_rejects(const sw_dict *d, const char *w, size_t n)
 		uint32_t x = ((uint32_t)(c & 0x1F) << 6) | (c2 & 0x3F), lo, up;
 		if (!case_of(x, &lo, &up) || lo == up || lo != x)
 			return 0;
+		kind = 2;
 		i += 2;
 	}
-	return !tri_ok(d->tri, w, n);
+	return kind;
+}
+
+int sw_spell_cand(const sw_dict *d, const char *w, size_t n)
+{
+	int kind = tri_domain(d, w, n);
+	if (kind && !tri_ok(d->tri, w, n))
+		return SW_UNKNOWN;
+	if (kind == 1) {            /* spell_int()'s NOCAP case, its filter passed */
+		int r = checkword_tables(d, w, n, 0);
+		return r < 0 ? SW_UNDECIDED : r ? SW_KNOWN : SW_UNKNOWN;
+	}
+	return sw_spell(d, w, n);
 }
 
 int sw_spell(const sw_dict *d, const char *w, size_t n)

@@ -51,14 +51,12 @@ int sw_stems(const sw_dict *d, const char *w, size_t n,
  * in which some byte b, with a before it and c after it (0 at either end),
  * has sw_tri(d, a, b, c) == 0 is SW_UNKNOWN. */
 int sw_tri_usable(const sw_dict *d);
-/* 1 when sw_spell(d, w, n) would be SW_UNKNOWN for a reason the trigram
- * filter alone shows: w is in lower case (ASCII letters, apostrophes,
- * two-byte letters) and some byte of it with its neighbours is no form's.
- * 0: ask sw_spell().  Cheaper than sw_spell() for the many edit
- * candidates that are no word. */
-int sw_tri_rejects(const sw_dict *d, const char *w, size_t n);
+/* sw_spell() for the candidates of a suggestion search: the same answer,
+ * with the trigram filter first and the shortest way to the tables. */
+int sw_spell_cand(const sw_dict *d, const char *w, size_t n);
 /* The bytes of letter cp (1 or 2, in out) when a word made of such letters
- * is one sw_tri_rejects() can judge; else 0. */
+ * is one whose trigrams sw_spell_cand() judges (then one with a trigram
+ * sw_tri() denies is no word); else 0. */
 int sw_tri_letter(const sw_dict *d, uint32_t cp, unsigned char out[2]);
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c);
 

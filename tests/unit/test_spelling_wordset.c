@@ -229,6 +229,90 @@ static void test_en_us_word_list(void **s)
 	sw_free(d);
 }
 
+/* sw_spell_cand(), the suggestion search's shortcut, gives sw_spell()'s
+ * answer on every one-edit neighbour of the word list (lower case, with
+ * accented letters and apostrophes: the candidates the plugin makes). */
+static void test_candidates_same_answer(void **s)
+{
+	(void)s;
+	if (access(en_aff, R_OK) != 0 || access(en_dic, R_OK) != 0)
+		return;
+	int how = 0;
+	sw_dict *d = sw_open(en_aff, en_dic, tmp, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(sw_seal(d), 0);
+	static const char *const letters[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k",
+		"l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z", "'",
+		"\xC3\xA9", "\xC3\xB6", "\xC3\xB1", "\xC3\x89", "A", "-" };
+	const size_t nl = sizeof letters / sizeof letters[0];
+	long tried = 0, known = 0, disagree = 0;
+	char c[600];
+	for (size_t wi = 0; wi < sizeof en_words / sizeof en_words[0]; wi++) {
+		char w[256];
+		size_t n = strlen(en_words[wi]);
+		if (n + 8 > sizeof w)
+			continue;
+		for (size_t i = 0; i <= n; i++)
+			w[i] = (char)(en_words[wi][i] >= 'A' && en_words[wi][i] <= 'Z' ? en_words[wi][i] + 32
+										   : en_words[wi][i]);
+		for (size_t i = 0; i <= n; i++) {
+			for (int kind = 0; kind < 4; kind++) {
+				for (size_t L = 0; L < (kind < 2 ? nl : 1); L++) {
+					size_t m = 0, ll = strlen(letters[L]);
+					if (kind == 0) {          /* insert before byte i */
+						memcpy(c, w, i);
+						memcpy(c + i, letters[L], ll);
+						memcpy(c + i + ll, w + i, n - i);
+						m = n + ll;
+					} else if (kind == 1) {   /* replace byte i */
+						if (i == n)
+							continue;
+						memcpy(c, w, i);
+						memcpy(c + i, letters[L], ll);
+						memcpy(c + i + ll, w + i + 1, n - i - 1);
+						m = n - 1 + ll;
+					} else if (kind == 2) {   /* delete byte i */
+						if (i == n)
+							continue;
+						memcpy(c, w, i);
+						memcpy(c + i, w + i + 1, n - i - 1);
+						m = n - 1;
+					} else {                  /* swap bytes i, i+1 */
+						if (i + 1 >= n)
+							continue;
+						memcpy(c, w, n);
+						c[i] = w[i + 1];
+						c[i + 1] = w[i];
+						m = n;
+					}
+					c[m] = 0;
+					int a = sw_spell_cand(d, c, m), b = sw_spell(d, c, m);
+					tried++;
+					known += b == SW_KNOWN;
+					if (a != b) {
+						disagree++;
+						print_message("# '%s': candidate %d, sw_spell %d\n", c, a, b);
+					}
+				}
+			}
+		}
+	}
+	print_message("# %ld candidates, %ld words among them, %ld disagree\n", tried, known, disagree);
+	assert_int_equal(disagree, 0);
+	assert_true(tried > 50000 && known > 100);
+	unsigned char b[2];
+	assert_int_equal(sw_tri_letter(d, 'a', b), 1);
+	assert_int_equal(b[0], 'a');
+	assert_int_equal(sw_tri_letter(d, 0xE9, b), 2);     /* é */
+	assert_int_equal(b[0], 0xC3);
+	assert_int_equal(b[1], 0xA9);
+	assert_int_equal(sw_tri_letter(d, 'A', b), 0);
+	assert_int_equal(sw_tri_letter(d, 0xC9, b), 0);     /* É */
+	assert_int_equal(sw_tri_letter(d, '-', b), 0);
+	assert_int_equal(sw_tri_letter(d, 0x4E2D, b), 0);   /* three bytes */
+	sw_free(d);
+}
+
 /* ---- a dictionary of our own, with the features the set models ------------------------ */
 
 static const char custom_aff[] =
@@ -584,6 +668,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_en_us_word_list),
+		cmocka_unit_test(test_candidates_same_answer),
 		cmocka_unit_test(test_custom_dictionary),
 		cmocka_unit_test(test_added_words_and_personal_dic),
 		cmocka_unit_test(test_cache),
