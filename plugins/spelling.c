@@ -146,8 +146,14 @@ enum { SC_LATIN = 1, SC_GREEK = 2, SC_CYRILLIC = 4, SC_OTHER = 8 };
  * that stays small); see kn_lookup(). */
 #define KC_MAX 300000
 typedef struct kcache {
+	/* words of up to 16 bytes: the word itself, NUL-padded, is the slot
+	 * (all zero: empty), so a probe reads one cache line and no string
+	 * (a document holds no NUL byte: the core refuses one) */
+	uint64_t (*sk)[2];
+	size_t skcap;
+	/* longer words: hash and place in the arena s */
 	struct { uint64_t h; uint32_t off, len; } *slot;
-	size_t cap, n;
+	size_t cap, n;           /* n: words in both tables */
 	char *s;
 	size_t slen, scap;
 	struct kcache *next;     /* all of a state's, for destroy() */
@@ -155,6 +161,7 @@ typedef struct kcache {
 
 static void kc_free(kcache *c)
 {
+	free(c->sk);
 	free(c->slot);
 	free(c->s);
 }
@@ -2515,8 +2522,32 @@ typedef struct sp_doc {
 /* A word the word set knows needs no entry in the shared cache (entries
  * hold what an unknown word needs: suggestions, slips): this document
  * keeps it in a set of its own.  1 when w is known that way. */
+static inline void kc_key(const char *w, size_t n, uint64_t k[2])
+{
+	char b[16] = { 0 };
+	memcpy(b, w, n);
+	memcpy(k, b, 16);
+}
+
+static inline size_t kc_slot16(const uint64_t k[2], size_t cap)
+{
+	uint64_t h = (k[0] ^ (k[1] * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+/* Is w (n bytes) in c?  h: hash_bytes(w, n), used for words over 16 bytes. */
 static int kc_has(const kcache *c, const char *w, size_t n, uint64_t h)
 {
+	if (n <= 16) {
+		if (!c->skcap)
+			return 0;
+		uint64_t k[2];
+		kc_key(w, n, k);
+		for (size_t i = kc_slot16(k, c->skcap); c->sk[i][0]; i = (i + 1) & (c->skcap - 1))
+			if (c->sk[i][0] == k[0] && c->sk[i][1] == k[1])
+				return 1;
+		return 0;
+	}
 	if (c->cap)
 		for (size_t k = h & (c->cap - 1); c->slot[k].len; k = (k + 1) & (c->cap - 1))
 			if (c->slot[k].h == h && c->slot[k].len == n && memcmp(c->s + c->slot[k].off, w, n) == 0)
@@ -2529,6 +2560,35 @@ static void kc_add(kcache *c, const char *w, size_t n, uint64_t h)
 {
 	if (!n || c->n >= KC_MAX)
 		return;
+	if (n <= 16) {
+		if ((c->n + 1) * 2 > c->skcap) {
+			size_t cap = c->skcap ? c->skcap * 2 : 1024;
+			uint64_t (*t)[2] = calloc(cap, sizeof *t);
+			if (!t)
+				return;
+			for (size_t i = 0; i < c->skcap; i++) {
+				if (!c->sk[i][0])
+					continue;
+				size_t k = kc_slot16(c->sk[i], cap);
+				while (t[k][0])
+					k = (k + 1) & (cap - 1);
+				t[k][0] = c->sk[i][0];
+				t[k][1] = c->sk[i][1];
+			}
+			free(c->sk);
+			c->sk = t;
+			c->skcap = cap;
+		}
+		uint64_t key[2];
+		kc_key(w, n, key);
+		size_t k = kc_slot16(key, c->skcap);
+		while (c->sk[k][0])
+			k = (k + 1) & (c->skcap - 1);
+		c->sk[k][0] = key[0];
+		c->sk[k][1] = key[1];
+		c->n++;
+		return;
+	}
 	if ((c->n + 1) * 2 > c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 1024;
 		__typeof__(c->slot) t = calloc(cap, sizeof *t);
@@ -2901,7 +2961,7 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 		if (i == t->len) {
 			if (!D->want_word)
 				return 0;
-			uint64_t hh = hash_bytes(s, t->len);
+			uint64_t hh = t->len > 16 ? hash_bytes(s, t->len) : 0;
 			if (kc_has(D->kc, s, t->len, hh))
 				return 0;
 			int known;
