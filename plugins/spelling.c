@@ -141,19 +141,15 @@ typedef struct sp_shard {
 
 enum { SC_LATIN = 1, SC_GREEK = 2, SC_CYRILLIC = 4, SC_OTHER = 8 };
 
-/* Words the word set knows, kept by a thread across its documents (a
+/* Known words over 16 bytes, kept by a thread across its documents (a
  * cheaper probe than the set's: one table, the string inline in an arena
- * that stays small); see kn_lookup(). */
+ * that stays small); see kn_lookup().  The shorter ones: KSH_SLOTS. */
 #define KC_MAX 300000
 typedef struct kcache {
-	/* words of up to 16 bytes: the word itself, NUL-padded, is the slot
-	 * (all zero: empty), so a probe reads one cache line and no string
-	 * (a document holds no NUL byte: the core refuses one) */
-	uint64_t (*sk)[2];
-	size_t skcap;
-	/* longer words: hash and place in the arena s */
+	/* words over 16 bytes (the shorter ones are in sp_state's ksh):
+	 * hash and place in the arena s */
 	struct { uint64_t h; uint32_t off, len; } *slot;
-	size_t cap, n;           /* n: words in both tables */
+	size_t cap, n;
 	char *s;
 	size_t slen, scap;
 	struct kcache *next;     /* all of a state's, for destroy() */
@@ -161,10 +157,17 @@ typedef struct kcache {
 
 static void kc_free(kcache *c)
 {
-	free(c->sk);
 	free(c->slot);
 	free(c->s);
 }
+
+/* Known words of up to 16 bytes, shared by the threads: the word itself,
+ * NUL-padded, is the slot (k[0] == 0: empty; a document holds no NUL byte,
+ * the core refuses one), so a probe reads one cache line and no string.
+ * Insert-only and fixed in size: a lookup takes no lock (an entry's second
+ * half is stored before its first, which is published with release);
+ * insertions take ksh_lock and stop at half full. */
+#define KSH_SLOTS (1u << 18)
 
 typedef struct sp_state {
 	const nl_host *host;
@@ -173,6 +176,9 @@ typedef struct sp_state {
 	int kc_key_ok;
 	pthread_mutex_t kc_lock;
 	kcache *kc_all;
+	uint64_t (*ksh)[2];           /* see KSH_SLOTS; NULL without memory */
+	size_t ksh_n;                 /* under ksh_lock */
+	pthread_mutex_t ksh_lock;
 	int ws_try;                   /* the word set is wanted (built by init_th when not cached) */
 	int ws_how;                   /* SW_FROM_CACHE, SW_BUILT_SAVED, SW_BUILT; 0 none */
 	char cache_dir[4096];         /* "" = no cache */
@@ -1885,6 +1891,8 @@ static void sp_destroy(void *state)
 	if (st->kc_key_ok)
 		pthread_key_delete(st->kc_key);
 	pthread_mutex_destroy(&st->kc_lock);
+	free(st->ksh);
+	pthread_mutex_destroy(&st->ksh_lock);
 	free(st->aff);
 	free(st->del);
 	for (int i = 0; i < NSHARDS; i++) {
@@ -2323,6 +2331,8 @@ static int sp_create(const nl_host *h, const nl_config *cfg, void **out)
 	pthread_cond_init(&st->init_cond, NULL);
 	pthread_mutex_init(&st->kc_lock, NULL);
 	st->kc_key_ok = pthread_key_create(&st->kc_key, NULL) == 0;
+	pthread_mutex_init(&st->ksh_lock, NULL);
+	st->ksh = calloc(KSH_SLOTS, sizeof *st->ksh);   /* pages are touched as words arrive */
 	for (int i = 0; i < NSHARDS; i++)
 		pthread_mutex_init(&st->shard[i].lock, NULL);
 	int rc = NL_ECONFIG, news = 1, wordset = 1;
@@ -2529,25 +2539,50 @@ static inline void kc_key(const char *w, size_t n, uint64_t k[2])
 	memcpy(k, b, 16);
 }
 
-static inline size_t kc_slot16(const uint64_t k[2], size_t cap)
+static inline size_t ksh_slot(const uint64_t k[2])
 {
 	uint64_t h = (k[0] ^ (k[1] * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
-	return (size_t)(h >> 32) & (cap - 1);
+	return (size_t)(h >> 32) & (KSH_SLOTS - 1);
 }
 
-/* Is w (n bytes) in c?  h: hash_bytes(w, n), used for words over 16 bytes. */
-static int kc_has(const kcache *c, const char *w, size_t n, uint64_t h)
+static int ksh_has(const sp_state *st, const uint64_t k[2])
 {
-	if (n <= 16) {
-		if (!c->skcap)
+	for (size_t i = ksh_slot(k);; i = (i + 1) & (KSH_SLOTS - 1)) {
+		uint64_t a = __atomic_load_n(&st->ksh[i][0], __ATOMIC_ACQUIRE);
+		if (!a)
 			return 0;
+		if (a == k[0] && __atomic_load_n(&st->ksh[i][1], __ATOMIC_RELAXED) == k[1])
+			return 1;
+	}
+}
+
+static void ksh_add(sp_state *st, const uint64_t k[2])
+{
+	pthread_mutex_lock(&st->ksh_lock);
+	if (st->ksh_n < KSH_SLOTS / 2) {
+		size_t i = ksh_slot(k);
+		uint64_t a;
+		while ((a = st->ksh[i][0]) && !(a == k[0] && st->ksh[i][1] == k[1]))
+			i = (i + 1) & (KSH_SLOTS - 1);
+		if (!a) {
+			__atomic_store_n(&st->ksh[i][1], k[1], __ATOMIC_RELAXED);
+			__atomic_store_n(&st->ksh[i][0], k[0], __ATOMIC_RELEASE);
+			st->ksh_n++;
+		}
+	}
+	pthread_mutex_unlock(&st->ksh_lock);
+}
+
+/* Is w (n bytes) a word known to be known?  h: hash_bytes(w, n), used for
+ * words over 16 bytes (this thread's kcache). */
+static int kc_has(const sp_doc *D, const char *w, size_t n, uint64_t h)
+{
+	if (n <= 16 && D->st->ksh) {
 		uint64_t k[2];
 		kc_key(w, n, k);
-		for (size_t i = kc_slot16(k, c->skcap); c->sk[i][0]; i = (i + 1) & (c->skcap - 1))
-			if (c->sk[i][0] == k[0] && c->sk[i][1] == k[1])
-				return 1;
-		return 0;
+		return n && ksh_has(D->st, k);
 	}
+	const kcache *c = D->kc;
 	if (c->cap)
 		for (size_t k = h & (c->cap - 1); c->slot[k].len; k = (k + 1) & (c->cap - 1))
 			if (c->slot[k].h == h && c->slot[k].len == n && memcmp(c->s + c->slot[k].off, w, n) == 0)
@@ -2555,40 +2590,21 @@ static int kc_has(const kcache *c, const char *w, size_t n, uint64_t h)
 	return 0;
 }
 
-/* Adds w (not in c) to c; a full cache or no memory only means no entry. */
-static void kc_add(kcache *c, const char *w, size_t n, uint64_t h)
+/* Records known word w (not recorded); a full table or no memory only
+ * means no entry. */
+static void kc_add(sp_doc *D, const char *w, size_t n, uint64_t h)
 {
-	if (!n || c->n >= KC_MAX)
+	if (!n)
 		return;
-	if (n <= 16) {
-		if ((c->n + 1) * 2 > c->skcap) {
-			size_t cap = c->skcap ? c->skcap * 2 : 1024;
-			uint64_t (*t)[2] = calloc(cap, sizeof *t);
-			if (!t)
-				return;
-			for (size_t i = 0; i < c->skcap; i++) {
-				if (!c->sk[i][0])
-					continue;
-				size_t k = kc_slot16(c->sk[i], cap);
-				while (t[k][0])
-					k = (k + 1) & (cap - 1);
-				t[k][0] = c->sk[i][0];
-				t[k][1] = c->sk[i][1];
-			}
-			free(c->sk);
-			c->sk = t;
-			c->skcap = cap;
-		}
-		uint64_t key[2];
-		kc_key(w, n, key);
-		size_t k = kc_slot16(key, c->skcap);
-		while (c->sk[k][0])
-			k = (k + 1) & (c->skcap - 1);
-		c->sk[k][0] = key[0];
-		c->sk[k][1] = key[1];
-		c->n++;
+	if (n <= 16 && D->st->ksh) {
+		uint64_t k[2];
+		kc_key(w, n, k);
+		ksh_add(D->st, k);
 		return;
 	}
+	kcache *c = D->kc;
+	if (c->n >= KC_MAX)
+		return;
 	if ((c->n + 1) * 2 > c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 1024;
 		__typeof__(c->slot) t = calloc(cap, sizeof *t);
@@ -2629,14 +2645,14 @@ static void kc_add(kcache *c, const char *w, size_t n, uint64_t h)
 
 static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
 {
-	if (kc_has(D->kc, w, n, h)) {
+	if (kc_has(D, w, n, h)) {
 		*known = 1;
 		return 1;
 	}
 	if (sw_spell(D->st->ws, w, n) != SW_KNOWN)
 		return 0;
 	*known = 1;
-	kc_add(D->kc, w, n, h);
+	kc_add(D, w, n, h);
 	return 1;
 }
 
@@ -2962,13 +2978,13 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 			if (!D->want_word)
 				return 0;
 			uint64_t hh = t->len > 16 ? hash_bytes(s, t->len) : 0;
-			if (kc_has(D->kc, s, t->len, hh))
+			if (kc_has(D, s, t->len, hh))
 				return 0;
 			int known;
 			lookup_doc(D, s, t->len, &known);
 			if (known) {
-				if (!kc_has(D->kc, s, t->len, hh))
-					kc_add(D->kc, s, t->len, hh);
+				if (!kc_has(D, s, t->len, hh))
+					kc_add(D, s, t->len, hh);
 				return 0;
 			}
 		}
