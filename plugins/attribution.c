@@ -178,7 +178,8 @@ typedef struct lazy {
 	pthread_mutex_t pf_mu;
 	pthread_cond_t pf_cv;
 	int pf_sync_ok;
-	atomic_int pf_ready;
+	atomic_int pf_ready;         /* built (under pf_mu) */
+	atomic_int pf_done;          /* ... and the thread joined: no more waiting */
 	int pf_rc;
 } lazy;
 
@@ -1622,7 +1623,7 @@ static void destroy(void *vst)
 	state *st = vst;
 	if (!st)
 		return;
-	if (st->lz && st->lz->th_started)
+	if (st->lz && st->lz->th_started && !atomic_load(&st->lz->pf_done))
 		pthread_join(st->lz->th, NULL);
 	for (int i = 0; i < N_LISTS; i++) {
 		for (size_t k = 0; st->lists[i].pats && k < st->lists[i].n; k++)
@@ -1725,14 +1726,18 @@ static void *filters_thread(void *arg)
 	return NULL;
 }
 
-/* 0 once the prefilter is built, or its error. */
+/* 0 once the prefilter is built, or its error.  The first caller to see
+ * it built joins the thread. */
 static int filters_wait(const state *st)
 {
 	lazy *lz = st->lz;
-	if (!atomic_load(&lz->pf_ready)) {
+	if (!atomic_load(&lz->pf_done)) {
 		pthread_mutex_lock(&lz->pf_mu);
 		while (!atomic_load(&lz->pf_ready))
 			pthread_cond_wait(&lz->pf_cv, &lz->pf_mu);
+		if (lz->th_started && !atomic_load(&lz->pf_done))
+			pthread_join(lz->th, NULL);
+		atomic_store(&lz->pf_done, 1);
 		pthread_mutex_unlock(&lz->pf_mu);
 	}
 	return lz->pf_rc;
@@ -1836,6 +1841,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 		if ((rc = build_filters(st)))
 			goto fail;
 		atomic_store(&lz->pf_ready, 1);
+		atomic_store(&lz->pf_done, 1);
 	}
 	*out = st;
 	return 0;
