@@ -3002,7 +3002,9 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 		if (i == t->len) {
 			if (!D->want_word)
 				return 0;
-			uint64_t hh = t->len > 16 ? hash_bytes(s, t->len) : 0;
+			/* (the hash is for the per-thread table: longer words, or
+			 * all when the shared one could not be mapped) */
+			uint64_t hh = t->len > 16 || !D->st->ksh ? hash_bytes(s, t->len) : 0;
 			if (kc_has(D, s, t->len, hh))
 				return 0;
 			int known;
