@@ -2546,17 +2546,11 @@ typedef struct sp_doc {
 	int budget;              /* Hunspell suggest calls left for this document */
 	struct { uint64_t h; sp_entry *e; } *lc;   /* this document's verdicts: */
 	size_t lc_cap, lc_n;     /* spares the shared cache (and its locks) */
-	struct kcache *kc;       /* words the word set knows (this thread's), */
-	struct kcache kc_own;    /* or this document's when there is no thread cache */
+	struct kcache *kc;       /* known words over 16 bytes (this thread's; the */
+	struct kcache kc_own;    /* document's when there is no thread cache) */
 	int failed;
 } sp_doc;
 
-/* lookup() through a small per-document table: an article repeats its
- * words, and this table stays in the CPU cache where the shared one
- * does not. */
-/* A word the word set knows needs no entry in the shared cache (entries
- * hold what an unknown word needs: suggestions, slips): this document
- * keeps it in a set of its own.  1 when w is known that way. */
 static inline void kc_key(const char *w, size_t n, uint64_t k[2])
 {
 	char b[16] = { 0 };
@@ -2668,6 +2662,9 @@ static void kc_add(sp_doc *D, const char *w, size_t n, uint64_t h)
 	c->n++;
 }
 
+/* A word the word set knows needs no entry in the shared cache (entries
+ * hold what an unknown word needs: suggestions, slips): it goes to the
+ * known-word tables (kc_has/kc_add).  1 when w is known that way. */
 static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
 {
 	if (kc_has(D, w, n, h)) {
@@ -2702,6 +2699,9 @@ static kcache *kc_get(sp_state *st, sp_doc *D)
 	return c;
 }
 
+/* lookup() through a small per-document table: an article repeats its
+ * words, and this table stays in the CPU cache where the shared one
+ * does not. */
 static sp_entry *lookup_doc(sp_doc *D, const char *w, size_t n, int *known)
 {
 	if (common_known(D->st, w, n)) {
