@@ -250,11 +250,7 @@ static size_t ks_fold_fast(const nl_host *host, const char *s, size_t n, char *o
  * folded eight bytes at a time.  The table and the other buffers belong to
  * the thread and are reused by its next check: a slot is valid only when
  * its stamp is the check's generation, so nothing is cleared. */
-typedef struct vent {
-	uint64_t key;         /* a word of 1..7 bytes: its bytes; else a hash, top bit set */
-	uint32_t stamp;       /* generation of the check that filled the slot */
-	uint32_t id;          /* the document's word id */
-} vent;
+typedef wk_vent vent;
 
 typedef struct kcache {
 	vent *vt; size_t vt_alloc;              /* slots allocated */
@@ -586,25 +582,7 @@ static inline size_t v_len(const ks_run *r, uint32_t id) { return r->kc->vlen[id
 /* Double the slots of this check's word table. */
 static int vt_grow(ks_run *r)
 {
-	kcache *kc = r->kc;
-	size_t cap = r->vt_cap * 2, alloc = cap > kc->vt_alloc ? cap : kc->vt_alloc;
-	vent *v = calloc(alloc, sizeof *v);
-	if (!v)
-		return NL_ENOMEM;
-	for (size_t i = 0; i < r->vt_cap; i++) {
-		const vent *e = &kc->vt[i];
-		if (e->stamp != kc->gen)
-			continue;
-		size_t j = wk_slot(e->key, cap - 1);
-		while (v[j].stamp == kc->gen)
-			j = (j + 1) & (cap - 1);
-		v[j] = *e;
-	}
-	free(kc->vt);
-	kc->vt = v;
-	kc->vt_alloc = alloc;
-	r->vt_cap = cap;
-	return 0;
+	return wk_vt_grow(&r->kc->vt, &r->kc->vt_alloc, &r->vt_cap, r->kc->gen) ? NL_ENOMEM : 0;
 }
 
 /* The id of the folded word with key k0, k1 and length m (buf: its bytes,

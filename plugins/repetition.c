@@ -548,12 +548,7 @@ typedef struct ringslot {
 	uint32_t tok;
 } ringslot;
 
-/* A word-table slot (see v_get), valid only when stamp is the check's
- * generation. */
-typedef struct vent {
-	uint64_t key;
-	uint32_t stamp, id;
-} vent;
+typedef wk_vent vent;   /* a word-table slot (see v_get) */
 
 /* A thread's scratch, kept from one check to the next (a check borrows the
  * buffers and gives them back): nothing is allocated or cleared per
@@ -716,24 +711,7 @@ static inline void key_of(const char *w, size_t n, uint64_t *k0, uint64_t *k1)
 /* Double the slots this check uses. */
 static int vt_grow(ctx *c)
 {
-	size_t cap = c->vt_cap * 2, alloc = cap > c->vt_alloc ? cap : c->vt_alloc;
-	vent *v = calloc(alloc, sizeof *v);
-	if (!v)
-		return NL_ENOMEM;
-	for (size_t i = 0; i < c->vt_cap; i++) {
-		const vent *e = &c->vt[i];
-		if (e->stamp != c->gen)
-			continue;
-		size_t j = wk_slot(e->key, cap - 1);
-		while (v[j].stamp == c->gen)
-			j = (j + 1) & (cap - 1);
-		v[j] = *e;
-	}
-	free(c->vt);
-	c->vt = v;
-	c->vt_alloc = alloc;
-	c->vt_cap = cap;
-	return 0;
+	return wk_vt_grow(&c->vt, &c->vt_alloc, &c->vt_cap, c->gen) ? NL_ENOMEM : 0;
 }
 
 /* The id of the folded word with key k0, k1 and length n (w: its bytes, or

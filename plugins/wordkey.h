@@ -1,5 +1,6 @@
 /* wordkey.h -- folded words of up to 16 bytes as two 64-bit keys, and a
- * small set of such words (stop words, function words), shared by the
+ * small set of such words (stop words, function words) and the slots of a
+ * thread's stamped word table (wk_vent, wk_vt_grow), shared by the
  * repetition and keyword-stuffing plugins.  Plugins cannot link each other,
  * so everything here is static inline.
  *
@@ -69,6 +70,38 @@ static inline size_t wk_slot(uint64_t key, size_t mask)
 {
 	uint64_t h = key * 0x9E3779B97F4A7C15ull;
 	return (size_t)(h ^ (h >> 32)) & mask;
+}
+
+/* A slot of a thread's word table, kept from one check to the next: valid
+ * only when stamp is the check's generation, so nothing is cleared. */
+typedef struct wk_vent {
+	uint64_t key;         /* a word of 1..7 bytes: its bytes; else a hash, top bit set */
+	uint32_t stamp;       /* generation of the check that filled the slot */
+	uint32_t id;          /* the document's word id */
+} wk_vent;
+
+/* Double the slots a check uses (*cap, of *alloc allocated) of table *vt,
+ * keeping the entries of generation gen.  0, or -1 without memory. */
+static inline int wk_vt_grow(wk_vent **vt, size_t *alloc, size_t *cap, uint32_t gen)
+{
+	size_t nc = *cap * 2, na = nc > *alloc ? nc : *alloc;
+	wk_vent *v = calloc(na, sizeof *v);
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < *cap; i++) {
+		const wk_vent *e = &(*vt)[i];
+		if (e->stamp != gen)
+			continue;
+		size_t j = wk_slot(e->key, nc - 1);
+		while (v[j].stamp == gen)
+			j = (j + 1) & (nc - 1);
+		v[j] = *e;
+	}
+	free(*vt);
+	*vt = v;
+	*alloc = na;
+	*cap = nc;
+	return 0;
 }
 
 /* 12-bit signature of a word (length, first and last byte): a cheap
