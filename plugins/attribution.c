@@ -1963,9 +1963,18 @@ static const pcre2_code *code_for(ctx *c, int id, int slot, int m)
 			return NULL;
 		}
 	}
-	if (++c->pend[k][m] >= USE_FLUSH) {
-		unsigned n = atomic_fetch_add_explicit(&lc->uses[m], c->pend[k][m], memory_order_relaxed) + c->pend[k][m];
-		c->pend[k][m] = 0;
+	/* the run's uses so far: added up every USE_FLUSH uses (and at the
+	 * end of a check), read at a check's first use, so that a code used
+	 * less than USE_FLUSH times in each document is JIT-compiled too */
+	const unsigned p = ++c->pend[k][m];
+	if (p >= USE_FLUSH || p == 1) {
+		unsigned n;
+		if (p >= USE_FLUSH) {
+			n = atomic_fetch_add_explicit(&lc->uses[m], p, memory_order_relaxed) + p;
+			c->pend[k][m] = 0;
+		} else {
+			n = atomic_load_explicit(&lc->uses[m], memory_order_relaxed);
+		}
 		if (n >= JIT_AFTER && !atomic_load_explicit(&lc->tried[m], memory_order_acquire)) {
 			jit_now(c->st->lz, lc, m);
 			if ((j = atomic_load_explicit(&lc->jit[m], memory_order_acquire))) {
