@@ -27,6 +27,7 @@
  */
 #include "newslint/plugin.h"
 #include "spelling_wordset.h"
+#include "wordkey.h"
 
 #include <hunspell.h>
 
@@ -1156,6 +1157,8 @@ static int accent_pair(uint32_t a, uint32_t b)
 	static const char *const base = "aaaaeeeeiiiioooouuuunc";
 	static const uint32_t acc[] = { 0xE0, 0xE1, 0xE2, 0xE4, 0xE8, 0xE9, 0xEA, 0xEB,
 		0xEC, 0xED, 0xEE, 0xEF, 0xF2, 0xF3, 0xF4, 0xF6, 0xF9, 0xFA, 0xFB, 0xFC, 0xF1, 0xE7 };
+	if ((a < 0xE0 || a > 0xFC) && (b < 0xE0 || b > 0xFC))
+		return 0;   /* neither is one of acc[]: most calls (two plain letters) */
 	for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++)
 		if ((a == acc[i] && b == (uint32_t)base[i]) || (b == acc[i] && a == (uint32_t)base[i]))
 			return 1;
@@ -1309,6 +1312,16 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	int lnb[sizeof st->letters / sizeof st->letters[0]];
 	for (size_t L = 0; tri && L < st->n_letters; L++)
 		lnb[L] = sw_tri_letter(st->ws, st->letters[L], lbytes[L]);
+	/* where w's own n-grams that no form has lie: a candidate that keeps
+	 * one of them is no word (dead(i, j): keeps w[0..i) and w[j..n)) */
+	long min_end = (long)n + 1, max_start = -2;
+	if (tri) {
+		char wb[MAX_WORD + 2];
+		for (size_t i = 0; i < n; i++)
+			wb[i] = (char)w[i];
+		sw_grams_bad(st->ws, wb, n, &min_end, &max_start);
+	}
+#define dead(i, j) ((long)(i) > min_end || (long)(j) <= max_start)
 	const double first = 1.5;   /* slips in the first letter are rarer */
 	/* a name typed in lower case: "clinton" -> "Clinton" */
 	if (!cap && !plain && n > 1) {
@@ -1323,7 +1336,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	}
 	/* swaps */
 	for (size_t i = 0; i + 1 < n; i++) {
-		if (w[i] == w[i + 1])
+		if (w[i] == w[i + 1] || dead(i, i + 2))
 			continue;
 		memcpy(t, w, n * sizeof *w);
 		t[i] = w[i + 1];
@@ -1334,6 +1347,8 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	for (size_t i = 0; i < n && n > 1; i++) {
 		if (i > 0 && w[i] == w[i - 1])
 			continue;     /* same string as deleting i-1 */
+		if (dead(i, i + 1))
+			continue;
 		size_t k = 0;
 		for (size_t j = 0; j < n; j++)
 			if (j != i)
@@ -1354,6 +1369,8 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 					continue;  /* same as inserting after: counted once */
 				if (tri && !letter_fits(st, ch, lnb[L], lbytes[L], before, after))
 					continue;  /* no dictionary form has these three letters */
+				if (tri && lnb[L] && dead(i, i))
+					continue;
 				memcpy(t, w, i * sizeof *w);
 				t[i] = ch;
 				memcpy(t + i + 1, w + i, (n - i) * sizeof *w);
@@ -1374,6 +1391,8 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				continue;
 			if (tri && !letter_fits(st, ch, lnb[L], lbytes[L], before, after))
 				continue;
+			if (tri && lnb[L] && dead(i, i + 1))
+				continue;
 			memcpy(t, w, n * sizeof *w);
 			t[i] = ch;
 			double s = 2.5;
@@ -1386,6 +1405,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 			try_cand(st, c, t, n, cap, s + (i == 0 ? first : 0), any);
 		}
 	}
+#undef dead
 	/* a missing space: "alot" -> "a lot" (both halves real words) */
 	for (size_t i = 2; i + 2 <= n && !plain; i++) {
 		char a[MAX_WORD * 4 + 8], b[MAX_WORD * 4 + 8];
@@ -2551,8 +2571,17 @@ typedef struct sp_doc {
 	int failed;
 } sp_doc;
 
-static inline void kc_key(const char *w, size_t n, uint64_t k[2])
+/* The key of w (1..16 bytes), of which avail bytes may be read: with 16
+ * readable, two loads and masks (no byte copies through the stack, whose
+ * loads would wait for them). */
+static inline void kc_key(const char *w, size_t n, size_t avail, uint64_t k[2])
 {
+	if (avail >= 16) {
+		memcpy(&k[0], w, 8);
+		memcpy(&k[1], w + 8, 8);
+		wk_trim(&k[0], &k[1], n);
+		return;
+	}
 	char b[16] = { 0 };
 	memcpy(b, w, n);
 	memcpy(k, b, 16);
@@ -2593,13 +2622,16 @@ static void ksh_add(sp_state *st, const uint64_t k[2])
 }
 
 /* Is w (n bytes) a word known to be known?  h: hash_bytes(w, n), used for
- * words over 16 bytes (this thread's kcache). */
-static int kc_has(const sp_doc *D, const char *w, size_t n, uint64_t h)
+ * words over 16 bytes (this thread's kcache); avail: bytes readable from w
+ * (n or more). */
+static int kc_has(const sp_doc *D, const char *w, size_t n, uint64_t h, size_t avail)
 {
 	if (n <= 16 && D->st->ksh) {
 		uint64_t k[2];
-		kc_key(w, n, k);
-		return n && ksh_has(D->st, k);
+		if (!n)
+			return 0;
+		kc_key(w, n, avail, k);
+		return ksh_has(D->st, k);
 	}
 	const kcache *c = D->kc;
 	if (c->cap)
@@ -2617,7 +2649,7 @@ static void kc_add(sp_doc *D, const char *w, size_t n, uint64_t h)
 		return;
 	if (n <= 16 && D->st->ksh) {
 		uint64_t k[2];
-		kc_key(w, n, k);
+		kc_key(w, n, n, k);
 		ksh_add(D->st, k);
 		return;
 	}
@@ -2667,7 +2699,7 @@ static void kc_add(sp_doc *D, const char *w, size_t n, uint64_t h)
  * known-word tables (kc_has/kc_add).  1 when w is known that way. */
 static int kn_lookup(sp_doc *D, const char *w, size_t n, uint64_t h, int *known)
 {
-	if (kc_has(D, w, n, h)) {
+	if (kc_has(D, w, n, h, n)) {
 		*known = 1;
 		return 1;
 	}
@@ -3005,12 +3037,13 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 			/* (the hash is for the per-thread table: longer words, or
 			 * all when the shared one could not be mapped) */
 			uint64_t hh = t->len > 16 || !D->st->ksh ? hash_bytes(s, t->len) : 0;
-			if (kc_has(D, s, t->len, hh))
+			const size_t avail = D->doc->text_len - t->off;
+			if (kc_has(D, s, t->len, hh, avail))
 				return 0;
 			int known;
 			lookup_doc(D, s, t->len, &known);
 			if (known) {
-				if (!kc_has(D, s, t->len, hh))
+				if (!kc_has(D, s, t->len, hh, avail))
 					kc_add(D, s, t->len, hh);
 				return 0;
 			}

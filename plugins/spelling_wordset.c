@@ -40,9 +40,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SW_FORMAT 4
+#define SW_FORMAT 5
 #define TRI_BITS (1u << 19)       /* the trigram filter: 64 KB */
 #define TRI_BYTES (TRI_BITS / 8)
+#define QUAD_BITS (1u << 21)      /* the 4-gram filter after it: 256 KB */
+#define GRAM_BYTES (TRI_BYTES + QUAD_BITS / 8)
 #define SW_MAXBYTES 240            /* longer words: undecided */
 #define SW_MAXCP 120
 
@@ -259,35 +261,50 @@ static int bloom_has(const uint64_t *b, uint32_t mask, uint64_t h)
 	return 1;
 }
 
-/* The trigram filter: a bit for every byte trigram of every form (with a
- * 0 byte before and after it).  A string with a trigram no form has is no
- * form: most suggestion candidates are turned away by a few probes of these
- * 64 KB instead of a hash and a Bloom probe. */
+/* The n-gram filter: a bit for every byte trigram of every form (with a
+ * 0 byte before and after it), then one for every byte 4-gram the same way.
+ * A string with an n-gram no form has is no form: most suggestion
+ * candidates are turned away by a few probes of these 64 + 256 KB instead
+ * of a hash and a Bloom probe (the trigrams alone let through some 350
+ * candidates for each word that gets suggestions, almost all no word). */
 static uint32_t tri_bit(unsigned a, unsigned b, unsigned c)
 {
 	uint32_t x = (a << 16) | (b << 8) | c;
 	return (uint32_t)((x * 0x9E3779B1u) >> 13);   /* 19 bits */
 }
 
-static void tri_add(uint64_t *t, const char *w, size_t n)
+static uint32_t quad_bit(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	uint32_t x = (a << 24) | (b << 16) | (c << 8) | d;
+	return (uint32_t)((x * 0x9E3779B1u) >> 11);   /* 21 bits */
+}
+
+static void grams_add(uint64_t *t, const char *w, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)w;
-	unsigned a = 0, b = 0;
+	uint64_t *q = t + TRI_BYTES / 8;
+	unsigned a = 0, b = 0, z = 0;
 	for (size_t i = 0; i <= n; i++) {
 		unsigned c = i < n ? u[i] : 0;
 		if (i > 0 || n == 0) {
 			uint32_t bit = tri_bit(a, b, c);
 			t[bit >> 6] |= 1ull << (bit & 63);
 		}
+		if (i > 1) {
+			uint32_t bit = quad_bit(z, a, b, c);
+			q[bit >> 6] |= 1ull << (bit & 63);
+		}
+		z = a;
 		a = b;
 		b = c;
 	}
 }
 
-static int tri_ok(const uint64_t *t, const char *w, size_t n)
+static int grams_ok(const uint64_t *t, const char *w, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)w;
-	unsigned a = 0, b = 0;
+	const uint64_t *q = t + TRI_BYTES / 8;
+	unsigned a = 0, b = 0, z = 0;
 	for (size_t i = 0; i <= n; i++) {
 		unsigned c = i < n ? u[i] : 0;
 		if (i > 0) {
@@ -295,6 +312,12 @@ static int tri_ok(const uint64_t *t, const char *w, size_t n)
 			if (!(t[bit >> 6] & (1ull << (bit & 63))))
 				return 0;
 		}
+		if (i > 1) {
+			uint32_t bit = quad_bit(z, a, b, c);
+			if (!(q[bit >> 6] & (1ull << (bit & 63))))
+				return 0;
+		}
+		z = a;
 		a = b;
 		b = c;
 	}
@@ -320,14 +343,14 @@ static unsigned char *btab_serialise(btab *t, uint32_t *nslots_out, uint32_t *al
 		if (alen > UINT32_MAX - 16)
 			return NULL;
 	}
-	size_t size = nslots * 10 + TRI_BYTES + alen;
+	size_t size = nslots * 10 + GRAM_BYTES + alen;
 	unsigned char *blob = calloc(1, size ? size : 1);
 	if (!blob)
 		return NULL;
 	uint32_t *slot = (uint32_t *)blob;
 	uint64_t *bloom = (uint64_t *)(blob + nslots * 8);
 	uint64_t *tri = (uint64_t *)(blob + nslots * 10);
-	unsigned char *arena = blob + nslots * 10 + TRI_BYTES;
+	unsigned char *arena = blob + nslots * 10 + GRAM_BYTES;
 	for (size_t i = 0; i < t->n; i++) {
 		bent *e = &t->e[i];
 		unsigned char *p = arena + e->out;
@@ -343,7 +366,7 @@ static unsigned char *btab_serialise(btab *t, uint32_t *nslots_out, uint32_t *al
 		memcpy(p + 2, &nr16, 2);
 		memcpy(p + 4 + 4 * nr, t->s + e->soff, e->len);
 		bloom_set(bloom, (uint32_t)(nslots * 16 - 1), hash64(t->s + e->soff, e->len));
-		tri_add(tri, t->s + e->soff, e->len);
+		grams_add(tri, t->s + e->soff, e->len);
 		size_t k = e->h & (nslots - 1);
 		while (slot[2 * k + 1])
 			k = (k + 1) & (nslots - 1);
@@ -1261,7 +1284,7 @@ static int open_cached(sw_dict *d, const char *path, uint64_t key)
 	if (memcmp(h->magic, "NLWSET\0\1", 8) != 0 || h->version != SW_FORMAT || h->hdr_size != sizeof *h ||
 	    h->key != key || h->file_size != (uint64_t)s.st_size || !h->nslots ||
 	    (h->nslots & (h->nslots - 1)) || h->nslots < 1024 ||
-	    (uint64_t)h->nslots * 10 + TRI_BYTES + h->alen != body ||
+	    (uint64_t)h->nslots * 10 + GRAM_BYTES + h->alen != body ||
 	    checksum((const unsigned char *)m + sizeof *h, body) != h->sum) {
 		munmap(m, (size_t)s.st_size);
 		return -1;
@@ -1272,7 +1295,7 @@ static int open_cached(sw_dict *d, const char *path, uint64_t key)
 	d->main.nslots = h->nslots;
 	d->main.bloom = (const uint64_t *)((const unsigned char *)m + sizeof *h + (size_t)h->nslots * 8);
 	d->main.tri = (const uint64_t *)((const unsigned char *)m + sizeof *h + (size_t)h->nslots * 10);
-	d->main.arena = (const unsigned char *)m + sizeof *h + (size_t)h->nslots * 10 + TRI_BYTES;
+	d->main.arena = (const unsigned char *)m + sizeof *h + (size_t)h->nslots * 10 + GRAM_BYTES;
 	d->main.alen = h->alen;
 	return 0;
 }
@@ -1413,7 +1436,7 @@ sw_dict *sw_open(const char *aff, const char *dic, const char *cache_dir, int bu
 	d->main.nslots = nslots;
 	d->main.bloom = (const uint64_t *)(body + (size_t)nslots * 8);
 	d->main.tri = (const uint64_t *)(body + (size_t)nslots * 10);
-	d->main.arena = body + (size_t)nslots * 10 + TRI_BYTES;
+	d->main.arena = body + (size_t)nslots * 10 + GRAM_BYTES;
 	d->main.alen = alen;
 	int saved = 0;
 	if (path[0]) {
@@ -1513,17 +1536,17 @@ int sw_seal(sw_dict *d)
 		d->over.nslots = ns;
 		d->over.bloom = (const uint64_t *)(d->over_blob + (size_t)ns * 8);
 		d->over.tri = (const uint64_t *)(d->over_blob + (size_t)ns * 10);
-		d->over.arena = d->over_blob + (size_t)ns * 10 + TRI_BYTES;
+		d->over.arena = d->over_blob + (size_t)ns * 10 + GRAM_BYTES;
 		d->over.alen = al;
 	}
 	btab_free(&d->ob);
 	d->tri = d->main.tri;
 	if (d->over.nslots && d->main.tri) {
-		d->tri_heap = malloc(TRI_BYTES);
+		d->tri_heap = malloc(GRAM_BYTES);
 		if (!d->tri_heap) {
 			d->tri = NULL;
 		} else {
-			for (size_t i = 0; i < TRI_BYTES / 8; i++)
+			for (size_t i = 0; i < GRAM_BYTES / 8; i++)
 				d->tri_heap[i] = d->main.tri[i] | d->over.tri[i];
 			d->tri = d->tri_heap;
 		}
@@ -1574,7 +1597,7 @@ static int checkword(const sw_dict *d, const char *w, size_t n, int initcap)
 {
 	if (!n)
 		return 0;
-	if (d->tri && !tri_ok(d->tri, w, n))
+	if (d->tri && !grams_ok(d->tri, w, n))
 		return 0;             /* a trigram no form has */
 	return checkword_tables(d, w, n, initcap);
 }
@@ -1958,7 +1981,7 @@ int sw_tri_letter(const sw_dict *d, uint32_t cp, unsigned char out[2])
  * ASCII lower-case letters (straight to checkword()), 2 also apostrophes
  * or two-byte lower-case letters (to spell_cases() as NOCAP, which tries
  * checkword() on w alone); 0 anything else.  Either way w reaches
- * checkword() unchanged, and tri_ok() decides first. */
+ * checkword() unchanged, and grams_ok() decides first. */
 static int tri_domain(const sw_dict *d, const char *w, size_t n)
 {
 	if (!d->sealed || d->broken || !d->fast_ok || !d->tri || !n || n >= SW_MAXBYTES)
@@ -1990,7 +2013,7 @@ static int tri_domain(const sw_dict *d, const char *w, size_t n)
 int sw_spell_cand(const sw_dict *d, const char *w, size_t n)
 {
 	int kind = tri_domain(d, w, n);
-	if (kind && !tri_ok(d->tri, w, n))
+	if (kind && !grams_ok(d->tri, w, n))
 		return SW_UNKNOWN;
 	if (kind == 1) {            /* spell_int()'s NOCAP case, its filter passed */
 		int r = checkword_tables(d, w, n, 0);
@@ -2077,6 +2100,45 @@ int sw_tri_usable(const sw_dict *d)
 		if (d->brk_byte[c])
 			return 0;
 	return !d->brk_byte['\''];
+}
+
+int sw_grams_bad(const sw_dict *d, const char *w, size_t n, long *min_end, long *max_start)
+{
+	/* as grams_ok(): the string is 0 w 0; at step i the trigram covers
+	 * w[i - 2 .. i], the 4-gram w[i - 3 .. i] */
+	const unsigned char *u = (const unsigned char *)w;
+	const uint64_t *t = d->tri, *q = d->tri + TRI_BYTES / 8;
+	unsigned a = 0, b = 0, z = 0;
+	*min_end = (long)n + 1;
+	*max_start = -2;
+	if (!d->sealed || d->broken || !d->fast_ok || !d->tri || n + 2 >= SW_MAXBYTES)
+		return 0;
+	for (size_t i = 0; i <= n; i++) {
+		unsigned c = i < n ? u[i] : 0;
+		long last = (long)i;    /* w index of c (n: the 0 after) */
+		if (i > 0) {
+			uint32_t bit = tri_bit(a, b, c);
+			if (!(t[bit >> 6] & (1ull << (bit & 63)))) {
+				if (last < *min_end)
+					*min_end = last;
+				if (last - 2 > *max_start)
+					*max_start = last - 2;
+			}
+		}
+		if (i > 1) {
+			uint32_t bit = quad_bit(z, a, b, c);
+			if (!(q[bit >> 6] & (1ull << (bit & 63)))) {
+				if (last < *min_end)
+					*min_end = last;
+				if (last - 3 > *max_start)
+					*max_start = last - 3;
+			}
+		}
+		z = a;
+		a = b;
+		b = c;
+	}
+	return *max_start > -2;
 }
 
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c)

@@ -46,10 +46,11 @@ int sw_spell(const sw_dict *d, const char *w, size_t n);
 int sw_stems(const sw_dict *d, const char *w, size_t n,
 	     void (*fn)(void *ud, const char *s, size_t len), void *ud);
 
-/* The trigram filter, for callers that build many candidates: when
+/* The n-gram filter, for callers that build many candidates: when
  * sw_tri_usable(d), a string of ASCII lower-case letters and apostrophes
  * in which some byte b, with a before it and c after it (0 at either end),
- * has sw_tri(d, a, b, c) == 0 is SW_UNKNOWN. */
+ * has sw_tri(d, a, b, c) == 0 is SW_UNKNOWN; so is one holding a trigram
+ * or 4-gram (0 at either end) that sw_grams_bad() reports. */
 int sw_tri_usable(const sw_dict *d);
 /* sw_spell() for the candidates of a suggestion search: the same answer,
  * with the trigram filter first and the shortest way to the tables. */
@@ -59,6 +60,15 @@ int sw_spell_cand(const sw_dict *d, const char *w, size_t n);
  * sw_tri() denies is no word); else 0. */
 int sw_tri_letter(const sw_dict *d, uint32_t cp, unsigned char out[2]);
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c);
+/* Where the n-grams of w (n bytes, each a letter sw_tri_letter() gives 1 or
+ * 2 bytes for, sw_tri_usable(d)) that no form has lie, as indexes into w
+ * (-1 the 0 before it, n the one after): *min_end the least last index of
+ * such an n-gram, *max_start the greatest first index.  1 when there is
+ * one; 0 when none or when it cannot tell (*min_end = n + 1, *max_start =
+ * -2).  A candidate of up to n + 2 bytes that keeps w[0..i) and w[j..n) as
+ * they are, its other letters such letters too, is SW_UNKNOWN when
+ * i > *min_end or j <= *max_start. */
+int sw_grams_bad(const sw_dict *d, const char *w, size_t n, long *min_end, long *max_start);
 
 void sw_free(sw_dict *d);
 

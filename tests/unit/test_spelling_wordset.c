@@ -399,6 +399,115 @@ static const char *const custom_words[] = {
 	"a-b-c-d-e-f-g-h-i-j-k", "well-known-walk", "-", "--", "walk.", "walk..", "x.",
 };
 
+/* Edits of s (n bytes) with the letters a-z and ': calls fn with the edit
+ * and the part of s it keeps, s[0..i) and s[j..n). */
+static void each_edit(const char *s, size_t n, void (*fn)(void *, const char *, size_t, size_t, size_t),
+		      void *ud)
+{
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyz'";
+	char c[300];
+	for (size_t i = 0; i <= n; i++) {
+		for (size_t L = 0; L < sizeof abc - 1; L++) {
+			memcpy(c, s, i);
+			c[i] = abc[L];
+			memcpy(c + i + 1, s + i, n - i);
+			fn(ud, c, n + 1, i, i);                  /* insert before i */
+			if (i < n && abc[L] != s[i]) {
+				memcpy(c, s, n);
+				c[i] = abc[L];
+				fn(ud, c, n, i, i + 1);          /* replace i */
+			}
+		}
+		if (i < n && n > 1) {
+			memcpy(c, s, i);
+			memcpy(c + i, s + i + 1, n - i - 1);
+			fn(ud, c, n - 1, i, i + 1);              /* delete i */
+		}
+		if (i + 1 < n) {
+			memcpy(c, s, n);
+			c[i] = s[i + 1];
+			c[i + 1] = s[i];
+			fn(ud, c, n, i, i + 2);                  /* swap i, i + 1 */
+		}
+	}
+}
+
+struct pruned {
+	const sw_dict *d;
+	long min_end, max_start;
+	long edits, dropped, wrong;
+};
+
+static void check_pruned(void *ud, const char *c, size_t m, size_t i, size_t j)
+{
+	struct pruned *p = ud;
+	p->edits++;
+	if ((long)i > p->min_end || (long)j <= p->max_start) {
+		p->dropped++;
+		if (sw_spell(p->d, c, m) != SW_UNKNOWN) {
+			p->wrong++;
+			print_message("# '%.*s' dropped but not unknown\n", (int)m, c);
+		}
+	}
+}
+
+struct misspell {
+	const sw_dict *d;
+	struct pruned *p;
+	long n;
+};
+
+static void check_misspelling(void *ud, const char *c, size_t m, size_t i, size_t j)
+{
+	(void)i;
+	(void)j;
+	struct misspell *x = ud;
+	if (m < 3 || sw_spell(x->d, c, m) != SW_UNKNOWN || x->n++ % 7)
+		return;
+	/* some misspelling of a word: every edit of it that sw_grams_bad()
+	 * rules out must be no word (among them the word itself) */
+	sw_grams_bad(x->d, c, m, &x->p->min_end, &x->p->max_start);
+	each_edit(c, m, check_pruned, x->p);
+}
+
+/* sw_grams_bad(): an edit of a misspelling that keeps one of its n-grams no
+ * form has is no word, as the suggestion search assumes when it skips
+ * such edits. */
+static void test_grams_bad_prunes_no_word(void **s)
+{
+	(void)s;
+	if (access(en_aff, R_OK) != 0 || access(en_dic, R_OK) != 0)
+		return;
+	int how = 0;
+	sw_dict *d = sw_open(en_aff, en_dic, tmp, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(sw_seal(d), 0);
+	assert_int_equal(sw_tri_usable(d), 1);
+	long lo, hi;
+	assert_int_equal(sw_grams_bad(d, "house", 5, &lo, &hi), 0);
+	assert_int_equal(lo, 6);
+	assert_int_equal(hi, -2);
+	assert_int_equal(sw_grams_bad(d, "hxqzuse", 7, &lo, &hi), 1);
+	assert_true(lo >= 1 && lo <= 4 && hi >= 0 && hi <= 3);
+	struct pruned p = { d, 0, 0, 0, 0, 0 };
+	struct misspell x = { d, &p, 0 };
+	for (size_t wi = 0; wi < sizeof en_words / sizeof en_words[0]; wi++) {
+		char w[256];
+		size_t n = strlen(en_words[wi]), k;
+		if (n + 8 > sizeof w)
+			continue;
+		for (k = 0; k < n && en_words[wi][k] >= 'a' && en_words[wi][k] <= 'z'; k++)
+			w[k] = en_words[wi][k];
+		if (k == n)
+			each_edit(w, n, check_misspelling, &x);
+	}
+	print_message("# %ld edits of misspellings, %ld dropped, %ld of them wrongly\n", p.edits, p.dropped,
+		      p.wrong);
+	assert_int_equal(p.wrong, 0);
+	assert_true(p.edits > 100000 && p.dropped > p.edits / 10);
+	sw_free(d);
+}
+
 static void test_custom_dictionary(void **s)
 {
 	(void)s;
@@ -669,6 +778,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_en_us_word_list),
 		cmocka_unit_test(test_candidates_same_answer),
+		cmocka_unit_test(test_grams_bad_prunes_no_word),
 		cmocka_unit_test(test_custom_dictionary),
 		cmocka_unit_test(test_added_words_and_personal_dic),
 		cmocka_unit_test(test_cache),
