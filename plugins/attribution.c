@@ -206,6 +206,9 @@ typedef struct state {
 	                            (bit = id), and the lengths of those strings (bit 16 + n - 3)
 	                            (1 MB, mostly never touched) */
 	unsigned char tcls[256]; /* tri_class() */
+	uint16_t *quad;          /* hashed (QUAD_KEY): the lists with a string of 4+ bytes in their
+	                            main table starting with the 4 folded bytes, or one of 3 bytes
+	                            that are the 3 (128 KB) */
 	uint8_t first_all[256];  /* the bytes that may start a match of any filtered list (raw bytes) */
 } state;
 
@@ -484,6 +487,7 @@ typedef struct ptab {
 	uint32_t *tri;           /* main tables: the state's tri (first 3 bytes, all lists) */
 	uint16_t lbit;           /* ... and this list's bit in it */
 	const unsigned char *tcls; /* ... and the classes of its key (the state's) */
+	uint16_t *quad;          /* ... and the state's quad */
 } ptab;
 
 typedef struct pfilt {
@@ -1242,6 +1246,14 @@ static unsigned tri_class(unsigned ch)
 
 #define TRI_KEY(cls, a, b, d) ((unsigned)(cls)[a] << 12 | (unsigned)(cls)[b] << 6 | (cls)[d])
 
+/* The state's quad, by 4 folded bytes (d: 256 for a string of 3). */
+#define QUAD_BITS 16
+static inline unsigned quad_key(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	uint64_t x = (uint64_t)a << 32 | (uint64_t)b << 24 | (uint64_t)c << 16 | d;
+	return (unsigned)((x * 0x9E3779B97F4A7C15ull) >> (64 - QUAD_BITS));
+}
+
 /* the strings of the sets: byte k on, q holding the first k */
 static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int n, unsigned char *q, int k)
 {
@@ -1250,8 +1262,10 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 			SETBIT(t->b2, (unsigned)q[0] << 8 | q[1]);
 		} else {
 			SETBIT(t->l3, (unsigned)q[0] << 8 | q[1]);
-			if (t->tri)
+			if (t->tri) {
 				t->tri[TRI_KEY(t->tcls, q[0], q[1], q[2])] |= t->lbit | 1u << (16 + n - 3);
+				t->quad[quad_key(q[0], q[1], q[2], n == 3 ? 256 : q[3])] |= t->lbit;
+			}
 			if (!t->tri)   /* the white-space tables: pt_cand_h() probes the first 3 bytes */
 				SETBIT(t->pre3, hn(q, 3));
 			SETBIT(t->tn, hn(q, n));
@@ -1445,10 +1459,11 @@ static void pf_first(const pfilt *f, uint8_t *first)
 
 /* Build the filter of one list from its (expanded) entries. */
 static void pf_build(pfilt *f, const char *const *pats, size_t n, unsigned flags, uint32_t *tri,
-                     const unsigned char *tcls, int id)
+                     const unsigned char *tcls, uint16_t *quad, int id)
 {
 	memset(f, 0, sizeof *f);
 	f->main.tri = tri;
+	f->main.quad = quad;
 	f->main.tcls = tcls;
 	f->main.lbit = (uint16_t)(1u << id);
 	f->word = (flags & LF_WORDS) != 0;
@@ -1665,6 +1680,7 @@ static void destroy(void *vst)
 	pcre2_match_context_free(st->mctx);
 	free(st->pair);
 	free(st->tri);
+	free(st->quad);
 	free(st);
 }
 
@@ -1680,7 +1696,7 @@ static int build_filters(state *st)
 		plist *l = &st->lists[i];
 		if (!l->pats)
 			continue;
-		pf_build(l->pf, (const char *const *)l->pats, l->n, LISTS[i].flags, st->tri, st->tcls, i);
+		pf_build(l->pf, (const char *const *)l->pats, l->n, LISTS[i].flags, st->tri, st->tcls, st->quad, i);
 		for (size_t k = 0; k < l->n; k++)
 			free(l->pats[k]);
 		free(l->pats);
@@ -1764,7 +1780,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	st->lz->mu_ok = pthread_mutex_init(&st->lz->mu, NULL) == 0;
 	for (unsigned ch = 0; ch < 256; ch++)
 		st->tcls[ch] = (unsigned char)tri_class(ch);
-	if (!(st->tri = calloc(1u << 18, sizeof *st->tri))) {
+	if (!(st->tri = calloc(1u << 18, sizeof *st->tri)) || !(st->quad = calloc(1u << QUAD_BITS, sizeof *st->quad))) {
 		destroy(st);
 		return NL_ENOMEM;
 	}
@@ -2339,7 +2355,10 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			const uint32_t e = pair[b0 << 8 | b1];
 			/* the longer strings, all lists at once: their first 3 bytes */
 			const uint32_t tv = st->tri[TRI_KEY(st->tcls, b0, b1, fold[M(p + 2)])];
-			const uint32_t deep = (e >> 16) & tv & 0xFFFFu;
+			uint32_t deep = (e >> 16) & tv & 0xFFFFu;
+			if (deep)   /* ... and their 4th byte (or their end) */
+				deep &= (uint32_t)st->quad[quad_key(b0, b1, fold[M(p + 2)], fold[M(p + 3)])] |
+				        st->quad[quad_key(b0, b1, fold[M(p + 2)], 256)];
 			unsigned may = (e | deep) & am;
 			if (ascii_ws(ch))
 				may |= st->ws_lists & am;

@@ -543,6 +543,20 @@ static void speed_digits_folded(void **s)
 	assert_int_equal(count(HEAD "The town has grown fast. In 2016, 1,200 residents rented 340 homes.\n", STAT), 0);
 }
 
+/* The prefilter's 4-byte table: strings of 3 bytes and longer ones that
+ * share their first 3 are all still found, and a 4th byte no string has
+ * sends nothing to PCRE2 that would match. */
+static void speed_fourth_byte(void **s)
+{
+	(void)s;
+	const char *add = "vague_sources_add = zek|zekmid sources say|zekba insiders\n";
+	assert_int_equal(count_ini(add, HEAD "A zek told the council.\n", VAGUE, 0), 1);
+	assert_int_equal(count_ini(add, HEAD "Zekmid sources say the depot will close.\n", VAGUE, 0), 1);
+	assert_int_equal(count_ini(add, HEAD "Zekba insiders doubt the plan.\n", VAGUE, 0), 1);
+	assert_int_equal(count_ini(add, HEAD "The zekmids fell in value.\n", VAGUE, 1), 0);
+	assert_int_equal(count_ini(add, HEAD "The zeks grazed.\n", VAGUE, 1), 0);
+}
+
 /* A text holding U+017F (long s) or U+212A (Kelvin sign) is scanned without
  * the prefilter: the same findings. */
 static void speed_unfiltered_text(void **s)
@@ -622,6 +636,7 @@ int main(void)
 		cmocka_unit_test(empty_and_odd_input),
 		cmocka_unit_test(speed_jit_midway_same_findings),
 		cmocka_unit_test(speed_digits_folded),
+		cmocka_unit_test(speed_fourth_byte),
 		cmocka_unit_test(speed_unfiltered_text),
 		cmocka_unit_test(speed_not_utf8),
 	};
