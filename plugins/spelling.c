@@ -610,8 +610,12 @@ static size_t decode(const nl_host *h, const char *s, size_t n, uint32_t *cp, si
 static size_t encode(const uint32_t *cp, size_t n, char *out)
 {
 	size_t o = 0;
-	for (size_t i = 0; i < n; i++)
-		o += utf8_put(out + o, cp[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (cp[i] < 0x80)
+			out[o++] = (char)cp[i];
+		else
+			o += utf8_put(out + o, cp[i]);
+	}
 	out[o] = 0;
 	return o;
 }
@@ -1219,16 +1223,18 @@ static void stem_is_common(void *ud, const char *s, size_t n)
 		sc->common = common_has(sc->st, s, n);
 }
 
-/* Try one candidate (code points, lower case).  cap: re-capitalise. */
+/* Try one candidate (code points, lower case).  cap: re-capitalise.
+ * lo, hi: the bytes it does not keep from the misspelling, for
+ * sw_spell_cand() (0 and SIZE_MAX: not known). */
 static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int cap,
-		     double score, int *any_common)
+		     double score, int *any_common, size_t lo, size_t hi)
 {
 	if (n == 0)
 		return;
 	char buf[MAX_WORD * 4 + 8];
 	uint32_t tmp[MAX_WORD + 2];
 	size_t bl0 = encode(cp, n, buf);
-	int v = st->ws ? sw_spell_cand(st->ws, buf, bl0) : SW_UNDECIDED;
+	int v = st->ws ? sw_spell_cand(st->ws, buf, bl0, lo, hi) : SW_UNDECIDED;
 	if (v == SW_UNKNOWN)
 		return;
 	if (v == SW_UNDECIDED && (!maybe_word(st, buf, bl0) || spell(st, buf, bl0) != 1))
@@ -1322,6 +1328,10 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		sw_grams_bad(st->ws, wb, n, &min_end, &max_start);
 	}
 #define dead(i, j) ((long)(i) > min_end || (long)(j) <= max_start)
+	/* the part of a candidate it does not keep from w, in bytes (w is
+	 * ASCII when tri): the n-grams outside it are w's and pass the filter */
+#define LO(i) (tri ? (size_t)(i) : 0)
+#define HI(j) (tri ? (size_t)(j) : SIZE_MAX)
 	const double first = 1.5;   /* slips in the first letter are rarer */
 	/* a name typed in lower case: "clinton" -> "Clinton" */
 	if (!cap && !plain && n > 1) {
@@ -1341,7 +1351,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		memcpy(t, w, n * sizeof *w);
 		t[i] = w[i + 1];
 		t[i + 1] = w[i];
-		try_cand(st, c, t, n, cap, 1.0 + (i == 0 ? first : 0), any);
+		try_cand(st, c, t, n, cap, 1.0 + (i == 0 ? first : 0), any, LO(i), HI(i + 2));
 	}
 	/* deletions: the typo has an extra letter */
 	for (size_t i = 0; i < n && n > 1; i++) {
@@ -1357,7 +1367,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		double s = doubled ? 1.2 : 2.0;
 		if (!doubled && i > 0 && i + 1 < n && (kbd_adjacent(w[i], w[i - 1]) || kbd_adjacent(w[i], w[i + 1])))
 			s = 1.8;
-		try_cand(st, c, t, n - 1, cap, s + (i == 0 ? first : 0), any);
+		try_cand(st, c, t, n - 1, cap, s + (i == 0 ? first : 0), any, LO(i), HI(i));
 	}
 	/* insertions: the typo dropped a letter */
 	if (n + 1 <= MAX_WORD) {
@@ -1378,7 +1388,8 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				double s = doubled ? 1.2 : 2.0;
 				if (ch == '\'')
 					s = 1.6;
-				try_cand(st, c, t, n + 1, cap, s + (i == 0 ? first : 0), any);
+				try_cand(st, c, t, n + 1, cap, s + (i == 0 ? first : 0), any, LO(i),
+					 HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
 			}
 		}
 	}
@@ -1402,10 +1413,13 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				s = 1.6;
 			else if (is_vowel(ch) && is_vowel(w[i]))
 				s = 1.7;
-			try_cand(st, c, t, n, cap, s + (i == 0 ? first : 0), any);
+			try_cand(st, c, t, n, cap, s + (i == 0 ? first : 0), any, LO(i),
+				 HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
 		}
 	}
 #undef dead
+#undef LO
+#undef HI
 	/* a missing space: "alot" -> "a lot" (both halves real words) */
 	for (size_t i = 2; i + 2 <= n && !plain; i++) {
 		char a[MAX_WORD * 4 + 8], b[MAX_WORD * 4 + 8];

@@ -851,6 +851,9 @@ struct sw_dict {
 	uint64_t *tri_heap;      /* their union, when there is an overlay */
 	unsigned char iconv_byte[256]; /* first bytes of the ICONV patterns */
 	unsigned char brk_byte[256];   /* bytes of the break patterns */
+	unsigned char dom_byte[256];   /* for tri_domain(), set by sw_seal(): 1 a-z, 2 ', 4 a byte of
+	                                  a two-byte letter (then the full checks), 0 a byte it
+	                                  refuses; none a break byte */
 };
 
 typedef struct stemrec {
@@ -1522,6 +1525,10 @@ int sw_seal(sw_dict *d)
 	for (int k = 0; k < d->ai.n_brk; k++)
 		for (const char *p = d->ai.brk[k]; *p; p++)
 			d->brk_byte[(unsigned char)*p] = 1;
+	for (unsigned c = 0; c < 256; c++)
+		if (!d->brk_byte[c])
+			d->dom_byte[c] = (unsigned char)((c >= 'a' && c <= 'z') ? 1 : c == '\'' ? 2 :
+			                                 (c >= 0x80 && c <= 0xDF) ? 4 : 0);
 	if (d->broken)
 		return -1;
 	if (d->ob.n) {
@@ -1986,6 +1993,16 @@ static int tri_domain(const sw_dict *d, const char *w, size_t n)
 {
 	if (!d->sealed || d->broken || !d->fast_ok || !d->tri || !n || n >= SW_MAXBYTES)
 		return 0;
+	/* most candidates: a-z and apostrophes, one table look-up a byte */
+	unsigned all = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned k = d->dom_byte[(unsigned char)w[i]];
+		if (!k)
+			return 0;
+		all |= k;
+	}
+	if (all < 4)
+		return all == 1 ? 1 : 2;
 	int kind = 1;
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)w[i];
@@ -2010,10 +2027,45 @@ static int tri_domain(const sw_dict *d, const char *w, size_t n)
 	return kind;
 }
 
-int sw_spell_cand(const sw_dict *d, const char *w, size_t n)
+/* grams_ok() for the n-grams of w that are not wholly in w[0..lo) (with the
+ * 0 before it) or in w[hi..n) (with the 0 after it) */
+static int grams_ok_in(const uint64_t *t, const char *w, size_t n, size_t lo, size_t hi)
+{
+	if (hi > n)
+		hi = n;
+	if (lo > hi)
+		lo = hi;
+	if (lo == 0 && hi == n)
+		return grams_ok(t, w, n);
+	const unsigned char *u = (const unsigned char *)w;
+	const uint64_t *q = t + TRI_BYTES / 8;
+	/* at step i the trigram covers w[i - 2 .. i], the 4-gram w[i - 3 .. i]:
+	 * the ones to check end at lo or later and start before hi */
+	size_t i = lo, last = hi + 2 < n ? hi + 2 : n;
+	unsigned b = i >= 1 ? u[i - 1] : 0, a = i >= 2 ? u[i - 2] : 0, z = i >= 3 ? u[i - 3] : 0;
+	for (; i <= last; i++) {
+		unsigned c = i < n ? u[i] : 0;
+		if (i > 0 && i <= hi + 1) {
+			uint32_t bit = tri_bit(a, b, c);
+			if (!(t[bit >> 6] & (1ull << (bit & 63))))
+				return 0;
+		}
+		if (i > 1) {
+			uint32_t bit = quad_bit(z, a, b, c);
+			if (!(q[bit >> 6] & (1ull << (bit & 63))))
+				return 0;
+		}
+		z = a;
+		a = b;
+		b = c;
+	}
+	return 1;
+}
+
+int sw_spell_cand(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi)
 {
 	int kind = tri_domain(d, w, n);
-	if (kind && !grams_ok(d->tri, w, n))
+	if (kind && !grams_ok_in(d->tri, w, n, lo, hi))
 		return SW_UNKNOWN;
 	if (kind == 1) {            /* spell_int()'s NOCAP case, its filter passed */
 		int r = checkword_tables(d, w, n, 0);

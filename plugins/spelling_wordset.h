@@ -53,8 +53,13 @@ int sw_stems(const sw_dict *d, const char *w, size_t n,
  * or 4-gram (0 at either end) that sw_grams_bad() reports. */
 int sw_tri_usable(const sw_dict *d);
 /* sw_spell() for the candidates of a suggestion search: the same answer,
- * with the trigram filter first and the shortest way to the tables. */
-int sw_spell_cand(const sw_dict *d, const char *w, size_t n);
+ * with the n-gram filter first and the shortest way to the tables.  The
+ * filter skips the n-grams wholly inside w[0..lo) (with the 0 before it) or
+ * w[hi..n) (with the 0 after it): pass the parts a candidate keeps of a word
+ * whose n-grams there sw_grams_bad() does not report, or 0 and n (or more)
+ * to have them all looked at.  Either way the answer is sw_spell()'s: the
+ * filter only spares table look-ups. */
+int sw_spell_cand(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi);
 /* The bytes of letter cp (1 or 2, in out) when a word made of such letters
  * is one whose trigrams sw_spell_cand() judges (then one with a trigram
  * sw_tri() denies is no word); else 0. */

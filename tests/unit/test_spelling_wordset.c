@@ -286,7 +286,7 @@ static void test_candidates_same_answer(void **s)
 						m = n;
 					}
 					c[m] = 0;
-					int a = sw_spell_cand(d, c, m), b = sw_spell(d, c, m);
+					int a = sw_spell_cand(d, c, m, 0, m), b = sw_spell(d, c, m);
 					tried++;
 					known += b == SW_KNOWN;
 					if (a != b) {
@@ -434,6 +434,7 @@ static void each_edit(const char *s, size_t n, void (*fn)(void *, const char *, 
 
 struct pruned {
 	const sw_dict *d;
+	size_t n;                /* the misspelling's length */
 	long min_end, max_start;
 	long edits, dropped, wrong;
 };
@@ -447,6 +448,13 @@ static void check_pruned(void *ud, const char *c, size_t m, size_t i, size_t j)
 		if (sw_spell(p->d, c, m) != SW_UNKNOWN) {
 			p->wrong++;
 			print_message("# '%.*s' dropped but not unknown\n", (int)m, c);
+		}
+	} else {
+		/* kept: the filter may skip the n-grams of the parts kept */
+		size_t hi = m - (p->n - j);
+		if (sw_spell_cand(p->d, c, m, i, hi) != sw_spell(p->d, c, m)) {
+			p->wrong++;
+			print_message("# '%.*s' [%zu, %zu): not sw_spell()'s answer\n", (int)m, c, i, hi);
 		}
 	}
 }
@@ -467,6 +475,7 @@ static void check_misspelling(void *ud, const char *c, size_t m, size_t i, size_
 	/* some misspelling of a word: every edit of it that sw_grams_bad()
 	 * rules out must be no word (among them the word itself) */
 	sw_grams_bad(x->d, c, m, &x->p->min_end, &x->p->max_start);
+	x->p->n = m;
 	each_edit(c, m, check_pruned, x->p);
 }
 
@@ -489,7 +498,7 @@ static void test_grams_bad_prunes_no_word(void **s)
 	assert_int_equal(hi, -2);
 	assert_int_equal(sw_grams_bad(d, "hxqzuse", 7, &lo, &hi), 1);
 	assert_true(lo >= 1 && lo <= 4 && hi >= 0 && hi <= 3);
-	struct pruned p = { d, 0, 0, 0, 0, 0 };
+	struct pruned p = { d, 0, 0, 0, 0, 0, 0 };
 	struct misspell x = { d, &p, 0 };
 	for (size_t wi = 0; wi < sizeof en_words / sizeof en_words[0]; wi++) {
 		char w[256];
