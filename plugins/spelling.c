@@ -3064,6 +3064,8 @@ static int not_prose(const nl_doc *doc, const nl_token *t)
 	if (b + 1 < doc->text_len && x[b] == 0xC2 && x[b + 1] >= 0x80 && x[b + 1] <= 0xBF &&
 	    x[b + 1] != 0xA0 && x[b + 1] != 0xAB && x[b + 1] != 0xBB)
 		return 1;
+	if (!(t->flags & NL_TF_NONASCII))
+		return 0;   /* no C3 byte in it */
 	for (size_t i = a; i + 1 < b; i++)
 		if (x[i] == 0xC3 && (x[i + 1] == 0x83 || x[i + 1] == 0x82) && i + 2 < b && x[i + 2] >= 0xC2)
 			return 1;
@@ -3099,17 +3101,15 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 	 * hash and one probe of this thread's known words.  Known common words
 	 * join that cache here (lookup_doc() answers them from the common
 	 * list, which costs a probe more). */
-	if (D->st->ws && t->len >= 2) {
-		size_t i = 0;
-		while (i < t->len && s[i] >= 'a' && s[i] <= 'z')
-			i++;
-		if (i == t->len) {
+	const size_t avail = D->doc->text_len - t->off;
+	if (D->st->ws && t->len >= 2 &&
+	    !(t->flags & (NL_TF_CAPITALIZED | NL_TF_NONASCII | NL_TF_APOSTROPHE | NL_TF_HYPHENATED))) {
+		if (wk_all_az(s, t->len, avail)) {
 			if (!D->want_word)
 				return 0;
 			/* (the hash is for the per-thread table: longer words, or
 			 * all when the shared one could not be mapped) */
 			uint64_t hh = t->len > 16 || !D->st->ksh ? hash_bytes(s, t->len) : 0;
-			const size_t avail = D->doc->text_len - t->off;
 			if (kc_has(D, s, t->len, hh, avail))
 				return 0;
 			int known;
@@ -3556,9 +3556,7 @@ static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 		const nl_token *t = &doc->tokens[i];
 		if (t->kind != NL_TOK_WORD)
 			continue;
-		const nl_token *next = NULL;
-		for (size_t j = i + 1; j < doc->n_tokens && j <= i + 1; j++)
-			next = &doc->tokens[j];
+		const nl_token *next = i + 1 < doc->n_tokens ? &doc->tokens[i + 1] : NULL;
 		if (check_token(&D, t, next) < 0) {
 			rc = NL_ENOMEM;
 			goto out;

@@ -1,8 +1,8 @@
 /* wordkey.h -- folded words of up to 16 bytes as two 64-bit keys, and a
  * small set of such words (stop words, function words) and the slots of a
  * thread's stamped word table (wk_vent, wk_vt_grow), shared by the
- * repetition and keyword-stuffing plugins.  Plugins cannot link each other,
- * so everything here is static inline.
+ * repetition and keyword-stuffing plugins; and wk_all_az(), spelling's.
+ * Plugins cannot link each other, so everything here is static inline.
  *
  * A word of n <= 16 bytes is its own key: its bytes in k0 (the first 8) and
  * k1 (the rest), zero-padded, compared together with n.  A word of up to 8
@@ -53,6 +53,35 @@ static inline uint64_t wk_lower8(uint64_t w)
 	uint64_t ge_a = w + (0x80 - 'A') * ones;      /* high bit: byte >= 'A' */
 	uint64_t gt_z = w + (0x80 - 'Z' - 1) * ones;  /* high bit: byte > 'Z' */
 	return w | ((ge_a & ~gt_z & high) >> 2);
+}
+
+/* The bytes of w that are a-z, as their high bits (any byte order). */
+static inline uint64_t wk_az8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	const uint64_t v = w & ~high;                      /* no carry from byte to byte */
+	const uint64_t ge_a = v + (0x80 - 'a') * ones;     /* high bit: v >= 'a' */
+	const uint64_t gt_z = v + (0x80 - 'z' - 1) * ones; /* high bit: v > 'z' */
+	return ge_a & ~gt_z & ~w & high;
+}
+
+/* Is every byte of s[0..n), n >= 1, a-z?  avail: bytes readable from s
+ * (with 16, a word of up to 16 bytes is two loads). */
+static inline int wk_all_az(const char *s, size_t n, size_t avail)
+{
+	if (n <= 16 && avail >= 16) {
+		uint64_t k0, k1;
+		memcpy(&k0, s, 8);
+		memcpy(&k1, s + 8, 8);
+		const uint64_t high = 0x8080808080808080ull;
+		const uint64_t m0 = n >= 8 ? high : high & WK_LOW_BYTES(n);
+		const uint64_t m1 = n <= 8 ? 0 : n == 16 ? high : high & WK_LOW_BYTES(n - 8);
+		return (wk_az8(k0) & m0) == m0 && (wk_az8(k1) & m1) == m1;
+	}
+	size_t i = 0;
+	while (i < n && s[i] >= 'a' && s[i] <= 'z')
+		i++;
+	return i == n;
 }
 
 /* Hash of a key of n bytes. */

@@ -1,0 +1,76 @@
+/* test_wordkey.c -- the word-key helpers of plugins/wordkey.h against
+ * byte-by-byte answers: every byte value at every position of words of 1..20
+ * bytes, followed by letters, by non-letters, or by the end of what may be
+ * read. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../plugins/wordkey.h"
+
+static int az_ref(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
+static void all_az_matches_bytes(void **state)
+{
+	(void)state;
+	char buf[64];
+	long tried = 0, yes = 0;
+	for (size_t n = 1; n <= 20; n++) {
+		for (size_t at = 0; at < n; at++) {
+			for (unsigned b = 1; b < 256; b++) {
+				for (int how = 0; how < 3; how++) {
+					/* after the word: letters, non-letters, or the end
+					 * of the readable bytes */
+					memset(buf, how == 1 ? '!' : 'q', sizeof buf);
+					memset(buf, 'q', n);
+					buf[at] = (char)b;
+					size_t avail = how == 2 ? n : sizeof buf;
+					int want = az_ref(buf, n);
+					assert_int_equal(wk_all_az(buf, n, avail), want);
+					tried++;
+					yes += want;
+				}
+			}
+		}
+	}
+	/* a non-letter just past the word must not count */
+	memcpy(buf, "abcdefgh1", 9);
+	assert_int_equal(wk_all_az(buf, 8, sizeof buf), 1);
+	memcpy(buf, "abcdefghijklmnop\xC3", 17);
+	assert_int_equal(wk_all_az(buf, 16, sizeof buf), 1);
+	assert_int_equal(wk_all_az(buf, 17, sizeof buf), 0);
+	assert_true(tried > 100000 && yes > 1000);
+}
+
+static void az8_marks_letters(void **state)
+{
+	(void)state;
+	for (unsigned b = 0; b < 256; b++) {
+		uint64_t w = 0x6161616161616161ull;   /* "aaaaaaaa" */
+		unsigned char *p = (unsigned char *)&w;
+		p[3] = (unsigned char)b;
+		uint64_t m = wk_az8(w);
+		unsigned char *q = (unsigned char *)&m;
+		for (int i = 0; i < 8; i++)
+			assert_int_equal(q[i] == 0x80, i == 3 ? (b >= 'a' && b <= 'z') : 1);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(all_az_matches_bytes),
+		cmocka_unit_test(az8_marks_letters),
+	};
+	return cmocka_run_group_tests_name("wordkey", tests, NULL, NULL);
+}
