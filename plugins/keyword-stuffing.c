@@ -706,13 +706,7 @@ static inline __attribute__((always_inline)) uint32_t tok_id(ks_run *r, const nl
 	size_t n = tok->len;
 	uint64_t k0, k1;
 	if (n - 1 < 16) {
-		if (tok->off + 16 <= d->text_len) {
-			memcpy(&k0, d->text + tok->off, 8);
-			memcpy(&k1, d->text + tok->off + 8, 8);
-			wk_trim(&k0, &k1, n);
-		} else {
-			wk_key16(d->text + tok->off, n, &k0, &k1);
-		}
+		wk_key_at(d->text + tok->off, n, d->text_len - tok->off, &k0, &k1);
 		if (!((k0 | k1) & 0x8080808080808080ull)) {
 			/* ASCII: host->fold lower-cases A-Z only */
 			k0 = wk_lower8(k0);

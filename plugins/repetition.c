@@ -819,13 +819,7 @@ static inline __attribute__((always_inline)) uint32_t word_id(ctx *c, const char
 	if (n - 1 < 16) {
 		uint64_t k0, k1;
 		size_t off = (size_t)(s - c->doc->text);
-		if (off + 16 <= c->doc->text_len) {
-			memcpy(&k0, s, 8);
-			memcpy(&k1, s + 8, 8);
-			wk_trim(&k0, &k1, n);
-		} else {
-			key_of(s, n, &k0, &k1);
-		}
+		wk_key_at(s, n, c->doc->text_len - off, &k0, &k1);
 		if (!((k0 | k1) & 0x8080808080808080ull)) /* ASCII: host->fold lower-cases A-Z only */
 			return v_get(c, wk_lower8(k0), wk_lower8(k1), n, NULL);
 	}

@@ -2643,22 +2643,6 @@ typedef struct sp_doc {
 	int failed;
 } sp_doc;
 
-/* The key of w (1..16 bytes), of which avail bytes may be read: with 16
- * readable, two loads and masks (no byte copies through the stack, whose
- * loads would wait for them). */
-static inline void kc_key(const char *w, size_t n, size_t avail, uint64_t k[2])
-{
-	if (avail >= 16) {
-		memcpy(&k[0], w, 8);
-		memcpy(&k[1], w + 8, 8);
-		wk_trim(&k[0], &k[1], n);
-		return;
-	}
-	char b[16] = { 0 };
-	memcpy(b, w, n);
-	memcpy(k, b, 16);
-}
-
 static inline size_t ksh_slot(const uint64_t k[2])
 {
 	uint64_t h = (k[0] ^ (k[1] * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
@@ -2702,7 +2686,7 @@ static int kc_has(const sp_doc *D, const char *w, size_t n, uint64_t h, size_t a
 		uint64_t k[2];
 		if (!n)
 			return 0;
-		kc_key(w, n, avail, k);
+		wk_key_at(w, n, avail, &k[0], &k[1]);
 		return ksh_has(D->st, k);
 	}
 	const kcache *c = D->kc;
@@ -2721,7 +2705,7 @@ static void kc_add(sp_doc *D, const char *w, size_t n, uint64_t h)
 		return;
 	if (n <= 16 && D->st->ksh) {
 		uint64_t k[2];
-		kc_key(w, n, n, k);
+		wk_key_at(w, n, n, &k[0], &k[1]);
 		ksh_add(D->st, k);
 		return;
 	}

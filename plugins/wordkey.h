@@ -46,6 +46,20 @@ static inline void wk_key16(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
 	memcpy(k1, tmp + 8, 8);
 }
 
+/* wk_key16() of s[0..n), n <= 16, of which avail bytes may be read: with
+ * 16 readable, two loads and masks (no bytes copied through the stack,
+ * whose loads would have to wait for them). */
+static inline void wk_key_at(const char *s, size_t n, size_t avail, uint64_t *k0, uint64_t *k1)
+{
+	if (avail >= 16) {
+		memcpy(k0, s, 8);
+		memcpy(k1, s + 8, 8);
+		wk_trim(k0, k1, n);
+	} else {
+		wk_key16(s, n, k0, k1);
+	}
+}
+
 /* A-Z to a-z in the eight ASCII bytes of w. */
 static inline uint64_t wk_lower8(uint64_t w)
 {
