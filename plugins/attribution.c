@@ -206,7 +206,7 @@ typedef struct state {
 	                            (bit = id), and the lengths of those strings (bit 16 + n - 3)
 	                            (1 MB, mostly never touched) */
 	unsigned char tcls[256]; /* tri_class() */
-	uint16_t *quad;          /* hashed (QUAD_KEY): the lists with a string of 4+ bytes in their
+	uint16_t *quad;          /* by quad_key(): the lists with a string of 4+ bytes in their
 	                            main table starting with the 4 folded bytes, or one of 3 bytes
 	                            that are the 3 (128 KB) */
 	uint8_t first_all[256];  /* the bytes that may start a match of any filtered list (raw bytes) */

@@ -907,9 +907,6 @@ static size_t tok_fold(const ctx *c, const nl_token *t, char *out, size_t size)
 	return fold(c->h, c->doc->text + t->off, t->len, out, size);
 }
 
-/* Is the text between two tokens only white space, with at most one line
- * break (a blank line ends a paragraph)?  In Markdown, emphasis markers and a
- * blockquote's '>' are also allowed: "*the* the" still reads "the the". */
 /* A span of text as one message line: each run of spaces, tabs and line
  * breaks (a phrase may wrap) becomes one space. */
 static void one_line(char *out, const char *s)
@@ -925,6 +922,9 @@ static void one_line(char *out, const char *s)
 	out[j] = '\0';
 }
 
+/* Is the text between two tokens only white space, with at most one line
+ * break (a blank line ends a paragraph)?  In Markdown, emphasis markers and a
+ * blockquote's '>' are also allowed: "*the* the" still reads "the the". */
 static int gap_is_space(const nl_doc *d, uint32_t a, uint32_t b)
 {
 	int nl = 0;
