@@ -300,28 +300,62 @@ static void grams_add(uint64_t *t, const char *w, size_t n)
 	}
 }
 
-static int grams_ok(const uint64_t *t, const char *w, size_t n)
+/* grams_walk()'s step at an n-gram the filter lacks, ending at i and
+ * starting back bytes before: 1 to stop the walk. */
+static inline int gram_lacking(long bad[2], size_t i, int back)
 {
+	if (!bad)
+		return 1;       /* stop here */
+	if ((long)i < bad[0])
+		bad[0] = (long)i;
+	if ((long)i - back > bad[1])
+		bad[1] = (long)i - back;
+	return 0;
+}
+
+/* The one walk over the n-grams of w (the string 0 w 0; at step i the
+ * trigram covers w[i - 2 .. i], the 4-gram w[i - 3 .. i], w[-1] and w[n]
+ * being the 0s), those not wholly in w[0..lo) or w[hi..n).  1 when the
+ * filter has them all.  Without bad, it stops at the first it lacks;
+ * with, it goes on and leaves in bad[0] the least last index and in bad[1]
+ * the greatest first index of those (n + 1 and -2 when none). */
+static inline int grams_walk(const uint64_t *t, const char *w, size_t n, size_t lo, size_t hi,
+			      long bad[2])
+{
+	if (hi > n)
+		hi = n;
+	if (lo > hi)
+		lo = hi;
 	const unsigned char *u = (const unsigned char *)w;
 	const uint64_t *q = t + TRI_BYTES / 8;
-	unsigned a = 0, b = 0, z = 0;
-	for (size_t i = 0; i <= n; i++) {
+	size_t i = lo, last = hi + 2 < n ? hi + 2 : n;
+	unsigned b = i >= 1 ? u[i - 1] : 0, a = i >= 2 ? u[i - 2] : 0, z = i >= 3 ? u[i - 3] : 0;
+	if (bad) {
+		bad[0] = (long)n + 1;
+		bad[1] = -2;
+	}
+	for (; i <= last; i++) {
 		unsigned c = i < n ? u[i] : 0;
-		if (i > 0) {
+		if (i > 0 && i <= hi + 1) {
 			uint32_t bit = tri_bit(a, b, c);
-			if (!(t[bit >> 6] & (1ull << (bit & 63))))
+			if (!(t[bit >> 6] & (1ull << (bit & 63))) && gram_lacking(bad, i, 2))
 				return 0;
 		}
 		if (i > 1) {
 			uint32_t bit = quad_bit(z, a, b, c);
-			if (!(q[bit >> 6] & (1ull << (bit & 63))))
+			if (!(q[bit >> 6] & (1ull << (bit & 63))) && gram_lacking(bad, i, 3))
 				return 0;
 		}
 		z = a;
 		a = b;
 		b = c;
 	}
-	return 1;
+	return !bad || bad[1] == -2;
+}
+
+static int grams_ok(const uint64_t *t, const char *w, size_t n)
+{
+	return grams_walk(t, w, n, 0, n, NULL);
 }
 
 /* Serialise t into a malloc'ed blob (slots, Bloom filter, trigram filter,
@@ -1605,11 +1639,11 @@ static int checkword(const sw_dict *d, const char *w, size_t n, int initcap)
 	if (!n)
 		return 0;
 	if (d->tri && !grams_ok(d->tri, w, n))
-		return 0;             /* a trigram no form has */
+		return 0;             /* an n-gram no form has */
 	return checkword_tables(d, w, n, initcap);
 }
 
-/* checkword() once the trigram filter has passed w */
+/* checkword() once the n-gram filter has passed w */
 static int checkword_tables(const sw_dict *d, const char *w, size_t n, int initcap)
 {
 	hit r;
@@ -2027,45 +2061,10 @@ static int tri_domain(const sw_dict *d, const char *w, size_t n)
 	return kind;
 }
 
-/* grams_ok() for the n-grams of w that are not wholly in w[0..lo) (with the
- * 0 before it) or in w[hi..n) (with the 0 after it) */
-static int grams_ok_in(const uint64_t *t, const char *w, size_t n, size_t lo, size_t hi)
-{
-	if (hi > n)
-		hi = n;
-	if (lo > hi)
-		lo = hi;
-	if (lo == 0 && hi == n)
-		return grams_ok(t, w, n);
-	const unsigned char *u = (const unsigned char *)w;
-	const uint64_t *q = t + TRI_BYTES / 8;
-	/* at step i the trigram covers w[i - 2 .. i], the 4-gram w[i - 3 .. i]:
-	 * the ones to check end at lo or later and start before hi */
-	size_t i = lo, last = hi + 2 < n ? hi + 2 : n;
-	unsigned b = i >= 1 ? u[i - 1] : 0, a = i >= 2 ? u[i - 2] : 0, z = i >= 3 ? u[i - 3] : 0;
-	for (; i <= last; i++) {
-		unsigned c = i < n ? u[i] : 0;
-		if (i > 0 && i <= hi + 1) {
-			uint32_t bit = tri_bit(a, b, c);
-			if (!(t[bit >> 6] & (1ull << (bit & 63))))
-				return 0;
-		}
-		if (i > 1) {
-			uint32_t bit = quad_bit(z, a, b, c);
-			if (!(q[bit >> 6] & (1ull << (bit & 63))))
-				return 0;
-		}
-		z = a;
-		a = b;
-		b = c;
-	}
-	return 1;
-}
-
 int sw_spell_cand(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi)
 {
 	int kind = tri_domain(d, w, n);
-	if (kind && !grams_ok_in(d->tri, w, n, lo, hi))
+	if (kind && !grams_walk(d->tri, w, n, lo, hi, NULL))
 		return SW_UNKNOWN;
 	if (kind == 1) {            /* spell_int()'s NOCAP case, its filter passed */
 		int r = checkword_tables(d, w, n, 0);
@@ -2156,41 +2155,12 @@ int sw_tri_usable(const sw_dict *d)
 
 int sw_grams_bad(const sw_dict *d, const char *w, size_t n, long *min_end, long *max_start)
 {
-	/* as grams_ok(): the string is 0 w 0; at step i the trigram covers
-	 * w[i - 2 .. i], the 4-gram w[i - 3 .. i] */
-	const unsigned char *u = (const unsigned char *)w;
-	const uint64_t *t = d->tri, *q = d->tri + TRI_BYTES / 8;
-	unsigned a = 0, b = 0, z = 0;
-	*min_end = (long)n + 1;
-	*max_start = -2;
-	if (!d->sealed || d->broken || !d->fast_ok || !d->tri || n + 2 >= SW_MAXBYTES)
-		return 0;
-	for (size_t i = 0; i <= n; i++) {
-		unsigned c = i < n ? u[i] : 0;
-		long last = (long)i;    /* w index of c (n: the 0 after) */
-		if (i > 0) {
-			uint32_t bit = tri_bit(a, b, c);
-			if (!(t[bit >> 6] & (1ull << (bit & 63)))) {
-				if (last < *min_end)
-					*min_end = last;
-				if (last - 2 > *max_start)
-					*max_start = last - 2;
-			}
-		}
-		if (i > 1) {
-			uint32_t bit = quad_bit(z, a, b, c);
-			if (!(q[bit >> 6] & (1ull << (bit & 63)))) {
-				if (last < *min_end)
-					*min_end = last;
-				if (last - 3 > *max_start)
-					*max_start = last - 3;
-			}
-		}
-		z = a;
-		a = b;
-		b = c;
-	}
-	return *max_start > -2;
+	long bad[2] = { (long)n + 1, -2 };
+	if (d->sealed && !d->broken && d->fast_ok && d->tri && n + 2 < SW_MAXBYTES)
+		grams_walk(d->tri, w, n, 0, n, bad);
+	*min_end = bad[0];
+	*max_start = bad[1];
+	return bad[1] > -2;
 }
 
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c)

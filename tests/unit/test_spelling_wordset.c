@@ -229,18 +229,28 @@ static void test_en_us_word_list(void **s)
 	sw_free(d);
 }
 
+/* The en_US word set, built (no cache) and sealed; NULL when the machine
+ * has no en_US dictionary. */
+static sw_dict *open_en(void)
+{
+	if (access(en_aff, R_OK) != 0 || access(en_dic, R_OK) != 0)
+		return NULL;
+	int how = 0;
+	sw_dict *d = sw_open(en_aff, en_dic, tmp, 1, &how, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(sw_seal(d), 0);
+	return d;
+}
+
 /* sw_spell_cand(), the suggestion search's shortcut, gives sw_spell()'s
  * answer on every one-edit neighbour of the word list (lower case, with
  * accented letters and apostrophes: the candidates the plugin makes). */
 static void test_candidates_same_answer(void **s)
 {
 	(void)s;
-	if (access(en_aff, R_OK) != 0 || access(en_dic, R_OK) != 0)
+	sw_dict *d = open_en();
+	if (!d)
 		return;
-	int how = 0;
-	sw_dict *d = sw_open(en_aff, en_dic, tmp, 1, &how, NULL, 0);
-	assert_non_null(d);
-	assert_int_equal(sw_seal(d), 0);
 	static const char *const letters[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k",
 		"l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z", "'",
 		"\xC3\xA9", "\xC3\xB6", "\xC3\xB1", "\xC3\x89", "A", "-" };
@@ -485,12 +495,9 @@ static void check_misspelling(void *ud, const char *c, size_t m, size_t i, size_
 static void test_grams_bad_prunes_no_word(void **s)
 {
 	(void)s;
-	if (access(en_aff, R_OK) != 0 || access(en_dic, R_OK) != 0)
+	sw_dict *d = open_en();
+	if (!d)
 		return;
-	int how = 0;
-	sw_dict *d = sw_open(en_aff, en_dic, tmp, 1, &how, NULL, 0);
-	assert_non_null(d);
-	assert_int_equal(sw_seal(d), 0);
 	assert_int_equal(sw_tri_usable(d), 1);
 	long lo, hi;
 	assert_int_equal(sw_grams_bad(d, "house", 5, &lo, &hi), 0);
