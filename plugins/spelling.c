@@ -3517,6 +3517,43 @@ static void report_words_and_names(sp_doc *D)
 	}
 }
 
+/* Bit i of kb (nw words): token i is a word of 2 to 16 ASCII lower-case
+ * letters that the shared known-word table holds, i.e. check_token()'s
+ * fast path would return 0 on its first probe.  A word not (yet) there
+ * takes check_token()'s way, which gives the same answer later. */
+static void known_first(sp_doc *D, uint64_t *kb, size_t nw)
+{
+	const nl_doc *doc = D->doc;
+	const sp_state *st = D->st;
+	memset(kb, 0, nw * sizeof *kb);
+	enum { BATCH = 128 };
+	uint64_t key[BATCH][2];
+	uint32_t at[BATCH];
+	size_t i = 0;
+	while (i < doc->n_tokens) {
+		/* a batch of keys, their slots asked for as they are made ... */
+		size_t m = 0;
+		for (; i < doc->n_tokens && m < BATCH; i++) {
+			const nl_token *t = &doc->tokens[i];
+			if (t->kind != NL_TOK_WORD || t->len < 2 || t->len > 16 ||
+			    (t->flags & (NL_TF_CAPITALIZED | NL_TF_NONASCII | NL_TF_APOSTROPHE | NL_TF_HYPHENATED |
+					 NL_TF_HAS_DIGIT | NL_TF_ALLCAPS)))
+				continue;
+			const char *s = doc->text + t->off;
+			const size_t avail = doc->text_len - t->off;
+			if (!wk_all_az(s, t->len, avail))
+				continue;
+			wk_key_at(s, t->len, avail, &key[m][0], &key[m][1]);
+			__builtin_prefetch(&st->ksh[ksh_slot(key[m])]);
+			at[m++] = (uint32_t)i;
+		}
+		/* ... then looked up */
+		for (size_t j = 0; j < m; j++)
+			if (ksh_has(st, key[j]))
+				kb[at[j] >> 6] |= (uint64_t)1 << (at[j] & 63);
+	}
+}
+
 static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 {
 	sp_state *st = state;
@@ -3536,10 +3573,24 @@ static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 	if ((rc = init_wait(st)) != 0)
 		return rc;
 	del_join(st, 0);   /* a run may end without destroy(): not a thread left */
+	/* the known lower-case words, all looked up first: lookups that do
+	 * not wait for each other (most miss the CPU's nearer caches) */
+	uint64_t kbits_own[64], *kbits = kbits_own;
+	if (D.want_word && st->ws && st->ksh) {
+		size_t nw = (doc->n_tokens + 63) / 64;
+		if (nw > 64 && !(kbits = calloc(nw, sizeof *kbits)))
+			kbits = NULL;   /* no memory: each token the longer way */
+		if (kbits)
+			known_first(&D, kbits, nw);
+	} else {
+		kbits = NULL;
+	}
 	for (size_t i = 0; i < doc->n_tokens; i++) {
 		const nl_token *t = &doc->tokens[i];
 		if (t->kind != NL_TOK_WORD)
 			continue;
+		if (kbits && (kbits[i >> 6] >> (i & 63)) & 1)
+			continue;   /* known: check_token() would return 0 */
 		const nl_token *next = i + 1 < doc->n_tokens ? &doc->tokens[i + 1] : NULL;
 		if (check_token(&D, t, next) < 0) {
 			rc = NL_ENOMEM;
@@ -3551,6 +3602,8 @@ static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 	report_words_and_names(&D);
 	del_join(st, 0);
 out:
+	if (kbits != kbits_own)
+		free(kbits);
 	for (size_t i = 0; i < D.n_f; i++) {
 		free(D.f[i].items);
 		free(D.f[i].s);
