@@ -1234,18 +1234,39 @@ static void stem_is_common(void *ud, const char *s, size_t n)
 		sc->common = common_has(sc->st, s, n);
 }
 
-/* Try one candidate (code points, lower case).  cap: re-capitalise.
- * lo, hi: the bytes it does not keep from the misspelling, for
- * sw_spell_cand() (0 and SIZE_MAX: not known). */
-static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int cap,
-		     double score, int *any_common, size_t lo, size_t hi)
+/* The candidates of one edits1() call between their filter and the rest
+ * of their trial: the word set's look-ups of CQ candidates are asked for
+ * before the first is waited for (sw_cand_first/sw_cand_last).  Trials end
+ * in the order they began, so the candidates are the same, in the same
+ * order, as when each is tried at once. */
+#define CQ 16
+typedef struct cq_ent {
+	uint32_t cp[MAX_WORD + 2];   /* code points, lower case */
+	size_t n;
+	char buf[MAX_WORD * 4 + 8];  /* ... encoded */
+	size_t bl;
+	double score;
+	int ticketed;                /* tk holds sw_cand_first()'s ticket */
+	sw_ticket tk;
+} cq_ent;
+
+typedef struct cqueue {
+	sp_state *st;
+	cands *c;
+	int cap;                     /* re-capitalise */
+	int *any_common;
+	size_t head, len;
+	cq_ent e[CQ];
+} cqueue;
+
+/* The rest of a candidate's trial. */
+static void cq_finish(cqueue *q, cq_ent *x)
 {
-	if (n == 0)
-		return;
-	char buf[MAX_WORD * 4 + 8];
-	uint32_t tmp[MAX_WORD + 2];
-	size_t bl0 = encode(cp, n, buf);
-	int v = st->ws ? sw_spell_cand(st->ws, buf, bl0, lo, hi) : SW_UNDECIDED;
+	sp_state *st = q->st;
+	char *buf = x->buf;
+	const size_t bl0 = x->bl;
+	double score = x->score;
+	int v = x->ticketed ? sw_cand_last(st->ws, buf, bl0, &x->tk) : SW_UNDECIDED;
 	if (v == SW_UNKNOWN)
 		return;
 	if (v == SW_UNDECIDED && (!maybe_word(st, buf, bl0) || spell(st, buf, bl0) != 1))
@@ -1276,16 +1297,46 @@ static void try_cand(sp_state *st, cands *c, const uint32_t *cp, size_t n, int c
 	 * word (Teh -> The) rather than a name (Comey -> come)?  Only the
 	 * telling slips count: a swap, a doubled letter, an accent; or a
 	 * near-key or vowel slip of a common word. */
-	if (any_common && (score <= 1.2 || (common && score <= 1.7)))
-		*any_common = 1;
+	if (q->any_common && (score <= 1.2 || (common && score <= 1.7)))
+		*q->any_common = 1;
 	if (common)
 		score -= 0.9;
-	if (cap) {
-		memcpy(tmp, cp, n * sizeof *cp);
-		tmp[0] = upper_cp(tmp[0]);
-		encode(tmp, n, buf);
+	if (q->cap) {
+		x->cp[0] = upper_cp(x->cp[0]);
+		encode(x->cp, x->n, buf);
 	}
-	cands_add(c, buf, score);
+	cands_add(q->c, buf, score);
+}
+
+/* Ends every trial begun. */
+static void cq_flush(cqueue *q)
+{
+	for (; q->len; q->len--, q->head = (q->head + 1) % CQ)
+		cq_finish(q, &q->e[q->head]);
+}
+
+/* Try one candidate (code points, lower case).  lo, hi: the bytes it does
+ * not keep from the misspelling, for sw_cand_first() (0 and SIZE_MAX: not
+ * known). */
+static void try_cand(cqueue *q, const uint32_t *cp, size_t n, double score, size_t lo, size_t hi)
+{
+	if (n == 0)
+		return;
+	sp_state *st = q->st;
+	if (q->len == CQ) {
+		cq_finish(q, &q->e[q->head]);
+		q->head = (q->head + 1) % CQ;
+		q->len--;
+	}
+	cq_ent *x = &q->e[(q->head + q->len) % CQ];
+	x->bl = encode(cp, n, x->buf);
+	x->ticketed = st->ws != NULL;
+	if (st->ws && sw_cand_first(st->ws, x->buf, x->bl, lo, hi, &x->tk) == SW_UNKNOWN)
+		return;
+	memcpy(x->cp, cp, n * sizeof *cp);
+	x->n = n;
+	x->score = score;
+	q->len++;
 }
 
 /* May the three letters a b c (0: an end of the word) stand together in a
@@ -1316,6 +1367,12 @@ static int letter_fits(const sp_state *st, uint32_t ch, int n, const unsigned ch
 static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain, cands *c, int *any)
 {
 	uint32_t t[MAX_WORD + 2];
+	cqueue q;
+	q.st = st;
+	q.c = c;
+	q.cap = cap;
+	q.any_common = any;
+	q.head = q.len = 0;
 	/* the word set's trigram filter, applicable when every letter of w is
 	 * ASCII lower case (or an apostrophe): a candidate whose new letter
 	 * does not fit between its neighbours is no word (try_cand would find
@@ -1362,7 +1419,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		memcpy(t, w, n * sizeof *w);
 		t[i] = w[i + 1];
 		t[i + 1] = w[i];
-		try_cand(st, c, t, n, cap, 1.0 + (i == 0 ? first : 0), any, LO(i), HI(i + 2));
+		try_cand(&q, t, n, 1.0 + (i == 0 ? first : 0), LO(i), HI(i + 2));
 	}
 	/* deletions: the typo has an extra letter */
 	for (size_t i = 0; i < n && n > 1; i++) {
@@ -1378,7 +1435,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		double s = doubled ? 1.2 : 2.0;
 		if (!doubled && i > 0 && i + 1 < n && (kbd_adjacent(w[i], w[i - 1]) || kbd_adjacent(w[i], w[i + 1])))
 			s = 1.8;
-		try_cand(st, c, t, n - 1, cap, s + (i == 0 ? first : 0), any, LO(i), HI(i));
+		try_cand(&q, t, n - 1, s + (i == 0 ? first : 0), LO(i), HI(i));
 	}
 	/* insertions: the typo dropped a letter */
 	if (n + 1 <= MAX_WORD) {
@@ -1399,7 +1456,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				double s = doubled ? 1.2 : 2.0;
 				if (ch == '\'')
 					s = 1.6;
-				try_cand(st, c, t, n + 1, cap, s + (i == 0 ? first : 0), any, LO(i),
+				try_cand(&q, t, n + 1, s + (i == 0 ? first : 0), LO(i),
 					 HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
 			}
 		}
@@ -1424,13 +1481,14 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				s = 1.6;
 			else if (is_vowel(ch) && is_vowel(w[i]))
 				s = 1.7;
-			try_cand(st, c, t, n, cap, s + (i == 0 ? first : 0), any, LO(i),
+			try_cand(&q, t, n, s + (i == 0 ? first : 0), LO(i),
 				 HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
 		}
 	}
 #undef dead
 #undef LO
 #undef HI
+	cq_flush(&q);
 	/* a missing space: "alot" -> "a lot" (both halves real words) */
 	for (size_t i = 2; i + 2 <= n && !plain; i++) {
 		char a[MAX_WORD * 4 + 8], b[MAX_WORD * 4 + 8];

@@ -1616,9 +1616,8 @@ typedef struct hit {
 	long off[2];              /* entry in main / overlay, or -1 */
 } hit;
 
-static int find2(const sw_dict *d, const char *w, size_t n, hit *r)
+static int find2_h(const sw_dict *d, const char *w, size_t n, uint64_t h, hit *r)
 {
-	uint64_t h = hash64(w, n);
 	r->bits = 0;
 	r->off[0] = wtab_find(&d->main, w, n, h);
 	r->off[1] = wtab_find(&d->over, w, n, h);
@@ -1631,7 +1630,13 @@ static int find2(const sw_dict *d, const char *w, size_t n, hit *r)
 	return 0;
 }
 
+static int find2(const sw_dict *d, const char *w, size_t n, hit *r)
+{
+	return find2_h(d, w, n, hash64(w, n), r);
+}
+
 static int checkword_tables(const sw_dict *d, const char *w, size_t n, int initcap);
+static int checkword_bits(const sw_dict *d, const hit *r, int initcap);
 
 /* Hunspell's checkword(): 1 found, 0 not, -1 undecided. */
 static int checkword(const sw_dict *d, const char *w, size_t n, int initcap)
@@ -1647,18 +1652,26 @@ static int checkword(const sw_dict *d, const char *w, size_t n, int initcap)
 static int checkword_tables(const sw_dict *d, const char *w, size_t n, int initcap)
 {
 	hit r;
-	if (find2(d, w, n, &r) < 0 || (r.bits & B_BAD) ||
-	    (d->hidden_killed && (r.bits & (B_DUP | B_AUP))))
+	if (find2(d, w, n, &r) < 0)
 		return -1;
-	if (r.bits & B_DOK)
+	return checkword_bits(d, &r, initcap);
+}
+
+/* checkword_tables() once the tables have been read into r */
+static int checkword_bits(const sw_dict *d, const hit *r, int initcap)
+{
+	const int bits = r->bits;
+	if ((bits & B_BAD) || (d->hidden_killed && (bits & (B_DUP | B_AUP))))
+		return -1;
+	if (bits & B_DOK)
 		return 1;
-	if ((r.bits & B_DUP) && !initcap)
+	if ((bits & B_DUP) && !initcap)
 		return 1;
-	if ((r.bits & B_AOK) && (r.bits & B_AUP))
+	if ((bits & B_AOK) && (bits & B_AUP))
 		return initcap ? -1 : 1;
-	if (r.bits & B_AOK)
+	if (bits & B_AOK)
 		return 1;
-	if (r.bits & B_AUP)
+	if (bits & B_AUP)
 		return initcap ? 0 : 1;
 	return 0;
 }
@@ -2061,16 +2074,43 @@ static int tri_domain(const sw_dict *d, const char *w, size_t n)
 	return kind;
 }
 
-int sw_spell_cand(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi)
+int sw_cand_first(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi, sw_ticket *tk)
 {
 	int kind = tri_domain(d, w, n);
 	if (kind && !grams_walk(d->tri, w, n, lo, hi, NULL))
 		return SW_UNKNOWN;
+	tk->kind = kind;
+	tk->h = 0;
 	if (kind == 1) {            /* spell_int()'s NOCAP case, its filter passed */
-		int r = checkword_tables(d, w, n, 0);
-		return r < 0 ? SW_UNDECIDED : r ? SW_KNOWN : SW_UNKNOWN;
+		tk->h = hash64(w, n);
+		/* the Bloom blocks find2() reads first (one cache line each) */
+		const wtab *t[2] = { &d->main, &d->over };
+		for (int i = 0; i < 2; i++) {
+			if (!t[i]->nslots || !t[i]->bloom)
+				continue;
+			uint64_t x = tk->h * 0x9E3779B97F4A7C15ull;
+			__builtin_prefetch(t[i]->bloom + (((uint32_t)(x >> 32) & ((t[i]->nslots * 16 - 1) >> 9)) << 3));
+		}
+	}
+	return SW_UNDECIDED;
+}
+
+int sw_cand_last(const sw_dict *d, const char *w, size_t n, const sw_ticket *tk)
+{
+	if (tk->kind == 1) {
+		hit r;
+		int v = find2_h(d, w, n, tk->h, &r) < 0 ? -1 : checkword_bits(d, &r, 0);
+		return v < 0 ? SW_UNDECIDED : v ? SW_KNOWN : SW_UNKNOWN;
 	}
 	return sw_spell(d, w, n);
+}
+
+int sw_spell_cand(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi)
+{
+	sw_ticket tk;
+	if (sw_cand_first(d, w, n, lo, hi, &tk) == SW_UNKNOWN)
+		return SW_UNKNOWN;
+	return sw_cand_last(d, w, n, &tk);
 }
 
 int sw_spell(const sw_dict *d, const char *w, size_t n)

@@ -60,6 +60,17 @@ int sw_tri_usable(const sw_dict *d);
  * to have them all looked at.  Either way the answer is sw_spell()'s: the
  * filter only spares table look-ups. */
 int sw_spell_cand(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi);
+/* sw_spell_cand() in two steps, so that a caller can ask for the memory of
+ * several candidates' look-ups before it waits for the first:
+ * sw_cand_first() applies the filter (SW_UNKNOWN: no word, nothing more to
+ * do; else SW_UNDECIDED) and starts loading what the look-up will read;
+ * sw_cand_last(), with the same w, n and the ticket, gives the answer. */
+typedef struct sw_ticket {
+	uint64_t h;
+	int kind;
+} sw_ticket;
+int sw_cand_first(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi, sw_ticket *tk);
+int sw_cand_last(const sw_dict *d, const char *w, size_t n, const sw_ticket *tk);
 /* The bytes of letter cp (1 or 2, in out) when a word made of such letters
  * is one whose trigrams sw_spell_cand() judges (then one with a trigram
  * sw_tri() denies is no word); else 0. */

@@ -257,6 +257,21 @@ static void test_candidates_same_answer(void **s)
 	const size_t nl = sizeof letters / sizeof letters[0];
 	long tried = 0, known = 0, disagree = 0;
 	char c[600];
+	/* the same candidates in two steps, 16 begun before the first ends (as
+	 * the plugin's queue does): each ticket still gives sw_spell()'s answer */
+	static struct { char c[600]; size_t m; sw_ticket tk; } ring[16];
+	size_t rh = 0, rl = 0;
+	long queued = 0, qdisagree = 0;
+#define RING_POP()                                                                         \
+	do {                                                                               \
+		int a_ = sw_cand_last(d, ring[rh].c, ring[rh].m, &ring[rh].tk);             \
+		if (a_ != sw_spell(d, ring[rh].c, ring[rh].m)) {                           \
+			qdisagree++;                                                       \
+			print_message("# '%s': queued candidate %d\n", ring[rh].c, a_);   \
+		}                                                                          \
+		rh = (rh + 1) % 16;                                                        \
+		rl--;                                                                      \
+	} while (0)
 	for (size_t wi = 0; wi < sizeof en_words / sizeof en_words[0]; wi++) {
 		char w[256];
 		size_t n = strlen(en_words[wi]);
@@ -303,12 +318,30 @@ static void test_candidates_same_answer(void **s)
 						disagree++;
 						print_message("# '%s': candidate %d, sw_spell %d\n", c, a, b);
 					}
+					sw_ticket tk;
+					if (sw_cand_first(d, c, m, 0, m, &tk) == SW_UNKNOWN) {
+						qdisagree += b != SW_UNKNOWN;
+						continue;
+					}
+					if (rl == 16)
+						RING_POP();
+					size_t at = (rh + rl++) % 16;
+					memcpy(ring[at].c, c, m + 1);
+					ring[at].m = m;
+					ring[at].tk = tk;
+					queued++;
 				}
 			}
 		}
 	}
-	print_message("# %ld candidates, %ld words among them, %ld disagree\n", tried, known, disagree);
+	while (rl)
+		RING_POP();
+#undef RING_POP
+	print_message("# %ld candidates, %ld words among them, %ld disagree; %ld queued, %ld disagree\n",
+		      tried, known, disagree, queued, qdisagree);
 	assert_int_equal(disagree, 0);
+	assert_int_equal(qdisagree, 0);
+	assert_true(queued > known);
 	assert_true(tried > 50000 && known > 100);
 	unsigned char b[2];
 	assert_int_equal(sw_tri_letter(d, 'a', b), 1);
