@@ -201,14 +201,15 @@ typedef struct state {
 	unsigned pf_lists;       /* the lists with a usable prefilter (bit = id) */
 	unsigned ws_lists;       /* ... of those, the ones with a white-space table */
 	unsigned nonword_lists;  /* ... and the ones not word-bounded */
-	uint32_t *tri;           /* by the classes of the first 3 folded bytes (TRI_KEY): the lists
-	                            with a string of 3+ bytes in their main table starting so
-	                            (bit = id), and the lengths of those strings (bit 16 + n - 3)
-	                            (1 MB, mostly never touched) */
+	uint32_t *tri;           /* by tri_slot() of the classes of the first 3 folded bytes: the
+	                            lists with a string of 3+ bytes in their main table starting
+	                            so (bit = id), and the lengths of those strings (bit 16 + n - 3);
+	                            keys sharing a slot share its bits (16 KB: the default lists
+	                            fill ~600 of its 4,096 slots) */
 	unsigned char tcls[256]; /* tri_class() */
 	uint16_t *quad;          /* by quad_key(): the lists with a string of 4+ bytes in their
 	                            main table starting with the 4 folded bytes, or one of 3 bytes
-	                            that are the 3 (128 KB) */
+	                            that are the 3 (32 KB) */
 	uint8_t first_all[256];  /* the bytes that may start a match of any filtered list (raw bytes) */
 } state;
 
@@ -1246,8 +1247,20 @@ static unsigned tri_class(unsigned ch)
 
 #define TRI_KEY(cls, a, b, d) ((unsigned)(cls)[a] << 12 | (unsigned)(cls)[b] << 6 | (cls)[d])
 
+/* The state's tri, by TRI_KEY hashed to TRI_BITS bits.  It is read at
+ * every position a scan tries: indexed by the 18-bit key itself it was a
+ * 1 MB table of which text reached lines all over (a CPU cache miss at
+ * most positions); hashed, it stays in the nearest caches.  A slot shared
+ * by two keys has both their bits: a superset, which the later steps
+ * (the 4th byte, the hashed strings, the pattern itself) narrow down. */
+#define TRI_BITS 12
+static inline unsigned tri_slot(unsigned key)
+{
+	return (key * 0x9E3779B1u) >> (32 - TRI_BITS);
+}
+
 /* The state's quad, by 4 folded bytes (d: 256 for a string of 3). */
-#define QUAD_BITS 16
+#define QUAD_BITS 14
 static inline unsigned quad_key(unsigned a, unsigned b, unsigned c, unsigned d)
 {
 	uint64_t x = (uint64_t)a << 32 | (uint64_t)b << 24 | (uint64_t)c << 16 | d;
@@ -1263,7 +1276,7 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 		} else {
 			SETBIT(t->l3, (unsigned)q[0] << 8 | q[1]);
 			if (t->tri) {
-				t->tri[TRI_KEY(t->tcls, q[0], q[1], q[2])] |= t->lbit | 1u << (16 + n - 3);
+				t->tri[tri_slot(TRI_KEY(t->tcls, q[0], q[1], q[2]))] |= t->lbit | 1u << (16 + n - 3);
 				t->quad[quad_key(q[0], q[1], q[2], n == 3 ? 256 : q[3])] |= t->lbit;
 			}
 			if (!t->tri)   /* the white-space tables: pt_cand_h() probes the first 3 bytes */
@@ -1780,7 +1793,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	st->lz->mu_ok = pthread_mutex_init(&st->lz->mu, NULL) == 0;
 	for (unsigned ch = 0; ch < 256; ch++)
 		st->tcls[ch] = (unsigned char)tri_class(ch);
-	if (!(st->tri = calloc(1u << 18, sizeof *st->tri)) || !(st->quad = calloc(1u << QUAD_BITS, sizeof *st->quad))) {
+	if (!(st->tri = calloc(1u << TRI_BITS, sizeof *st->tri)) || !(st->quad = calloc(1u << QUAD_BITS, sizeof *st->quad))) {
 		destroy(st);
 		return NL_ENOMEM;
 	}
@@ -2354,7 +2367,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			 * those with a white-space table when a white space is here */
 			const uint32_t e = pair[b0 << 8 | b1];
 			/* the longer strings, all lists at once: their first 3 bytes */
-			const uint32_t tv = st->tri[TRI_KEY(st->tcls, b0, b1, fold[M(p + 2)])];
+			const uint32_t tv = st->tri[tri_slot(TRI_KEY(st->tcls, b0, b1, fold[M(p + 2)]))];
 			uint32_t deep = (e >> 16) & tv & 0xFFFFu;
 			if (deep)   /* ... and their 4th byte (or their end) */
 				deep &= (uint32_t)st->quad[quad_key(b0, b1, fold[M(p + 2)], fold[M(p + 3)])] |
