@@ -256,7 +256,7 @@ typedef struct kcache {
 	vent *vt; size_t vt_alloc;              /* slots allocated */
 	uint32_t gen;
 	char *arena; size_t arena_cap;          /* folded words, NUL-terminated */
-	uint32_t *voff; uint16_t *vlen; uint8_t *vfunc; uint32_t *wc;  /* per word id */
+	uint32_t *voff; uint32_t *vlen; uint8_t *vfunc; uint32_t *wc;  /* per word id */
 	size_t v_cap;
 	uint16_t *wid16; size_t wid16_cap;      /* token -> word id */
 	uint8_t *okw; size_t okw_cap;
@@ -587,40 +587,17 @@ static int vt_grow(ks_run *r)
 
 /* The id of the folded word with key k0, k1 and length m (buf: its bytes,
  * or NULL when m <= 16: the key holds them).  With add, a new word gets the
- * next id.  KS_NONE when absent, KS_NONE - 1 when out of memory.  A word of
- * 1..7 bytes is its own slot key (its eighth byte is 0); a longer one is
- * found by a hash with the top bit set and compared with its bytes. */
+ * next id.  KS_NONE when absent, KS_NONE - 1 when out of memory (the probe:
+ * wk_vt_find). */
 static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char *buf, int add)
 {
 	kcache *kc = r->kc;
 	const uint32_t gen = kc->gen;
-	uint64_t key = k0;
-	int exact = m - 1 < 7 && !(k0 >> 63);
-	if (!exact)
-		key = wk_hash(k0, k1, m) | 1ull << 63;
-	size_t mask = r->vt_cap - 1, j = wk_slot(key, mask);
-	for (;; j = (j + 1) & mask) {
-		const vent *e = &kc->vt[j];
-		if (e->stamp != gen)
-			break;
-		if (e->key != key)
-			continue;
-		if (exact)
-			return e->id;
-		if (kc->vlen[e->id] != m)
-			continue;
-		const char *a = kc->arena + kc->voff[e->id];
-		if (m <= 16) { /* compare the keys: the arena has 16 bytes of slack */
-			uint64_t a0, a1;
-			memcpy(&a0, a, 8);
-			memcpy(&a1, a + 8, 8);
-			wk_trim(&a0, &a1, m);
-			if (a0 == k0 && a1 == k1)
-				return e->id;
-		} else if (memcmp(a, buf, m) == 0) {
-			return e->id;
-		}
-	}
+	uint64_t key;
+	size_t mask = r->vt_cap - 1, j = 0;
+	uint32_t found = wk_vt_find(kc->vt, mask, gen, k0, k1, m, buf, kc->arena, kc->voff, kc->vlen, &key, &j);
+	if (found != UINT32_MAX)
+		return found;
 	if (!add)
 		return KS_NONE;
 	if ((r->nv + 1) * 2 > r->vt_cap) {
@@ -637,7 +614,7 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 		size_t c = kc->v_cap ? kc->v_cap * 2 : 1024;
 		uint32_t *off = realloc(kc->voff, c * sizeof *off);
 		if (off) kc->voff = off;
-		uint16_t *len = realloc(kc->vlen, c * sizeof *len);
+		uint32_t *len = realloc(kc->vlen, c * sizeof *len);
 		if (len) kc->vlen = len;
 		uint8_t *func = realloc(kc->vfunc, c);
 		if (func) kc->vfunc = func;
@@ -661,7 +638,7 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 	w[m] = '\0';
 	uint32_t id = r->nv++;
 	kc->voff[id] = (uint32_t)r->alen;
-	kc->vlen[id] = (uint16_t)m;
+	kc->vlen[id] = (uint32_t)m;
 	kc->vfunc[id] = is_func(r->st, k0, k1, m, w);
 	kc->wc[id] = 0;
 	r->alen += m + 1;
@@ -672,18 +649,8 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 /* vt_get_slow with the common case (a word of 1..7 bytes already seen) here. */
 static inline __attribute__((always_inline)) uint32_t vt_get(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const char *buf, int add)
 {
-	if (m - 1 < 7 && !(k0 >> 63)) {
-		const kcache *kc = r->kc;
-		size_t mask = r->vt_cap - 1;
-		for (size_t j = wk_slot(k0, mask);; j = (j + 1) & mask) {
-			const vent *e = &kc->vt[j];
-			if (e->stamp != kc->gen)
-				break;
-			if (e->key == k0)
-				return e->id;
-		}
-	}
-	return vt_get_slow(r, k0, k1, m, buf, add);
+	uint32_t id = wk_vt_short(r->kc->vt, r->vt_cap - 1, r->kc->gen, k0, m);
+	return id != UINT32_MAX ? id : vt_get_slow(r, k0, k1, m, buf, add);
 }
 
 /* The key of folded word buf[0..m). */

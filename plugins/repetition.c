@@ -715,40 +715,16 @@ static int vt_grow(ctx *c)
 }
 
 /* The id of the folded word with key k0, k1 and length n (w: its bytes, or
- * NULL when n <= 16: the key holds them), inserted when new.  A word of 1..7
- * bytes is its own slot key (the eighth byte is 0); a longer one is found
- * by a hash with the top bit set and compared with its bytes. */
+ * NULL when n <= 16: the key holds them), inserted when new (wk_vt_find). */
 static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 {
 	const uint32_t gen = c->gen;
 	char tmp[16];
-	uint64_t key = k0;
-	int exact = n - 1 < 7 && !(k0 >> 63);
-	if (!exact)
-		key = wk_hash(k0, k1, n) | 1ull << 63;
-	size_t mask = c->vt_cap - 1, j = wk_slot(key, mask);
-	for (;; j = (j + 1) & mask) {
-		const vent *e = &c->vt[j];
-		if (e->stamp != gen)
-			break;
-		if (e->key != key)
-			continue;
-		if (exact)
-			return e->id;
-		if (c->vlen[e->id] != n)
-			continue;
-		if (n <= 16) { /* compare the keys: the arena has 16 bytes of slack */
-			uint64_t a0, a1;
-			memcpy(&a0, c->arena + c->voff[e->id], 8);
-			memcpy(&a1, c->arena + c->voff[e->id] + 8, 8);
-			if (n < 16)
-				wk_trim(&a0, &a1, n);
-			if (a0 == k0 && a1 == k1)
-				return e->id;
-		} else if (memcmp(c->arena + c->voff[e->id], w, n) == 0) {
-			return e->id;
-		}
-	}
+	uint64_t key;
+	size_t mask = c->vt_cap - 1, j = 0;
+	uint32_t found = wk_vt_find(c->vt, mask, gen, k0, k1, n, w, c->arena, c->voff, c->vlen, &key, &j);
+	if (found != UINT32_MAX)
+		return found;
 	if ((c->nv + 1) * 2 > c->vt_cap) {
 		if (vt_grow(c) < 0) {
 			c->oom = 1;
@@ -787,20 +763,10 @@ static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const cha
 /* v_get with the common case (a word of 1..7 bytes already seen) here. */
 static inline __attribute__((always_inline)) uint32_t v_get(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 {
-	if (n - 1 < 7 && !(k0 >> 63)) {
-		size_t mask = c->vt_cap - 1;
-		for (size_t j = wk_slot(k0, mask);; j = (j + 1) & mask) {
-			const vent *e = &c->vt[j];
-			if (e->stamp != c->gen)
-				break;
-			if (e->key == k0)
-				return e->id;
-		}
-	}
-	return v_get_slow(c, k0, k1, n, w);
+	uint32_t id = wk_vt_short(c->vt, c->vt_cap - 1, c->gen, k0, n);
+	return id != UINT32_MAX ? id : v_get_slow(c, k0, k1, n, w);
 }
 
-/* The id of folded word w[0..n), inserted when new. */
 static uint32_t v_intern(ctx *c, const char *w, size_t n)
 {
 	uint64_t k0, k1;

@@ -123,6 +123,64 @@ typedef struct wk_vent {
 	uint32_t id;          /* the document's word id */
 } wk_vent;
 
+/* The probe of a word table (repetition's and keyword-stuffing's): the id
+ * of the folded word with key k0, k1 (wk_key16) of n bytes (w: its bytes,
+ * needed when n > 16) in table vt of mask + 1 slots at generation gen,
+ * the words of the ids being arena + voff[id] (with 16 readable bytes
+ * after each) of vlen[id] bytes.  Else UINT32_MAX, with *key the word's
+ * slot key and *slot the free slot where it goes.  A word of 1..7 bytes is
+ * its own slot key (its eighth byte is 0); a longer one is found by a hash
+ * with the top bit set and compared with its bytes. */
+static inline uint32_t wk_vt_find(const wk_vent *vt, size_t mask, uint32_t gen, uint64_t k0, uint64_t k1,
+				  size_t n, const char *w, const char *arena, const uint32_t *voff,
+				  const uint32_t *vlen, uint64_t *key, size_t *slot)
+{
+	int exact = n - 1 < 7 && !(k0 >> 63);
+	*key = exact ? k0 : wk_hash(k0, k1, n) | 1ull << 63;
+	size_t j = wk_slot(*key, mask);
+	for (;; j = (j + 1) & mask) {
+		const wk_vent *e = &vt[j];
+		if (e->stamp != gen)
+			break;
+		if (e->key != *key)
+			continue;
+		if (exact)
+			return e->id;
+		if (vlen[e->id] != n)
+			continue;
+		const char *a = arena + voff[e->id];
+		if (n <= 16) {   /* compare the keys */
+			uint64_t a0, a1;
+			memcpy(&a0, a, 8);
+			memcpy(&a1, a + 8, 8);
+			wk_trim(&a0, &a1, n);
+			if (a0 == k0 && a1 == k1)
+				return e->id;
+		} else if (memcmp(a, w, n) == 0) {
+			return e->id;
+		}
+	}
+	*slot = j;
+	return UINT32_MAX;
+}
+
+/* wk_vt_find()'s common case, inlined where a word is looked up: a word of
+ * 1..7 bytes already in the table.  UINT32_MAX: ask wk_vt_find(). */
+static inline __attribute__((always_inline)) uint32_t wk_vt_short(const wk_vent *vt, size_t mask, uint32_t gen,
+								   uint64_t k0, size_t n)
+{
+	if (n - 1 < 7 && !(k0 >> 63)) {
+		for (size_t j = wk_slot(k0, mask);; j = (j + 1) & mask) {
+			const wk_vent *e = &vt[j];
+			if (e->stamp != gen)
+				break;
+			if (e->key == k0)
+				return e->id;
+		}
+	}
+	return UINT32_MAX;
+}
+
 /* Double the slots a check uses (*cap, of *alloc allocated) of table *vt,
  * keeping the entries of generation gen.  0, or -1 without memory. */
 static inline int wk_vt_grow(wk_vent **vt, size_t *alloc, size_t *cap, uint32_t gen)
