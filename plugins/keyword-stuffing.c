@@ -304,17 +304,7 @@ static kcache *kc_get(const ks_state *st)
 /* Grow a scratch array to hold n elements of size sz (contents kept). */
 static int grow(void *pp, size_t *cap, size_t n, size_t sz)
 {
-	if (n <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 256;
-	while (c < n)
-		c *= 2;
-	void *v = realloc(*(void **)pp, c * sz);
-	if (!v)
-		return NL_ENOMEM;
-	*(void **)pp = v;
-	*cap = c;
-	return 0;
+	return wk_grow(pp, cap, n, sz, 256) ? NL_ENOMEM : 0;
 }
 
 /* Byte i (0..7) of a word loaded with memcpy. */

@@ -657,17 +657,7 @@ static size_t pow2_ge(size_t n)
 /* Grow a scratch array to hold n elements of size sz (contents kept). */
 static int grow(void *pp, size_t *cap, size_t n, size_t sz)
 {
-	if (n <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < n)
-		c *= 2;
-	void *v = realloc(*(void **)pp, c * sz);
-	if (!v)
-		return NL_ENOMEM;
-	*(void **)pp = v;
-	*cap = c;
-	return 0;
+	return wk_grow(pp, cap, n, sz, 64) ? NL_ENOMEM : 0;
 }
 
 static int v_grow_ids(ctx *c)

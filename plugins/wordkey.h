@@ -24,6 +24,23 @@
 #define WK_LOW_BYTES(n) (~0ull >> (64 - 8 * (n)))
 #endif
 
+/* Grow array *pp (of *cap elements of size sz, contents kept) to hold n,
+ * doubling from first (a power of two).  0, or -1 without memory. */
+static inline int wk_grow(void *pp, size_t *cap, size_t n, size_t sz, size_t first)
+{
+	if (n <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : first;
+	while (c < n)
+		c *= 2;
+	void *v = realloc(*(void **)pp, c * sz);
+	if (!v)
+		return -1;
+	*(void **)pp = v;
+	*cap = c;
+	return 0;
+}
+
 /* Keep the first n (0..16) bytes of k0, k1. */
 static inline void wk_trim(uint64_t *k0, uint64_t *k1, size_t n)
 {
