@@ -3009,20 +3009,39 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 		bn = n - 3;
 	else if (n > 2 && w[n - 2] == '\'' && (w[n - 1] == 'd' || w[n - 1] == 'm'))
 		bn = n - 2;
-	/* letters, scripts, case */
-	uint32_t cp[MAX_WORD + 2];
-	size_t k = decode(h, w, bn, cp, MAX_WORD);
+	/* letters, scripts, case (ASCII: what host->is_alpha and is_upper say
+	 * of it, without decoding) */
 	size_t letters = 0, uppers = 0;
-	int first_upper = 0;
-	for (size_t i = 0; i < k; i++) {
-		if (h->is_alpha(cp[i])) {
-			if (!(script_of(cp[i]) & st->scripts))
-				return 0;       /* a script this dictionary does not cover */
-			letters++;
-			if (h->is_upper(cp[i])) {
-				uppers++;
-				if (letters == 1)
-					first_upper = 1;
+	int first_upper = 0, ascii = 1;
+	for (size_t i = 0; i < bn && ascii; i++)
+		ascii = (unsigned char)w[i] < 0x80;
+	if (ascii) {
+		for (size_t i = 0; i < bn; i++) {
+			unsigned c = (unsigned char)w[i];
+			if ((c | 0x20) - 'a' < 26u) {
+				if (!(SC_LATIN & st->scripts))
+					return 0;
+				letters++;
+				if (c <= 'Z') {
+					uppers++;
+					if (letters == 1)
+						first_upper = 1;
+				}
+			}
+		}
+	} else {
+		uint32_t cp[MAX_WORD + 2];
+		size_t k = decode(h, w, bn, cp, MAX_WORD);
+		for (size_t i = 0; i < k; i++) {
+			if (h->is_alpha(cp[i])) {
+				if (!(script_of(cp[i]) & st->scripts))
+					return 0;       /* a script this dictionary does not cover */
+				letters++;
+				if (h->is_upper(cp[i])) {
+					uppers++;
+					if (letters == 1)
+						first_upper = 1;
+				}
 			}
 		}
 	}
@@ -3082,7 +3101,8 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 			f->cls = (unsigned char)cls;
 			f->uppers = (unsigned char)(uppers > 255 ? 255 : uppers);
 			uint32_t tmp[MAX_WORD + 2];
-			f->ncp = (uint32_t)decode(h, w, bn, tmp, MAX_WORD);
+			f->ncp = ascii ? (uint32_t)(bn < MAX_WORD ? bn : MAX_WORD)
+			               : (uint32_t)decode(h, w, bn, tmp, MAX_WORD);
 		}
 		f->count++;
 		if (!ambiguous)
