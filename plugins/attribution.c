@@ -2405,10 +2405,16 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 								runend++;
 						}
 						if (runend < w1) {
-							unsigned d = M(runend);
-							phash rh;
-							ph_init(&rh, wb + (runend - w0), fold);
-							cand = d >= 0x80 || pt_cand_h(w, fold[d], fold[M(runend + 1)], &rh);
+							/* pt_cand_h(w, ...), the bytes hashed only
+							 * when its 1- and 2-byte tables cannot tell */
+							unsigned d = M(runend), f0 = fold[d], f1 = fold[M(runend + 1)];
+							if (d >= 0x80 || (w->first[f0] && (w->u1[f0] || BIT(w->b2, f0 << 8 | f1)))) {
+								cand = 1;
+							} else if (w->first[f0]) {
+								phash rh;
+								ph_init(&rh, wb + (runend - w0), fold);
+								cand = pt_deep(w, &rh);
+							}
 						} else {
 							cand = w1 < len;   /* the run goes on past the window */
 						}
