@@ -46,6 +46,7 @@
 #include <pcre2.h>
 
 #include "newslint/plugin.h"
+#include "wordkey.h"
 
 /* ---- defaults (also quoted in the explanations) ------------------------- */
 #define D_QUOTE_MIN_WORDS 4
@@ -551,12 +552,17 @@ static inline unsigned ph_get(phash *ph, int n)
 	return ph->h[n];
 }
 
+/* fold: the state's (pf_fold() of every byte), which wk_fold8() computes
+ * eight bytes at a time */
 static inline void ph_init(phash *ph, const unsigned char *p, const unsigned char *fold)
 {
-	uint64_t x = 0;
-	for (int k = 0; k < 8; k++)
-		x |= (uint64_t)fold[p[k]] << (8 * k);
-	ph->x = x;
+	(void)fold;
+	uint64_t x;
+	memcpy(&x, p, 8);
+#if WK_BIG_ENDIAN
+	x = __builtin_bswap64(x);   /* byte k in bits 8k .. 8k+7, as hn() makes it */
+#endif
+	ph->x = wk_fold8(x);
 	ph->done = 2;
 }
 

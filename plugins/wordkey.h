@@ -86,6 +86,21 @@ static inline uint64_t wk_lower8(uint64_t w)
 	return w | ((ge_a & ~gt_z & high) >> 2);
 }
 
+/* The eight bytes of w folded as attribution's prefilter folds a byte:
+ * A-Z to a-z, 0-9 to '0', \t .. \r to a space, every other byte as it is
+ * (any byte order). */
+static inline uint64_t wk_fold8(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	const uint64_t v = w & ~high, ascii = ~w & high;   /* no carry from byte to byte */
+#define WK_IN(lo, hi) ((v + (0x80 - (lo)) * ones) & ~(v + (0x80 - (hi) - 1) * ones) & ascii)
+	const uint64_t up = WK_IN('A', 'Z'), dig = WK_IN('0', '9'), ws = WK_IN(9, 13);
+#undef WK_IN
+	const uint64_t md = (dig >> 7) * 0xFF, mw = (ws >> 7) * 0xFF;   /* whole bytes */
+	w |= up >> 2;                                                   /* + 0x20 */
+	return (w & ~(md | mw)) | (md & ('0' * ones)) | (mw & (' ' * ones));
+}
+
 /* The bytes of w that are a-z, as their high bits (any byte order). */
 static inline uint64_t wk_az8(uint64_t w)
 {

@@ -66,11 +66,50 @@ static void az8_marks_letters(void **state)
 	}
 }
 
+/* wk_fold8() against the byte-by-byte fold, every byte value at every
+ * position, beside bytes of each kind. */
+static unsigned char fold_ref(unsigned c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned char)(c | 0x20);
+	if (c >= 9 && c <= 13)
+		return ' ';
+	if (c >= '0' && c <= '9')
+		return '0';
+	return (unsigned char)c;
+}
+
+static void fold8_matches_bytes(void **state)
+{
+	(void)state;
+	static const unsigned char around[] = { 'Q', 'z', '7', '\t', 0x00, 0x80, 0xC3, 0xFF, '@', '[' };
+	long tried = 0;
+	for (size_t a = 0; a < sizeof around; a++) {
+		for (int at = 0; at < 8; at++) {
+			for (unsigned b = 0; b < 256; b++) {
+				unsigned char in[8], want[8], got[8];
+				for (int i = 0; i < 8; i++)
+					in[i] = (unsigned char)(i == at ? b : around[(a + (size_t)i) % sizeof around]);
+				for (int i = 0; i < 8; i++)
+					want[i] = fold_ref(in[i]);
+				uint64_t w;
+				memcpy(&w, in, 8);
+				w = wk_fold8(w);
+				memcpy(got, &w, 8);
+				assert_memory_equal(got, want, 8);
+				tried++;
+			}
+		}
+	}
+	assert_int_equal(tried, (long)sizeof around * 8 * 256);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(all_az_matches_bytes),
 		cmocka_unit_test(az8_marks_letters),
+		cmocka_unit_test(fold8_matches_bytes),
 	};
 	return cmocka_run_group_tests_name("wordkey", tests, NULL, NULL);
 }
