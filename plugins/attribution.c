@@ -552,11 +552,9 @@ static inline unsigned ph_get(phash *ph, int n)
 	return ph->h[n];
 }
 
-/* fold: the state's (pf_fold() of every byte), which wk_fold8() computes
- * eight bytes at a time */
-static inline void ph_init(phash *ph, const unsigned char *p, const unsigned char *fold)
+/* The 8 bytes at p (readable), folded as pf_fold() folds a byte. */
+static inline void ph_init(phash *ph, const unsigned char *p)
 {
-	(void)fold;
 	uint64_t x;
 	memcpy(&x, p, 8);
 #if WK_BIG_ENDIAN
@@ -2398,7 +2396,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				int cand = (e >> id) & 1;
 				if (!cand && ((deep >> id) & 1)) {
 					if (ph.done < 0)
-						ph_init(&ph, wb + (p - w0), fold);
+						ph_init(&ph, wb + (p - w0));
 					cand = pt_tn(t, &ph, tv >> 16);
 				}
 				if (!cand && w && ascii_ws(ch)) {
@@ -2418,7 +2416,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 								cand = 1;
 							} else if (w->first[f0]) {
 								phash rh;
-								ph_init(&rh, wb + (runend - w0), fold);
+								ph_init(&rh, wb + (runend - w0));
 								cand = pt_deep(w, &rh);
 							}
 						} else {
