@@ -619,11 +619,9 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 	char *w = kc->arena + r->alen;
 	if (buf) {
 		memcpy(w, buf, m);
-	} else {
-		char tmp[16];
-		memcpy(tmp, &k0, 8);
-		memcpy(tmp + 8, &k1, 8);
-		memcpy(w, tmp, m);
+	} else {   /* the key's bytes past m are 0; the arena has 16 bytes of slack */
+		memcpy(w, &k0, 8);
+		memcpy(w + 8, &k1, 8);
 	}
 	w[m] = '\0';
 	uint32_t id = r->nv++;

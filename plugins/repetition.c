@@ -709,7 +709,6 @@ static int vt_grow(ctx *c)
 static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const char *w)
 {
 	const uint32_t gen = c->gen;
-	char tmp[16];
 	uint64_t key;
 	size_t mask = c->vt_cap - 1, j = 0;
 	uint32_t found = wk_vt_find(c->vt, mask, gen, k0, k1, n, w, c->arena, c->voff, c->vlen, &key, &j);
@@ -733,10 +732,9 @@ static uint32_t v_get_slow(ctx *c, uint64_t k0, uint64_t k1, size_t n, const cha
 	char *a = c->arena + c->alen;
 	if (w) {
 		memcpy(a, w, n);
-	} else {
-		memcpy(tmp, &k0, 8);
-		memcpy(tmp + 8, &k1, 8);
-		memcpy(a, tmp, n);
+	} else {   /* the key's bytes past n are 0; the arena has 16 bytes of slack */
+		memcpy(a, &k0, 8);
+		memcpy(a + 8, &k1, 8);
 	}
 	a[n] = '\0';
 	uint32_t id = (uint32_t)c->nv++;
