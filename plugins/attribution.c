@@ -585,14 +585,18 @@ static inline int pt_tn(const ptab *t, phash *ph, unsigned lens)
 	return 0;
 }
 
-/* May a string of table t start at the position of ph (bytes b0 b1 ...)? */
-static inline int pt_cand_h(const ptab *t, unsigned b0, unsigned b1, phash *ph)
+/* May a string of table t start at p (8 readable bytes; b0 b1: its first
+ * two folded)?  The bytes are hashed only when the 1- and 2-byte tables
+ * cannot tell. */
+static inline int pt_cand_h(const ptab *t, unsigned b0, unsigned b1, const unsigned char *p)
 {
 	if (!t->first[b0])
 		return 0;
 	if (t->u1[b0] || BIT(t->b2, b0 << 8 | b1))
 		return 1;
-	return pt_deep(t, ph);
+	phash ph;
+	ph_init(&ph, p);
+	return pt_deep(t, &ph);
 }
 
 
@@ -2392,7 +2396,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				const plist *l = &st->lists[id];
 				const pfilt *f = l->pf;
 				const ptab *t = &f->main, *w = f->ws;
-				/* pt_cand_h(t, b0, b1, &ph), the first two bytes looked up in pair */
+				/* pt_cand_h(t, ...) with the first two bytes looked up in pair */
 				int cand = (e >> id) & 1;
 				if (!cand && ((deep >> id) & 1)) {
 					if (ph.done < 0)
@@ -2409,16 +2413,9 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 								runend++;
 						}
 						if (runend < w1) {
-							/* pt_cand_h(w, ...), the bytes hashed only
-							 * when its 1- and 2-byte tables cannot tell */
-							unsigned d = M(runend), f0 = fold[d], f1 = fold[M(runend + 1)];
-							if (d >= 0x80 || (w->first[f0] && (w->u1[f0] || BIT(w->b2, f0 << 8 | f1)))) {
-								cand = 1;
-							} else if (w->first[f0]) {
-								phash rh;
-								ph_init(&rh, wb + (runend - w0));
-								cand = pt_deep(w, &rh);
-							}
+							unsigned d = M(runend);
+							cand = d >= 0x80 || pt_cand_h(w, fold[d], fold[M(runend + 1)],
+										      wb + (runend - w0));
 						} else {
 							cand = w1 < len;   /* the run goes on past the window */
 						}
