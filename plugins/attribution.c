@@ -526,13 +526,7 @@ static unsigned hn(const unsigned char *p, int n)
  * every digit pair: a year or a sum no longer sends its list to PCRE2). */
 static unsigned char pf_fold(unsigned ch)
 {
-	if (ch >= 'A' && ch <= 'Z')
-		return (unsigned char)(ch | 0x20);
-	if (ch >= 9 && ch <= 13)
-		return ' ';
-	if (ch >= '0' && ch <= '9')
-		return '0';
-	return (unsigned char)ch;
+	return wk_fold1(ch);
 }
 
 /* The hashes of the 3 .. PF_MAXN bytes at one position, made once for all

@@ -86,9 +86,20 @@ static inline uint64_t wk_lower8(uint64_t w)
 	return w | ((ge_a & ~gt_z & high) >> 2);
 }
 
-/* The eight bytes of w folded as attribution's prefilter folds a byte:
- * A-Z to a-z, 0-9 to '0', \t .. \r to a space, every other byte as it is
- * (any byte order). */
+/* A byte folded as attribution's prefilter folds it: A-Z to a-z, 0-9 to
+ * '0', \t .. \r to a space, every other byte as it is. */
+static inline unsigned char wk_fold1(unsigned ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return (unsigned char)(ch | 0x20);
+	if (ch >= 9 && ch <= 13)
+		return ' ';
+	if (ch >= '0' && ch <= '9')
+		return '0';
+	return (unsigned char)ch;
+}
+
+/* wk_fold1() of each of the eight bytes of w (any byte order). */
 static inline uint64_t wk_fold8(uint64_t w)
 {
 	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
