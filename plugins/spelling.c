@@ -3146,6 +3146,16 @@ static int is_suffix_part(const char *w, size_t n)
 	return 0;
 }
 
+/* Is word token t made of 2 or more ASCII lower-case letters (the kind
+ * check_token()'s fast path and known_first() answer)?  Its flags first,
+ * then its bytes. */
+static inline __attribute__((always_inline)) int az_word(const nl_doc *doc, const nl_token *t)
+{
+	return t->len >= 2 &&
+	       !(t->flags & (NL_TF_CAPITALIZED | NL_TF_NONASCII | NL_TF_APOSTROPHE | NL_TF_HYPHENATED)) &&
+	       wk_all_az(doc->text + t->off, t->len, doc->text_len - t->off);
+}
+
 static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 {
 	sp_state *st = D->st;
@@ -3164,9 +3174,8 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 	 * join that cache here (lookup_doc() answers them from the common
 	 * list, which costs a probe more). */
 	const size_t avail = D->doc->text_len - t->off;
-	if (D->st->ws && t->len >= 2 &&
-	    !(t->flags & (NL_TF_CAPITALIZED | NL_TF_NONASCII | NL_TF_APOSTROPHE | NL_TF_HYPHENATED))) {
-		if (wk_all_az(s, t->len, avail)) {
+	if (D->st->ws) {
+		if (az_word(D->doc, t)) {
 			if (!D->want_word)
 				return 0;
 			/* (the hash is for the per-thread table: longer words, or
@@ -3613,15 +3622,9 @@ static void known_first(sp_doc *D, uint64_t *kb, size_t nw)
 		size_t m = 0;
 		for (; i < doc->n_tokens && m < BATCH; i++) {
 			const nl_token *t = &doc->tokens[i];
-			if (t->kind != NL_TOK_WORD || t->len < 2 || t->len > 16 ||
-			    (t->flags & (NL_TF_CAPITALIZED | NL_TF_NONASCII | NL_TF_APOSTROPHE | NL_TF_HYPHENATED |
-					 NL_TF_HAS_DIGIT | NL_TF_ALLCAPS)))
+			if (t->kind != NL_TOK_WORD || t->len > 16 || !az_word(doc, t))
 				continue;
-			const char *s = doc->text + t->off;
-			const size_t avail = doc->text_len - t->off;
-			if (!wk_all_az(s, t->len, avail))
-				continue;
-			wk_key_at(s, t->len, avail, &key[m][0], &key[m][1]);
+			wk_key_at(doc->text + t->off, t->len, doc->text_len - t->off, &key[m][0], &key[m][1]);
 			__builtin_prefetch(&st->ksh[ksh_slot(key[m])]);
 			at[m++] = (uint32_t)i;
 		}
