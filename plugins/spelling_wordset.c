@@ -239,10 +239,18 @@ static size_t ent_size(size_t len, size_t nroots)
 
 /* A blocked Bloom filter: the three bits of a string lie in one 64-byte
  * block (one cache miss a probe).  mask: bits - 1. */
+/* The 64-byte block of Bloom filter b (mask: its bits - 1) that hash h
+ * sets and probes. */
+static inline const uint64_t *bloom_block(const uint64_t *b, uint32_t mask, uint64_t h)
+{
+	uint64_t x = h * 0x9E3779B97F4A7C15ull;
+	return b + (((uint32_t)(x >> 32) & (mask >> 9)) << 3);
+}
+
 static void bloom_set(uint64_t *b, uint32_t mask, uint64_t h)
 {
 	uint64_t x = h * 0x9E3779B97F4A7C15ull;
-	uint64_t *blk = b + (((uint32_t)(x >> 32) & (mask >> 9)) << 3);
+	uint64_t *blk = (uint64_t *)bloom_block(b, mask, h);
 	for (int i = 0; i < 3; i++) {
 		uint32_t bit = (uint32_t)(x >> (9 * i)) & 511;
 		blk[bit >> 6] |= 1ull << (bit & 63);
@@ -252,7 +260,7 @@ static void bloom_set(uint64_t *b, uint32_t mask, uint64_t h)
 static int bloom_has(const uint64_t *b, uint32_t mask, uint64_t h)
 {
 	uint64_t x = h * 0x9E3779B97F4A7C15ull;
-	const uint64_t *blk = b + (((uint32_t)(x >> 32) & (mask >> 9)) << 3);
+	const uint64_t *blk = bloom_block(b, mask, h);
 	for (int i = 0; i < 3; i++) {
 		uint32_t bit = (uint32_t)(x >> (9 * i)) & 511;
 		if (!(blk[bit >> 6] & (1ull << (bit & 63))))
@@ -2085,12 +2093,9 @@ int sw_cand_first(const sw_dict *d, const char *w, size_t n, size_t lo, size_t h
 		tk->h = hash64(w, n);
 		/* the Bloom blocks find2() reads first (one cache line each) */
 		const wtab *t[2] = { &d->main, &d->over };
-		for (int i = 0; i < 2; i++) {
-			if (!t[i]->nslots || !t[i]->bloom)
-				continue;
-			uint64_t x = tk->h * 0x9E3779B97F4A7C15ull;
-			__builtin_prefetch(t[i]->bloom + (((uint32_t)(x >> 32) & ((t[i]->nslots * 16 - 1) >> 9)) << 3));
-		}
+		for (int i = 0; i < 2; i++)
+			if (t[i]->nslots && t[i]->bloom)
+				__builtin_prefetch(bloom_block(t[i]->bloom, t[i]->nslots * 16 - 1, tk->h));
 	}
 	return SW_UNDECIDED;
 }
