@@ -69,19 +69,26 @@ static size_t line_of(const nl_lines *l, uint32_t off)
 	return lo;
 }
 
+/* Columns bytes [a, b) of the text take (b <= len): its code points but a
+ * CR that a LF follows. */
+static unsigned cols(const nl_lines *l, size_t a, size_t b)
+{
+	if (b <= a)
+		return 0;
+	const char *t = l->text, *end = t + b;
+	size_t c = nl_utf8_count(t + a, b - a);
+	for (const char *r = memchr(t + a, '\r', b - a); r; r = memchr(r + 1, '\r', (size_t)(end - r - 1)))
+		c -= r + 1 < t + l->len && r[1] == '\n';
+	return (unsigned)c;
+}
+
 void nl_lines_pos(const nl_lines *l, uint32_t off, unsigned *line, unsigned *col)
 {
 	if (off > l->len)
 		off = (uint32_t)l->len;
 	size_t i = line_of(l, off);
-	unsigned c = 1;
-	for (uint32_t b = l->start[i]; b < off && b < l->len; b++) {
-		unsigned char ch = (unsigned char)l->text[b];
-		if ((ch & 0xC0) != 0x80 && !(ch == '\r' && b + 1 < l->len && l->text[b + 1] == '\n'))
-			c++;
-	}
 	*line = (unsigned)i + 1;
-	*col = c;
+	*col = 1 + cols(l, l->start[i], off);
 }
 
 void nl_lines_locate(const nl_lines *l, nl_lines_query *q, size_t n)
@@ -101,10 +108,9 @@ void nl_lines_locate(const nl_lines *l, nl_lines_query *q, size_t n)
 			*q[k].col = 1;
 			continue;
 		}
-		for (; at < off && at < l->len; at++) {
-			unsigned char ch = (unsigned char)l->text[at];
-			if ((ch & 0xC0) != 0x80 && !(ch == '\r' && at + 1 < l->len && l->text[at + 1] == '\n'))
-				c++;
+		if (at < off) {
+			c += cols(l, at, off);
+			at = off;
 		}
 		*q[k].line = (unsigned)li + 1;
 		*q[k].col = c;

@@ -16,10 +16,7 @@ static const char *sev_color(int sev)
 
 static size_t cp_count(const char *s, size_t n)
 {
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
+	return nl_utf8_count(s, n);
 }
 
 /* Text from the draft (or a file name) as shown on a terminal: control
@@ -28,26 +25,29 @@ static size_t cp_count(const char *s, size_t n)
  * caret stays aligned; a tab is a space; C1 controls become U+FFFD. */
 static void put_safe(nl_buf *out, const char *s, size_t n)
 {
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
+		size_t k = nl_plain_span(s + i, n - i);   /* shown as it is */
+		nl_buf_add(out, s + i, k);
+		if ((i += k) == n)
+			break;
 		unsigned char c = (unsigned char)s[i];
-		int c1 = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-		         (unsigned char)s[i + 1] <= 0x9F;
-		if (c >= 0x20 && c != 0x7F && !c1)
-			continue;
-		nl_buf_add(out, s + run, i - run);
-		if (c == '\t') {
+		if (c == 0xC2) {          /* a C1 control, or a character such as U+00A0 */
+			if (i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) {
+				nl_buf_puts(out, "\xEF\xBF\xBD");
+				i += 2;
+			} else {
+				nl_buf_add(out, s + i, 1);
+				i++;
+			}
+		} else if (c == '\t') {
 			nl_buf_putc(out, ' ');
-		} else if (c1) {
-			nl_buf_puts(out, "\xEF\xBF\xBD");
 			i++;
 		} else {
 			char pic[3] = {(char)0xE2, (char)0x90, (char)(c == 0x7F ? 0xA1 : 0x80 + c)};
 			nl_buf_add(out, pic, 3);   /* U+2400 + c, U+2421 for DEL */
+			i++;
 		}
-		run = i + 1;
 	}
-	nl_buf_add(out, s + run, n - run);
 }
 
 static void put_safe_str(nl_buf *out, const char *s)

@@ -64,6 +64,44 @@ static int buf_grow(nl_buf *b, size_t need)
 	return 0;
 }
 
+/* Eight bytes at a time (any byte order): ONES * c is c in every byte. */
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+/* high bit of each byte of x that is below c (c <= 0x80), exact as "any" */
+#define BELOW(x, c) (((x) - ONES * (c)) & ~(x) & HIGH)
+#define ZERO(x) BELOW(x, 1)
+
+size_t nl_utf8_count(const char *s, size_t n)
+{
+	size_t c = 0, i = 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		uint64_t cont = x & ~(x << 1) & HIGH;   /* 10xxxxxx: bit 7 set, bit 6 clear */
+		c += 8 - (size_t)(((cont >> 7) * ONES) >> 56);
+	}
+	for (; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+size_t nl_plain_span(const char *s, size_t n)
+{
+	size_t i = 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		if (BELOW(x, 0x20) | ZERO(x ^ (ONES * 0x7F)) | ZERO(x ^ (ONES * 0xC2)))
+			break;
+	}
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7F || c == 0xC2)
+			break;
+	}
+	return i;
+}
+
 void nl_buf_add(nl_buf *b, const char *s, size_t n)
 {
 	if (buf_grow(b, n))

@@ -33,6 +33,14 @@ unsigned nl_diag_errors(void);
  * nl_strdup/nl_strndup and nl_buf call it themselves. */
 void nl_oom(void);
 
+/* Code points in s[0..n) of UTF-8: the bytes that are not continuation
+ * bytes (10xxxxxx), counted eight at a time. */
+size_t nl_utf8_count(const char *s, size_t n);
+/* Length of the longest prefix of s[0..n) that a terminal shows as it is:
+ * no byte below 0x20, no DEL (0x7F) and no 0xC2 (the lead byte of a C1
+ * control), tested eight bytes at a time. */
+size_t nl_plain_span(const char *s, size_t n);
+
 /* Edit distance (Levenshtein, bytes) capped at max+1: for "did you mean". */
 unsigned nl_edit_distance(const char *a, const char *b, unsigned max);
 /* The candidate nearest to word (distance <= max(2, len/3)), or NULL. */

@@ -238,6 +238,88 @@ static void test_batch_locate_matches_single(void **st)
 	nl_lines_free(&l);
 }
 
+/* Columns as the byte-at-a-time rule counts them: code points from the
+ * line's start, a CR before a LF not counted (the reference the eight-byte
+ * counting must equal). */
+static unsigned ref_col(const char *t, size_t n, size_t off)
+{
+	size_t b = off;
+	while (b > 0 && t[b - 1] != '\n')
+		b--;
+	unsigned c = 1;
+	for (; b < off; b++) {
+		unsigned char ch = (unsigned char)t[b];
+		if ((ch & 0xC0) != 0x80 && !(ch == '\r' && b + 1 < n && t[b + 1] == '\n'))
+			c++;
+	}
+	return c;
+}
+
+/* Lines of several lengths built from ASCII, two- and three-byte
+ * characters, tabs and CRLF ends: every offset's column equals the
+ * reference, one by one and in a batch. */
+static void test_columns_match_bytewise_count(void **st)
+{
+	(void)st;
+	static const char *const piece[] = {"a", "é", "“", "\t", "Kyiv", "\r\n", "\n", "—x", " "};
+	unsigned seed = 7;
+	for (int round = 0; round < 200; round++) {
+		char t[400];
+		size_t n = 0;
+		int parts = 1 + round % 40;
+		for (int k = 0; k < parts; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = piece[(seed >> 16) % (sizeof piece / sizeof piece[0])];
+			memcpy(t + n, p, strlen(p));
+			n += strlen(p);
+		}
+		t[n] = '\0';
+		nl_lines l;
+		assert_int_equal(nl_lines_init(&l, t, n), 0);
+		unsigned line[400], col[400];
+		nl_lines_query q[400];
+		for (size_t off = 0; off <= n; off++) {
+			unsigned l1, c1;
+			nl_lines_pos(&l, (uint32_t)off, &l1, &c1);
+			assert_int_equal(c1, ref_col(t, n, off));
+			q[off] = (nl_lines_query){(uint32_t)off, &line[off], &col[off]};
+		}
+		nl_lines_locate(&l, q, n + 1);
+		for (size_t off = 0; off <= n; off++)
+			assert_int_equal(col[off], ref_col(t, n, off));
+		nl_lines_free(&l);
+	}
+}
+
+/* nl_utf8_count and nl_plain_span against one byte at a time: every byte
+ * value at every position of a 19-byte run of ASCII, and of 'é's. */
+static void test_utf8_count_and_plain_span(void **st)
+{
+	(void)st;
+	for (int fill = 0; fill < 2; fill++) {
+		for (size_t pos = 0; pos < 19; pos++) {
+			for (unsigned v = 0; v < 256; v++) {
+				unsigned char b[19];
+				for (size_t i = 0; i < sizeof b; i++)
+					b[i] = fill ? (i % 2 ? 0xA9 : 0xC3) : (unsigned char)('a' + i);
+				b[pos] = (unsigned char)v;
+				for (size_t n = pos; n <= sizeof b; n += 5) {
+					size_t cps = 0, plain = n;
+					for (size_t i = 0; i < n; i++)
+						cps += (b[i] & 0xC0) != 0x80;
+					for (size_t i = 0; i < n; i++)
+						if (b[i] < 0x20 || b[i] == 0x7F || b[i] == 0xC2) {
+							plain = i;
+							break;
+						}
+					assert_int_equal(nl_utf8_count((const char *)b, n), cps);
+					assert_int_equal(nl_plain_span((const char *)b, n), plain);
+				}
+			}
+		}
+	}
+}
+
 static void test_bom_is_not_a_column(void **st)
 {
 	(void)st;
@@ -334,6 +416,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_columns_count_code_points, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bom_is_not_a_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_locate_matches_single, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_columns_match_bytewise_count, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_utf8_count_and_plain_span, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edit_distance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lone_cr_ends_a_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_file_hostile, setup, teardown),
