@@ -1241,9 +1241,7 @@ static void stem_is_common(void *ud, const char *s, size_t n)
  * order, as when each is tried at once. */
 #define CQ 16
 typedef struct cq_ent {
-	uint32_t cp[MAX_WORD + 2];   /* code points, lower case */
-	size_t n;
-	char buf[MAX_WORD * 4 + 8];  /* ... encoded */
+	char buf[MAX_WORD * 4 + 8];  /* the candidate, lower case, NUL-terminated */
 	size_t bl;
 	double score;
 	int ticketed;                /* tk holds sw_cand_first()'s ticket */
@@ -1301,9 +1299,13 @@ static void cq_finish(cqueue *q, cq_ent *x)
 		*q->any_common = 1;
 	if (common)
 		score -= 0.9;
-	if (q->cap) {
-		x->cp[0] = upper_cp(x->cp[0]);
-		encode(x->cp, x->n, buf);
+	if (q->cap) {   /* its first letter in upper case */
+		uint32_t c0;
+		size_t k = st->host->utf8_next(buf, bl, &c0);
+		char up[4];
+		size_t m = utf8_put(up, upper_cp(c0));
+		memmove(buf + m, buf + k, bl - k + 1);
+		memcpy(buf, up, m);
 	}
 	cands_add(q->c, buf, score);
 }
@@ -1315,28 +1317,45 @@ static void cq_flush(cqueue *q)
 		cq_finish(q, &q->e[q->head]);
 }
 
-/* Try one candidate (code points, lower case).  lo, hi: the bytes it does
- * not keep from the misspelling, for sw_cand_first() (0 and SIZE_MAX: not
- * known). */
-static void try_cand(cqueue *q, const uint32_t *cp, size_t n, double score, size_t lo, size_t hi)
+/* The buffer of the next trial (the oldest trial is ended first when all
+ * CQ are under way): the caller writes the candidate there, lower case,
+ * NUL-terminated, then calls cq_push(). */
+static char *cq_slot(cqueue *q)
 {
-	if (n == 0)
-		return;
-	sp_state *st = q->st;
 	if (q->len == CQ) {
 		cq_finish(q, &q->e[q->head]);
 		q->head = (q->head + 1) % CQ;
 		q->len--;
 	}
+	return q->e[(q->head + q->len) % CQ].buf;
+}
+
+/* Begin the trial of the candidate of bl bytes written at cq_slot().  lo,
+ * hi: the bytes it does not keep from the misspelling, for sw_cand_first()
+ * (0 and SIZE_MAX: not known). */
+static void cq_push(cqueue *q, size_t bl, double score, size_t lo, size_t hi)
+{
+	if (bl == 0)
+		return;
+	sp_state *st = q->st;
 	cq_ent *x = &q->e[(q->head + q->len) % CQ];
-	x->bl = encode(cp, n, x->buf);
+	x->bl = bl;
 	x->ticketed = st->ws != NULL;
 	if (st->ws && sw_cand_first(st->ws, x->buf, x->bl, lo, hi, &x->tk) == SW_UNKNOWN)
 		return;
-	memcpy(x->cp, cp, n * sizeof *cp);
-	x->n = n;
 	x->score = score;
 	q->len++;
+}
+
+/* out = w[0..a) mid[0..ml) w[b..wl), NUL-terminated: an edit of the word
+ * of wl bytes w; its length. */
+static size_t splice(char *out, const char *w, size_t wl, size_t a, size_t b, const char *mid, size_t ml)
+{
+	memcpy(out, w, a);
+	memcpy(out + a, mid, ml);
+	memcpy(out + a + ml, w + b, wl - b);
+	out[a + ml + wl - b] = 0;
+	return a + ml + wl - b;
 }
 
 /* May the three letters a b c (0: an end of the word) stand together in a
@@ -1412,14 +1431,26 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				cands_add(c, buf, 1.4);
 		}
 	}
+	/* the candidates are written as bytes: w's (wu, cp i at wu[off[i]]),
+	 * spliced with the letters' (lu[L] of ll[L] bytes) */
+	char wu[MAX_WORD * 4 + 8], lu[sizeof st->letters / sizeof st->letters[0]][4];
+	size_t off[MAX_WORD + 3], ll[sizeof st->letters / sizeof st->letters[0]];
+	off[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		off[i + 1] = off[i] + utf8_put(wu + off[i], w[i]);
+	const size_t wl = off[n];
+	for (size_t L = 0; L < st->n_letters; L++)
+		ll[L] = utf8_put(lu[L], st->letters[L]);
 	/* swaps */
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (w[i] == w[i + 1] || dead(i, i + 2))
 			continue;
-		memcpy(t, w, n * sizeof *w);
-		t[i] = w[i + 1];
-		t[i + 1] = w[i];
-		try_cand(&q, t, n, 1.0 + (i == 0 ? first : 0), LO(i), HI(i + 2));
+		char mid[8];
+		size_t a = off[i + 2] - off[i + 1], b = off[i + 1] - off[i];
+		memcpy(mid, wu + off[i + 1], a);
+		memcpy(mid + a, wu + off[i], b);
+		size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i + 2], mid, a + b);
+		cq_push(&q, bl, 1.0 + (i == 0 ? first : 0), LO(i), HI(i + 2));
 	}
 	/* deletions: the typo has an extra letter */
 	for (size_t i = 0; i < n && n > 1; i++) {
@@ -1427,15 +1458,12 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 			continue;     /* same string as deleting i-1 */
 		if (dead(i, i + 1))
 			continue;
-		size_t k = 0;
-		for (size_t j = 0; j < n; j++)
-			if (j != i)
-				t[k++] = w[j];
 		int doubled = (i + 1 < n && w[i] == w[i + 1]);
 		double s = doubled ? 1.2 : 2.0;
 		if (!doubled && i > 0 && i + 1 < n && (kbd_adjacent(w[i], w[i - 1]) || kbd_adjacent(w[i], w[i + 1])))
 			s = 1.8;
-		try_cand(&q, t, n - 1, s + (i == 0 ? first : 0), LO(i), HI(i));
+		size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i + 1], "", 0);
+		cq_push(&q, bl, s + (i == 0 ? first : 0), LO(i), HI(i));
 	}
 	/* insertions: the typo dropped a letter */
 	if (n + 1 <= MAX_WORD) {
@@ -1449,15 +1477,13 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 					continue;  /* no dictionary form has these three letters */
 				if (tri && lnb[L] && dead(i, i))
 					continue;
-				memcpy(t, w, i * sizeof *w);
-				t[i] = ch;
-				memcpy(t + i + 1, w + i, (n - i) * sizeof *w);
 				int doubled = (i < n && w[i] == ch);
 				double s = doubled ? 1.2 : 2.0;
 				if (ch == '\'')
 					s = 1.6;
-				try_cand(&q, t, n + 1, s + (i == 0 ? first : 0), LO(i),
-					 HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
+				size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i], lu[L], ll[L]);
+				cq_push(&q, bl, s + (i == 0 ? first : 0), LO(i),
+					HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
 			}
 		}
 	}
@@ -1472,8 +1498,6 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				continue;
 			if (tri && lnb[L] && dead(i, i + 1))
 				continue;
-			memcpy(t, w, n * sizeof *w);
-			t[i] = ch;
 			double s = 2.5;
 			if (accent_pair(ch, w[i]))
 				s = 1.0;
@@ -1481,8 +1505,9 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				s = 1.6;
 			else if (is_vowel(ch) && is_vowel(w[i]))
 				s = 1.7;
-			try_cand(&q, t, n, s + (i == 0 ? first : 0), LO(i),
-				 HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
+			size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i + 1], lu[L], ll[L]);
+			cq_push(&q, bl, s + (i == 0 ? first : 0), LO(i),
+				HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
 		}
 	}
 #undef dead
@@ -1780,7 +1805,7 @@ static void free_list(char **s, size_t n)
  * nothing. */
 static int near_word(sp_state *st, const char *w, size_t n)
 {
-	uint32_t cp[MAX_WORD + 2];
+	uint32_t cp[MAX_WORD + 2] = {0};   /* (gcc cannot see that decode() fills what edits1() reads) */
 	size_t k = decode(st->host, w, n, cp, MAX_WORD);
 	for (size_t i = 0; i < k; i++)
 		cp[i] = st->host->lower(cp[i]);
