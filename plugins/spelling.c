@@ -277,13 +277,28 @@ typedef struct sp_state {
 
 /* ---- small helpers ---------------------------------------------------------- */
 
+/* Hash of s[0..n) for this process's tables (never stored): eight bytes
+ * a step, the last step's bytes zero-padded, the length mixed in. */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+	size_t i = 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		h = (h ^ x) * 0xBF58476D1CE4E5B9ull;
+		h ^= h >> 31;
 	}
+	if (i < n) {
+		unsigned char t[8] = {0};
+		for (size_t k = 0; i + k < n; k++)
+			t[k] = (unsigned char)s[i + k];
+		uint64_t x;
+		memcpy(&x, t, 8);
+		h = (h ^ x) * 0x94D049BB133111EBull;
+	}
+	h ^= h >> 32;
+	h *= 0xD6E8FEB86659FD93ull;
 	return h ^ (h >> 29);
 }
 
@@ -1348,12 +1363,21 @@ static void cq_push(cqueue *q, size_t bl, double score, size_t lo, size_t hi)
 }
 
 /* out = w[0..a) mid[0..ml) w[b..wl), NUL-terminated: an edit of the word
- * of wl bytes w; its length. */
+ * of wl bytes w; its length.  mid (ml <= 8) has 8 readable bytes; w and
+ * out, MAX_WORD * 4 + 8.  A word of up to 32 bytes is copied in three
+ * fixed-size moves, each overwriting what the one before wrote past its
+ * part (no call to memcpy for a few bytes). */
 static size_t splice(char *out, const char *w, size_t wl, size_t a, size_t b, const char *mid, size_t ml)
 {
-	memcpy(out, w, a);
-	memcpy(out + a, mid, ml);
-	memcpy(out + a + ml, w + b, wl - b);
+	if (wl <= 32) {
+		memcpy(out, w, 32);
+		memcpy(out + a, mid, 8);
+		memcpy(out + a + ml, w + b, 32);
+	} else {
+		memcpy(out, w, a);
+		memcpy(out + a, mid, ml);
+		memcpy(out + a + ml, w + b, wl - b);
+	}
 	out[a + ml + wl - b] = 0;
 	return a + ml + wl - b;
 }
@@ -1433,7 +1457,8 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	}
 	/* the candidates are written as bytes: w's (wu, cp i at wu[off[i]]),
 	 * spliced with the letters' (lu[L] of ll[L] bytes) */
-	char wu[MAX_WORD * 4 + 8], lu[sizeof st->letters / sizeof st->letters[0]][4];
+	char wu[MAX_WORD * 4 + 8], lu[sizeof st->letters / sizeof st->letters[0]][8];
+	static const char none[8];
 	size_t off[MAX_WORD + 3], ll[sizeof st->letters / sizeof st->letters[0]];
 	off[0] = 0;
 	for (size_t i = 0; i < n; i++)
@@ -1462,7 +1487,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		double s = doubled ? 1.2 : 2.0;
 		if (!doubled && i > 0 && i + 1 < n && (kbd_adjacent(w[i], w[i - 1]) || kbd_adjacent(w[i], w[i + 1])))
 			s = 1.8;
-		size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i + 1], "", 0);
+		size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i + 1], none, 0);
 		cq_push(&q, bl, s + (i == 0 ? first : 0), LO(i), HI(i));
 	}
 	/* insertions: the typo dropped a letter */
