@@ -2300,6 +2300,50 @@ static inline size_t next_start(const unsigned char *wb, size_t w0, size_t p, si
 	return end;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* next_start() for a pass that takes the positions it returns one by one,
+ * in order: the next call's p is one past the last position returned.
+ * rest holds a bit for each position still to come of the 64 from base
+ * (bit i: base + i has no word byte before it), made from eight nonword8()
+ * whose high bits a multiply gathers. */
+typedef struct startmap {
+	int valid;
+	size_t base;
+	uint64_t rest;
+} startmap;
+
+/* The next such position from p on, below end (else end).  A new map of 64
+ * positions needs bytes p - 1 .. p + 62 in the window (wb[i - w0] for
+ * w0 <= i < readable); near the window's ends, next_start(). */
+static inline size_t next_start_map(startmap *s, const unsigned char *wb, size_t w0, size_t readable, size_t p,
+				    size_t end, const uint8_t *wordb)
+{
+	for (;;) {
+		if (s->rest) {
+			const size_t q = s->base + (size_t)__builtin_ctzll(s->rest);
+			s->rest &= s->rest - 1;
+			return q < end ? q : end;
+		}
+		if (s->valid && p < s->base + 64)
+			p = s->base + 64;   /* the map's other positions have a word byte before them */
+		s->valid = 0;
+		if (p >= end)
+			return end;
+		if (p <= w0 || p + 63 > readable)
+			return next_start(wb, w0, p, end, wordb);
+		uint64_t bits = 0;
+		for (int k = 0; k < 8; k++) {
+			uint64_t x;
+			memcpy(&x, wb + (p + 8 * (size_t)k - 1 - w0), 8);
+			bits |= ((nonword8(x) >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
+		}
+		s->valid = 1;
+		s->base = p;
+		s->rest = bits;
+	}
+}
+#endif
+
 #define SCAN_CHUNK 65536
 #define SCAN_WHOLE (4u << 20)   /* a text up to this size is scanned in one window */
 #define SCAN_TAIL 4096
@@ -2355,8 +2399,14 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 #define M(p) wb[(p) - w0]
 		const uint32_t popt = PCRE2_NO_UTF_CHECK | (w1 < len ? PCRE2_PARTIAL_HARD : 0);
 		size_t runend = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		startmap sm = { 0, 0, 0 };   /* of this window's bytes */
+#define NEXT_START(p) next_start_map(&sm, wb, w0, w1 + PF_MAXN, p, c1, wordb)
+#else
+#define NEXT_START(p) next_start(wb, w0, p, c1, wordb)
+#endif
 		for (size_t p = c0; p < c1 && am && !c->oom; p++) {
-			if (all_word && (p = next_start(wb, w0, p, c1, wordb)) >= c1)
+			if (all_word && (p = NEXT_START(p)) >= c1)
 				break;   /* only after a non-word byte: skip the words' insides */
 			unsigned ch = M(p);
 			if (!first[ch])
@@ -2445,6 +2495,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			}
 		}
 		c0 = c1;
+#undef NEXT_START
 #undef M
 	}
 }

@@ -73,6 +73,36 @@ static void vague_experts_say(void **s)
 	assert_int_equal(count_pos(HEAD "Experts say the bridge will need repairs within a decade.\n", VAGUE), 1);
 }
 
+/* The scan finds where a phrase may start 64 positions at a time (with 64
+ * bytes after them; the text's end, a byte at a time): a vague source
+ * after every length of prose (words, digits, an apostrophe, a
+ * hyphen, punctuation, a non-ASCII letter) is found, at its place. */
+static void vague_found_after_any_length_of_text(void **s)
+{
+	(void)s;
+	static const char filler[] =
+		"The council met on Tuesday; the mayor's aide-de-camp spoke for 42 minutes "
+		"about roads, parks (and bins) in Zürich's old town, then left_early. ";
+	for (size_t k = 0; k < sizeof filler; k++) {
+		if (((unsigned char)filler[k] & 0xC0) == 0x80)
+			continue;   /* not inside a character */
+		char text[400];
+		snprintf(text, sizeof text, "%s%.*s. Experts say the bridge will need repairs. It opened in "
+			 "1931 and has carried cars and trams over the river since then.\n", HEAD, (int)k, filler);
+		nlt_result *r = nlt_run(P, NULL, text, TXT);
+		assert_non_null(r);
+		assert_int_equal(r->check_status, 0);
+		if (nlt_count(r, VAGUE) != 1) {
+			fprintf(stderr, "after %zu bytes: %s", k, text);
+			nlt_dump(r);
+		}
+		assert_int_equal(nlt_count(r, VAGUE), 1);
+		const nlt_finding *f = nlt_get(r, VAGUE, 0);
+		assert_int_equal(f->off, (uint32_t)(strstr(text, "Experts") - text));
+		nlt_free(r);
+	}
+}
+
 static void vague_it_is_believed(void **s)
 {
 	(void)s;
@@ -581,6 +611,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(vague_experts_say),
+		cmocka_unit_test(vague_found_after_any_length_of_text),
 		cmocka_unit_test(vague_it_is_believed),
 		cmocka_unit_test(vague_some_officials),
 		cmocka_unit_test(vague_regarded_as),
