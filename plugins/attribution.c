@@ -3698,7 +3698,9 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	 * ever reaches a window's end before the text's: no partial matching),
 	 * a longer one 64 KB at a time */
 	c.chunk = c.len <= SCAN_WHOLE ? c.len : SCAN_CHUNK;
-	c.wbuf = malloc((c.chunk > SCAN_CHUNK ? c.chunk : SCAN_CHUNK) + SCAN_TAIL + c.margin + 16 + PF_MAXN);
+	/* (an article's few KB: a buffer of 64 KB or more cost malloc a
+	 * consolidation of its free lists, every document) */
+	c.wbuf = malloc(c.chunk + SCAN_TAIL + c.margin + 16 + PF_MAXN);
 	c.md = pcre2_match_data_create(64, NULL);
 	c.mctx = pcre2_match_context_copy(st->mctx);
 	/* A JIT stack per thread, made once, when a JIT-compiled code first
