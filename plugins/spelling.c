@@ -2721,7 +2721,7 @@ typedef struct sp_form {
 	uint32_t count, count_inner;
 	uint32_t ncp;            /* length in code points */
 	uint64_t hash;
-	char *s;                 /* normalised form (' for ’), NUL-terminated */
+	uint32_t soff;           /* normalised form (' for ’), NUL-terminated: at fs + soff (FS) */
 	uint32_t n;
 	unsigned char known;
 	unsigned char cls;
@@ -2740,6 +2740,7 @@ typedef struct sp_doc {
 	size_t n_it, cap_it;
 	sp_form *f;
 	size_t n_f, cap_f;
+	char *fs; size_t fs_len, fs_cap;   /* the forms' strings */
 	int32_t *fh;             /* open addressing: form index + 1 */
 	size_t fh_cap;
 	int want_word, want_name, want_incons;
@@ -2959,6 +2960,8 @@ static int push_item(sp_doc *D, const sp_item *x)
 	return 0;
 }
 
+#define FS(D, f) ((D)->fs + (f)->soff)   /* a form's string */
+
 static int form_index(sp_doc *D, const char *w, size_t n)
 {
 	if (D->n_f * 2 >= D->fh_cap) {
@@ -2980,7 +2983,7 @@ static int form_index(sp_doc *D, const char *w, size_t n)
 	size_t k = h & (D->fh_cap - 1);
 	while (D->fh[k]) {
 		sp_form *f = &D->f[D->fh[k] - 1];
-		if (f->hash == h && f->n == n && memcmp(f->s, w, n) == 0)
+		if (f->hash == h && f->n == n && memcmp(D->fs + f->soff, w, n) == 0)
 			return D->fh[k] - 1;
 		k = (k + 1) & (D->fh_cap - 1);
 	}
@@ -2992,13 +2995,22 @@ static int form_index(sp_doc *D, const char *w, size_t n)
 		D->f = v;
 		D->cap_f = cap;
 	}
+	if (D->fs_len + n + 1 > D->fs_cap) {   /* one buffer for the forms' strings */
+		size_t cap = D->fs_cap ? D->fs_cap * 2 : 4096;
+		while (cap < D->fs_len + n + 1)
+			cap *= 2;
+		char *b = realloc(D->fs, cap);
+		if (!b)
+			return -1;
+		D->fs = b;
+		D->fs_cap = cap;
+	}
 	sp_form *f = &D->f[D->n_f];
 	memset(f, 0, sizeof *f);
-	f->s = malloc(n + 1);
-	if (!f->s)
-		return -1;
-	memcpy(f->s, w, n);
-	f->s[n] = 0;
+	f->soff = (uint32_t)D->fs_len;
+	memcpy(D->fs + D->fs_len, w, n);
+	D->fs[D->fs_len + n] = 0;
+	D->fs_len += n + 1;
 	f->n = (uint32_t)n;
 	f->hash = h;
 	f->item0 = (uint32_t)(D->n_it - 1);   /* the item being added */
@@ -3427,7 +3439,7 @@ static void name_consistency(sp_doc *D)
 	if (!ord)
 		return;
 	for (size_t i = 0; i < D->n_f; i++)
-		ord[i] = ((uint64_t)(unsigned char)D->f[i].s[0] << 56) |
+		ord[i] = ((uint64_t)(unsigned char)FS(D, &D->f[i])[0] << 56) |
 			 ((uint64_t)(D->f[i].ncp & 0xFFFFFF) << 32) | (uint32_t)i;
 	qsort(ord, D->n_f, sizeof *ord, u64_order);
 	/* each form's letters as a 64-bit set: an edit adds or drops at most
@@ -3441,7 +3453,7 @@ static void name_consistency(sp_doc *D)
 	}
 	for (size_t i = 0; i < D->n_f; i++) {
 		uint32_t cp[MAX_WORD + 2];
-		size_t k = decode(h, D->f[i].s, D->f[i].n, cp, MAX_WORD);
+		size_t k = decode(h, FS(D, &D->f[i]), D->f[i].n, cp, MAX_WORD);
 		uint64_t m = 0;
 		for (size_t j = 0; j < k; j++)
 			m |= 1ull << ((cp[j] * 0x9E3779B1u) >> 26);
@@ -3455,7 +3467,7 @@ static void name_consistency(sp_doc *D)
 		    B->ncp > 30 || (B->uppers > 2 && B->uppers < B->ncp))
 			continue;       /* run-together words (LikeReplyShare) are not names */
 		uint32_t bcp[MAX_WORD + 2];
-		size_t bn = decode(h, B->s, B->n, bcp, MAX_WORD);
+		size_t bn = decode(h, FS(D, B), B->n, bcp, MAX_WORD);
 		int best = -1;
 		double best_score = 0;
 		/* first form with B's first byte and length >= B's - 2 */
@@ -3463,8 +3475,8 @@ static void name_consistency(sp_doc *D)
 		while (lo < hi) {
 			size_t mid = (lo + hi) / 2;
 			const sp_form *M = &D->f[(uint32_t)ord[mid]];
-			if ((unsigned char)M->s[0] < (unsigned char)B->s[0] ||
-			    ((unsigned char)M->s[0] == (unsigned char)B->s[0] && M->ncp + 2 < B->ncp))
+			if ((unsigned char)FS(D, M)[0] < (unsigned char)FS(D, B)[0] ||
+			    ((unsigned char)FS(D, M)[0] == (unsigned char)FS(D, B)[0] && M->ncp + 2 < B->ncp))
 				lo = mid + 1;
 			else
 				hi = mid;
@@ -3472,13 +3484,13 @@ static void name_consistency(sp_doc *D)
 		for (size_t oi = lo; oi < D->n_f; oi++) {
 			size_t ai = (uint32_t)ord[oi];
 			sp_form *A = &D->f[ai];
-			if (A->s[0] != B->s[0] || A->ncp > B->ncp + 2)
+			if (FS(D, A)[0] != FS(D, B)[0] || A->ncp > B->ncp + 2)
 				break;
 			if (ai == bi || A->ncp < (uint32_t)st->name_min_len || A->ncp > 30)
 				continue;
 			if (A->ncp + 2 < B->ncp || B->ncp + 2 < A->ncp)
 				continue;
-			if (A->s[0] != B->s[0])
+			if (FS(D, A)[0] != FS(D, B)[0])
 				continue;
 			size_t minlen = A->ncp < bn ? A->ncp : bn;
 			/* a famous name the dictionary knows is often one letter from
@@ -3497,7 +3509,7 @@ static void name_consistency(sp_doc *D)
 				if (!A->proper) {
 					uint32_t lc[MAX_WORD + 2];
 					char lw[MAX_WORD * 4 + 8];
-					size_t k = decode(h, A->s, A->n, lc, MAX_WORD);
+					size_t k = decode(h, FS(D, A), A->n, lc, MAX_WORD);
 					for (size_t i = 0; i < k; i++)
 						lc[i] = h->lower(lc[i]);
 					size_t ln = encode(lc, k, lw);
@@ -3509,7 +3521,7 @@ static void name_consistency(sp_doc *D)
 					continue;
 			}
 			uint32_t acp[MAX_WORD + 2];
-			size_t an = decode(h, A->s, A->n, acp, MAX_WORD);
+			size_t an = decode(h, FS(D, A), A->n, acp, MAX_WORD);
 			int dist = osa(acp, an, bcp, bn, maxd);
 			if (dist > maxd || dist == 0)
 				continue;
@@ -3737,9 +3749,9 @@ out:
 		free(kbits);
 	for (size_t i = 0; i < D.n_f; i++) {
 		free(D.f[i].items);
-		free(D.f[i].s);
 	}
 	free(D.f);
+	free(D.fs);
 	free(D.fh);
 	free(D.it);
 	free(D.lc);
