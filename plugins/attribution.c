@@ -2018,6 +2018,20 @@ static const pcre2_code *code_for(ctx *c, int id, int slot, int m)
 	return b;
 }
 
+/* pcre2_match() of a code from code_for() at start (<= len) of s, with
+ * options o (PCRE2_NO_UTF_CHECK, maybe PCRE2_PARTIAL_HARD): a JIT-compiled
+ * code goes straight to pcre2_jit_match(), where pcre2_match() would send
+ * it after checks these arguments always pass (300,000 calls on the
+ * benchmark archive); any other code (pcre2_jit_match() says so), to
+ * pcre2_match(). */
+static int rmatch(const ctx *c, const pcre2_code *code, const char *s, size_t len, size_t start, uint32_t o)
+{
+	int rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, o, c->md, c->mctx);
+	if (rc != PCRE2_ERROR_JIT_BADOPTION)
+		return rc;
+	return pcre2_match(code, (PCRE2_SPTR)s, len, start, o, c->md, c->mctx);
+}
+
 static void spans_push(ctx *c, spans *s, uint32_t a, uint32_t b)
 {
 	if (s->n == s->cap) {
@@ -2137,7 +2151,8 @@ static int wmatch(ctx *c, int id, int slot, size_t pos, size_t end, uint32_t opt
 		const pcre2_code *code = code_for(c, id, slot, w1 < end ? MODE_PARTIAL : MODE_COMPLETE);
 		if (!code)
 			return PCRE2_ERROR_NOMATCH;
-		int rc = pcre2_match(code, (PCRE2_SPTR)c->xbuf, w1 - w0, pos - w0, o, c->md, c->mctx);
+		int rc = (o & PCRE2_NO_JIT) ? pcre2_match(code, (PCRE2_SPTR)c->xbuf, w1 - w0, pos - w0, o, c->md, c->mctx)
+		                            : rmatch(c, code, c->xbuf, w1 - w0, pos - w0, o);
 		if (rc == PCRE2_ERROR_PARTIAL && w1 < end) {
 			span *= 4;
 			continue;
@@ -2162,7 +2177,7 @@ static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t e
 		return 0;
 	/* the code is compiled anchored; should the JIT give up (its own
 	 * limits), the interpreter answers as it always did */
-	int rc = pcre2_match(code, (PCRE2_SPTR)subject, end, pos, PCRE2_NO_UTF_CHECK, c->md, c->mctx);
+	int rc = rmatch(c, code, subject, end, pos, PCRE2_NO_UTF_CHECK);
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
 		rc = pcre2_match(code, (PCRE2_SPTR)subject, end, pos, PCRE2_NO_JIT | PCRE2_NO_UTF_CHECK, c->md, c->mctx);
 	if (rc <= 0)
@@ -2202,7 +2217,7 @@ static int search_from(ctx *c, int id, size_t pos, size_t *ms, size_t *me)
 		const pcre2_code *code = code_for(c, id, SLOT_PLAIN, w1 < len ? MODE_PARTIAL : MODE_COMPLETE);
 		if (!code)
 			return PCRE2_ERROR_NOMATCH;
-		int rc = pcre2_match(code, (PCRE2_SPTR)c->xbuf, w1 - w0, pos - w0, o, c->md, c->mctx);
+		int rc = rmatch(c, code, c->xbuf, w1 - w0, pos - w0, o);
 		if (rc == PCRE2_ERROR_PARTIAL && w1 < len) {
 			span *= 4;   /* a match may go on past the window */
 			continue;
@@ -2469,7 +2484,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 					continue;
 				size_t ms = 0, me = 0;
 				const pcre2_code *code = code_for(c, id, SLOT_MAIN, w1 < len ? MODE_PARTIAL : MODE_COMPLETE);
-				int rc = pcre2_match(code, (PCRE2_SPTR)c->wbuf, w1 - w0, p - w0, popt, c->md, c->mctx);
+				int rc = rmatch(c, code, c->wbuf, w1 - w0, p - w0, popt);
 				if (rc >= 0) {
 					PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 					ms = ov[0] + w0;
