@@ -484,8 +484,8 @@ typedef struct ptab {
 	uint8_t u1[256];
 	uint64_t b2[65536 / 64];
 	uint64_t l3[65536 / 64];   /* first 2 bytes of the strings of 3 .. PF_MAXN bytes */
-	uint64_t pre3[(1u << PF_HBITS) / 64]; /* hashed: first 3 bytes of the longer strings */
-	uint64_t tn[(1u << PF_HBITS) / 64];   /* hashed: the strings of 3 .. PF_MAXN bytes */
+	uint64_t pre3[(1u << PF_HBITS) / 64]; /* hashed: first 3 bytes of the longer strings (HBIT) */
+	uint64_t tn[(1u << PF_HBITS) / 64];   /* hashed: the strings of 3 .. PF_MAXN bytes (TN_*) */
 	uint32_t *tri;           /* main tables: the state's tri (first 3 bytes, all lists) */
 	uint16_t lbit;           /* ... and this list's bit in it */
 	const unsigned char *tcls; /* ... and the classes of its key (the state's) */
@@ -499,13 +499,30 @@ typedef struct pfilt {
 	ptab *ws;                /* bytes after a leading run of white space (made when needed) */
 } pfilt;
 
-/* hash of the first n (3 .. 8) bytes of x (byte k in bits 8k .. 8k+7) */
+/* 32-bit hash of the first n (3 .. 8) bytes of x (byte k in bits 8k .. 8k+7) */
 static inline unsigned pf_hash(uint64_t x, int n)
 {
 	if (n < 8)
 		x &= ((uint64_t)1 << (8 * n)) - 1;
-	return (unsigned)(((x + (uint64_t)n) * 0x9E3779B97F4A7C15ull) >> (64 - PF_HBITS));
+	return (unsigned)(((x + (uint64_t)n) * 0x9E3779B97F4A7C15ull) >> 32);
 }
+
+/* A table of one bit a hash (pre3): its top PF_HBITS bits. */
+#define HBIT(h) ((h) >> (32 - PF_HBITS))
+/* tn, a Bloom filter of three bits a string in one 64-bit word (the word:
+ * the hash's top bits; the bits: its lowest eighteen).  With one bit, a
+ * table a few per cent full passed "the r" of "the right" for the
+ * statistics list (its "the  majority" strings are 8 bytes): each length
+ * of 3 .. 8 tried was another few per cent of false candidates, each a
+ * PCRE2 call; three bits make that about the cube of the fill, for the
+ * same one memory read. */
+static inline uint64_t tn_bits(unsigned h)
+{
+	return (uint64_t)1 << (h & 63) | (uint64_t)1 << ((h >> 6) & 63) | (uint64_t)1 << ((h >> 12) & 63);
+}
+#define TN_WORD(h) ((h) >> (32 - PF_HBITS + 6))
+#define TN_HAS(a, h) (((a)[TN_WORD(h)] & tn_bits(h)) == tn_bits(h))
+#define TN_SET(a, h) ((a)[TN_WORD(h)] |= tn_bits(h))
 
 /* hash of the n (3 .. 8) bytes at p (p has 8 readable bytes) */
 static unsigned hn(const unsigned char *p, int n)
@@ -561,10 +578,10 @@ static inline void ph_init(phash *ph, const unsigned char *p)
 /* May a string of 3 .. PF_MAXN bytes of table t start at the position of ph? */
 static inline int pt_deep(const ptab *t, phash *ph)
 {
-	if (!BIT(t->pre3, ph_get(ph, 3)))
+	if (!BIT(t->pre3, HBIT(ph_get(ph, 3))))
 		return 0;
 	for (int n = 3; n <= PF_MAXN; n++)
-		if (BIT(t->tn, ph_get(ph, n)))
+		if (TN_HAS(t->tn, ph_get(ph, n)))
 			return 1;
 	return 0;
 }
@@ -574,7 +591,7 @@ static inline int pt_deep(const ptab *t, phash *ph)
 static inline int pt_tn(const ptab *t, phash *ph, unsigned lens)
 {
 	for (int n = 3; n <= PF_MAXN; n++)
-		if (((lens >> (n - 3)) & 1) && BIT(t->tn, ph_get(ph, n)))
+		if (((lens >> (n - 3)) & 1) && TN_HAS(t->tn, ph_get(ph, n)))
 			return 1;
 	return 0;
 }
@@ -1282,8 +1299,8 @@ static void emit_rest(ptab *t, unsigned char (*mem)[256], const size_t *cnt, int
 				t->quad[quad_key(q[0], q[1], q[2], n == 3 ? 256 : q[3])] |= t->lbit;
 			}
 			if (!t->tri)   /* the white-space tables: pt_cand_h() probes the first 3 bytes */
-				SETBIT(t->pre3, hn(q, 3));
-			SETBIT(t->tn, hn(q, n));
+				SETBIT(t->pre3, HBIT(hn(q, 3)));
+			TN_SET(t->tn, hn(q, n));
 		}
 		return;
 	}
