@@ -1693,11 +1693,30 @@ typedef struct del_query {
 	cands *c;
 } del_query;
 
-static void del_query_fn(void *ud, const char *k, size_t kn)
+/* The hashes of a word's deletion neighbourhood (deletes2), each slot of
+ * the index asked for as it is made: the index is megabytes, and a probe
+ * waiting for each slot in turn was most of a query's time. */
+#define DEL_HMAX (1 + 20 + 20 * 19 / 2)   /* the strings of a word of 20 letters */
+typedef struct del_hashes {
+	const sp_state *st;
+	uint32_t h[DEL_HMAX];
+	size_t n;
+} del_hashes;
+
+static void del_hash_fn(void *ud, const char *k, size_t kn)
 {
-	del_query *q = ud;
-	sp_state *st = q->st;
+	del_hashes *d = ud;
 	uint32_t h = (uint32_t)hash_bytes(k, kn);
+	__builtin_prefetch(&d->st->del[h & (d->st->del_cap - 1)]);
+	if (d->n < DEL_HMAX)
+		d->h[d->n++] = h;
+}
+
+/* The common words in the index's slots for hash h that are 2 edits from
+ * the query's word: its candidates. */
+static void del_probe(del_query *q, uint32_t h)
+{
+	sp_state *st = q->st;
 	for (size_t i = h & (st->del_cap - 1); st->del[i].id; i = (i + 1) & (st->del_cap - 1)) {
 		if (st->del[i].h != h)
 			continue;
@@ -1766,7 +1785,12 @@ static void edits2_common(sp_state *st, const uint32_t *cp, size_t n, int cap, c
 	if (!st->del_cap)
 		return;
 	del_query q = { st, w, n, cap, c };
-	deletes2(w, n, del_query_fn, &q);
+	del_hashes dh;
+	dh.st = st;
+	dh.n = 0;
+	deletes2(w, n, del_hash_fn, &dh);   /* n <= 20: at most DEL_HMAX strings */
+	for (size_t i = 0; i < dh.n; i++)
+		del_probe(&q, dh.h[i]);
 }
 
 /* Hunspell's own suggestions (milliseconds a word). */
