@@ -2107,11 +2107,16 @@ int sw_cand_first(const sw_dict *d, const char *w, size_t n, size_t lo, size_t h
 	tk->h = 0;
 	if (kind == 1) {            /* spell_int()'s NOCAP case, its filter passed */
 		tk->h = hash64(w, n);
-		/* the Bloom blocks find2() reads first (one cache line each) */
+		/* the Bloom blocks find2() reads first (one cache line each), and
+		 * the first slot it reads when the block lets the word through */
 		const wtab *t[2] = { &d->main, &d->over };
-		for (int i = 0; i < 2; i++)
-			if (t[i]->nslots && t[i]->bloom)
+		for (int i = 0; i < 2; i++) {
+			if (!t[i]->nslots)
+				continue;
+			if (t[i]->bloom)
 				__builtin_prefetch(bloom_block(t[i]->bloom, t[i]->nslots * 16 - 1, tk->h));
+			__builtin_prefetch(&t[i]->slot[2 * ((uint32_t)tk->h & (t[i]->nslots - 1))]);
+		}
 	}
 	return SW_UNDECIDED;
 }
