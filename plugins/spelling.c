@@ -2782,15 +2782,21 @@ static inline size_t ksh_slot(const uint64_t k[2])
 	return (size_t)(h >> 32) & (KSH_SLOTS - 1);
 }
 
-static int ksh_has(const sp_state *st, const uint64_t k[2])
+/* ksh_has() from slot i = ksh_slot(k) on */
+static int ksh_has_at(const sp_state *st, const uint64_t k[2], size_t i)
 {
-	for (size_t i = ksh_slot(k);; i = (i + 1) & (KSH_SLOTS - 1)) {
+	for (;; i = (i + 1) & (KSH_SLOTS - 1)) {
 		uint64_t a = __atomic_load_n(&st->ksh[i][0], __ATOMIC_ACQUIRE);
 		if (!a)
 			return 0;
 		if (a == k[0] && __atomic_load_n(&st->ksh[i][1], __ATOMIC_RELAXED) == k[1])
 			return 1;
 	}
+}
+
+static int ksh_has(const sp_state *st, const uint64_t k[2])
+{
+	return ksh_has_at(st, k, ksh_slot(k));
 }
 
 static void ksh_add(sp_state *st, const uint64_t k[2])
@@ -3701,7 +3707,7 @@ static void known_first(sp_doc *D, uint64_t *kb, size_t nw)
 	memset(kb, 0, nw * sizeof *kb);
 	enum { BATCH = 128 };
 	uint64_t key[BATCH][2];
-	uint32_t at[BATCH];
+	uint32_t at[BATCH], slot[BATCH];
 	size_t i = 0;
 	while (i < doc->n_tokens) {
 		/* a batch of keys, their slots asked for as they are made ... */
@@ -3711,12 +3717,13 @@ static void known_first(sp_doc *D, uint64_t *kb, size_t nw)
 			if (t->kind != NL_TOK_WORD || t->len > 16 || !az_word(doc, t))
 				continue;
 			wk_key_at(doc->text + t->off, t->len, doc->text_len - t->off, &key[m][0], &key[m][1]);
-			__builtin_prefetch(&st->ksh[ksh_slot(key[m])]);
+			slot[m] = (uint32_t)ksh_slot(key[m]);
+			__builtin_prefetch(&st->ksh[slot[m]]);
 			at[m++] = (uint32_t)i;
 		}
 		/* ... then looked up */
 		for (size_t j = 0; j < m; j++)
-			if (ksh_has(st, key[j]))
+			if (ksh_has_at(st, key[j], slot[j]))
 				kb[at[j] >> 6] |= (uint64_t)1 << (at[j] & 63);
 	}
 }
