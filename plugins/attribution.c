@@ -2803,6 +2803,7 @@ static void quote_info(ctx *c, const nl_quote *q, qinfo *qi)
 	/* case of the words inside */
 	size_t nw = 0, ncap = 0, nsmall_lower = 0;
 	int first_cap = -1;
+	int small_only = 1;   /* every lower-case word so far a small title word */
 	for (uint32_t k = q->first_token; k < q->first_token + q->n_tokens && k < d->n_tokens; k++) {
 		const nl_token *t = &d->tokens[k];
 		if (t->kind != NL_TOK_WORD)
@@ -2817,8 +2818,12 @@ static void quote_info(ctx *c, const nl_quote *q, qinfo *qi)
 		nw++;
 		if (cap)
 			ncap++;
+		else if (!small_only)
+			;   /* not all capitalised already: no need to ask (a PCRE2 call a word) */
 		else if (match_in(c, d->text, L_TITLE_SMALL, t->off, t->off + t->len) == t->off + t->len)
 			nsmall_lower++;
+		else
+			small_only = 0;
 	}
 	qi->has_letters = nw > 0;
 	qi->lower = first_cap == 0;

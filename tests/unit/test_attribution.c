@@ -262,6 +262,28 @@ static void uq_title_case(void **s)
 	assert_int_equal(count_pos(HEAD "Brandt appeared on the radio show \"Morning With The Valley Folks\" on Monday.\n", UQ), 1);
 	/* ... introduced as a title */
 	assert_int_equal(count(HEAD "Brandt wrote a book titled \"Roads And Bridges Of The Valley\" last year.\n", UQ), 0);
+	/* small words in lower case still make a title (the message says to
+	 * introduce it as one); a lower-case word that is not one does not
+	 * (the small-word test stops at the first word that fails it) */
+	static const struct { const char *quote; int title; } cases[] = {
+		{ "Morning with the Valley Folks", 1 },
+		{ "Roads and Bridges of the Valley", 1 },
+		{ "Morning with the valley folks", 0 },
+		{ "Roads and bridges of the Valley", 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char text[256];
+		snprintf(text, sizeof text, HEAD "Brandt appeared on the radio show \"%s\" on Monday.\n",
+			 cases[i].quote);
+		nlt_result *r = nlt_run(P, NULL, text, TXT);
+		assert_non_null(r);
+		const nlt_finding *f = nlt_get(r, UQ, 0);
+		if (!f)
+			nlt_dump(r);
+		assert_non_null(f);
+		assert_int_equal(strstr(f->message, "a title or a name") != NULL, cases[i].title);
+		nlt_free(r);
+	}
 }
 
 static void uq_speaker_goes_on(void **s)
