@@ -534,6 +534,9 @@ typedef struct job {
 	int done;
 } job;
 
+#define LINT_BATCH 8                  /* files linted plugin by plugin together ... */
+#define LINT_BATCH_BYTES (256u << 10) /* ... unless their texts reach this */
+
 typedef struct pool {
 	run *r;
 	job *jobs;
@@ -575,43 +578,63 @@ static int known_rule(void *ud, const char *id)
 	return 0;
 }
 
-static void lint(pool *pl, job *j)
+/* A file between the stages of lint_batch(). */
+typedef struct stage {
+	char *text;
+	size_t len;
+	nl_doc *doc;
+	nl_items items;
+} stage;
+
+/* Read and build job j's document; 0 when there is none to check (j->error
+ * says why, or the profile is broken). */
+static int lint_open(pool *pl, job *j, stage *s)
 {
 	run *r = pl->r;
-	char *text = NULL;
-	size_t len = 0;
-	nl_doc *doc = NULL;
-	nl_items items = {0};
 	char err[512];
+	memset(s, 0, sizeof *s);
 	if (j->prof->broken) {
 		j->error = nl_strdup("not linted: its configuration has errors (see above)");
-		return;
+		return 0;
 	}
-	int e = nl_read_file(j->arg, &text, &len);
+	int e = nl_read_file(j->arg, &s->text, &s->len);
 	if (e) {
 		j->error = nl_strdup(e == -EISDIR && strcmp(j->arg, "-") ? "is a folder that could not be walked"
 		                                   : nl_read_strerror(e));
-		return;
+		return 0;
 	}
-	if (nl_utf8_check(text, len, err, sizeof err) != 0) {
+	if (nl_utf8_check(s->text, s->len, err, sizeof err) != 0) {
 		j->error = nl_strdup(err);
-		goto out;
+		return 0;
 	}
-	if (nl_doc_build(j->shown, text, len, detect_format(r, j->shown), &doc) != 0) {
+	if (nl_doc_build(j->shown, s->text, s->len, detect_format(r, j->shown), &s->doc) != 0) {
 		j->error = nl_strdup("out of memory (or input over 4 GB)");
-		goto out;
+		return 0;
 	}
+	return 1;
+}
+
+/* Plugin i of job j's profile on its document. */
+static void lint_plugin(job *j, stage *s, size_t i)
+{
 	profile *p = j->prof;
-	for (size_t i = 0; i < p->n; i++) {
-		int rc = nl_pinst_check(&p->pinst[i], doc, &items);
-		if (rc != 0 && !j->plugin_error) {
-			nl_buf b = {0};
-			nl_buf_printf(&b, "plugin %s failed (status %d); the other plugins' findings are kept",
-			              p->pinst[i].desc->name, rc);
-			j->plugin_error = nl_buf_take(&b);
-		}
+	int rc = nl_pinst_check(&p->pinst[i], s->doc, &s->items);
+	if (rc != 0 && !j->plugin_error) {
+		nl_buf b = {0};
+		nl_buf_printf(&b, "plugin %s failed (status %d); the other plugins' findings are kept",
+		              p->pinst[i].desc->name, rc);
+		j->plugin_error = nl_buf_take(&b);
 	}
-	nl_items_finish(&items, doc);
+}
+
+/* Job j's findings, once every plugin has checked it: into its report part. */
+static void lint_close(pool *pl, job *j, stage *s)
+{
+	profile *p = j->prof;
+	nl_items items = s->items;
+	const char *text = s->text;
+	size_t len = s->len;
+	nl_items_finish(&items, s->doc);
 	nl_suppress_apply(j->shown, text, len, &items, known_rule, p);   /* issue 8 */
 	size_t w = 0;
 	for (size_t i = 0; i < items.n; i++) {
@@ -639,10 +662,53 @@ static void lint(pool *pl, job *j)
 	items.n = w;
 	nl_file_result fr = {j->shown, text, len, &items, NULL};
 	pl->fmt->file(pl->ctx, &fr, 0, &j->out);
-out:
-	nl_items_free(&items);
-	nl_doc_free(doc);
-	free(text);
+	s->items = items;
+}
+
+static void lint_free(stage *s)
+{
+	nl_items_free(&s->items);
+	nl_doc_free(s->doc);
+	free(s->text);
+}
+
+/* Lint jobs js[0 .. n) (n <= LINT_BATCH), which share one profile, or the
+ * first of them whose texts reach LINT_BATCH_BYTES: each plugin checks
+ * every document of the batch before the next plugin starts, so that its
+ * tables are still in the CPU's caches for the next document.  Returns how
+ * many were linted (at least one). */
+static size_t lint_batch(pool *pl, job **js, size_t n)
+{
+	stage st[LINT_BATCH];
+	int ok[LINT_BATCH];
+	size_t bytes = 0, m = 0;
+	while (m < n && (m == 0 || bytes < LINT_BATCH_BYTES)) {
+		ok[m] = lint_open(pl, js[m], &st[m]);
+		bytes += st[m].len;
+		m++;
+	}
+	n = m;
+	profile *p = js[0]->prof;
+	for (size_t i = 0; i < p->n; i++)
+		for (size_t k = 0; k < n; k++)
+			if (ok[k])
+				lint_plugin(js[k], &st[k], i);
+	for (size_t k = 0; k < n; k++) {
+		if (ok[k])
+			lint_close(pl, js[k], &st[k]);
+		lint_free(&st[k]);
+	}
+	return n;
+}
+
+/* The jobs from i on that lint_batch() may take together: up to LINT_BATCH
+ * not yet taken, of job i's profile. */
+static size_t batch_of(pool *pl, size_t i, job **b)
+{
+	size_t nb = 0;
+	for (size_t k = i; k < pl->n && nb < LINT_BATCH && pl->jobs[k].prof == pl->jobs[i].prof; k++)
+		b[nb++] = &pl->jobs[k];
+	return nb;
 }
 
 static void *worker(void *arg)
@@ -654,15 +720,26 @@ static void *worker(void *arg)
 		   look-ahead keeps memory flat however far the printing lags. */
 		while (pl->next < pl->n && pl->next >= pl->printed + pl->window)
 			pthread_cond_wait(&pl->cond, &pl->lock);
-		size_t i = pl->next < pl->n ? pl->next++ : pl->n;
-		pthread_mutex_unlock(&pl->lock);
-		if (i >= pl->n)
+		if (pl->next >= pl->n) {
+			pthread_mutex_unlock(&pl->lock);
 			return NULL;
-		lint(pl, &pl->jobs[i]);
-		pthread_mutex_lock(&pl->lock);
-		pl->jobs[i].done = 1;
-		pthread_cond_broadcast(&pl->cond);
+		}
+		/* a batch of the next files, within the window */
+		job *b[LINT_BATCH];
+		size_t nb = batch_of(pl, pl->next, b);
+		while (nb > 1 && pl->next + nb > pl->printed + pl->window)
+			nb--;
+		pl->next += nb;
 		pthread_mutex_unlock(&pl->lock);
+		for (size_t k = 0; k < nb;) {
+			size_t m = lint_batch(pl, b + k, nb - k);
+			pthread_mutex_lock(&pl->lock);
+			for (size_t q = k; q < k + m; q++)
+				b[q]->done = 1;
+			pthread_cond_broadcast(&pl->cond);
+			pthread_mutex_unlock(&pl->lock);
+			k += m;
+		}
 	}
 }
 
@@ -927,8 +1004,15 @@ int nl_run(const nl_opts *o)
 			while (!j->done)
 				pthread_cond_wait(&pl.cond, &pl.lock);
 			pthread_mutex_unlock(&pl.lock);
-		} else {
-			lint(&pl, j);
+		} else if (!j->done) {
+			job *b[LINT_BATCH];
+			size_t nb = batch_of(&pl, i, b);
+			for (size_t k = 0; k < nb;) {
+				size_t m = lint_batch(&pl, b + k, nb - k);
+				for (size_t q = k; q < k + m; q++)
+					b[q]->done = 1;
+				k += m;
+			}
 		}
 		const char *msg = j->error ? j->error : j->plugin_error;
 		if (msg) {
