@@ -897,7 +897,8 @@ struct sw_dict {
 	unsigned char dom_byte[256];   /* for tri_domain(), set by sw_seal(): 1 a-z, 2 ', 4 a byte of
 	                                  a two-byte letter (then the full checks), 0 a byte it
 	                                  refuses; none a break byte */
-	int dom_ok;              /* sealed, not broken, fast_ok and a trigram filter: tri_domain() may say 1 or 2 */
+	int dom_ok;              /* sealed, not broken, fast_ok and a trigram filter: the n-gram filter
+	                            applies (tri_domain, sw_tri_letter, sw_tri_usable, sw_grams_bad) */
 	int dom_az;              /* no a-z is a break byte: eight a-z bytes are dom_byte 1 (wk_az8) */
 };
 
@@ -2027,7 +2028,7 @@ static int spell_rec(const sw_dict *d, const char *w, size_t n, stk *s)
 
 int sw_tri_letter(const sw_dict *d, uint32_t cp, unsigned char out[2])
 {
-	if (!d->sealed || d->broken || !d->fast_ok || !d->tri)
+	if (!d->dom_ok)
 		return 0;
 	if (cp < 0x80) {
 		if (!((cp >= 'a' && cp <= 'z') || cp == '\'') || d->brk_byte[cp])
@@ -2211,18 +2212,13 @@ int sw_stems(const sw_dict *d, const char *word, size_t n, void (*fn)(void *, co
 
 int sw_tri_usable(const sw_dict *d)
 {
-	if (!d->sealed || d->broken || !d->fast_ok || !d->tri)
-		return 0;
-	for (int c = 'a'; c <= 'z'; c++)
-		if (d->brk_byte[c])
-			return 0;
-	return !d->brk_byte['\''];
+	return d->dom_ok && d->dom_az && !d->brk_byte['\''];
 }
 
 int sw_grams_bad(const sw_dict *d, const char *w, size_t n, long *min_end, long *max_start)
 {
 	long bad[2] = { (long)n + 1, -2 };
-	if (d->sealed && !d->broken && d->fast_ok && d->tri && n + 2 < SW_MAXBYTES)
+	if (d->dom_ok && n + 2 < SW_MAXBYTES)
 		grams_walk(d->tri, w, n, 0, n, bad);
 	*min_end = bad[0];
 	*max_start = bad[1];
