@@ -2036,17 +2036,16 @@ static const pcre2_code *code_for(ctx *c, int id, int slot, int m)
 }
 
 /* pcre2_match() of a code from code_for() at start (<= len) of s, with
- * options o: a JIT-compiled code goes straight to pcre2_jit_match(), where
- * pcre2_match() would send it after checks these arguments always pass
- * (300,000 calls on the benchmark archive); any other code (pcre2_jit_match()
- * says so), and any call with PCRE2_NO_JIT, to pcre2_match(). */
+ * options o (PCRE2_NO_UTF_CHECK, maybe PCRE2_PARTIAL_HARD): a JIT-compiled
+ * code goes straight to pcre2_jit_match(), where pcre2_match() would send
+ * it after checks these arguments always pass (300,000 calls on the
+ * benchmark archive); any other code (pcre2_jit_match() says so), to
+ * pcre2_match(). */
 static int rmatch(const ctx *c, const pcre2_code *code, const char *s, size_t len, size_t start, uint32_t o)
 {
-	if (!(o & PCRE2_NO_JIT)) {
-		int rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, o, c->md, c->mctx);
-		if (rc != PCRE2_ERROR_JIT_BADOPTION)
-			return rc;
-	}
+	int rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, o, c->md, c->mctx);
+	if (rc != PCRE2_ERROR_JIT_BADOPTION)
+		return rc;
 	return pcre2_match(code, (PCRE2_SPTR)s, len, start, o, c->md, c->mctx);
 }
 
@@ -2169,7 +2168,8 @@ static int wmatch(ctx *c, int id, int slot, size_t pos, size_t end, uint32_t opt
 		const pcre2_code *code = code_for(c, id, slot, w1 < end ? MODE_PARTIAL : MODE_COMPLETE);
 		if (!code)
 			return PCRE2_ERROR_NOMATCH;
-		int rc = rmatch(c, code, c->xbuf, w1 - w0, pos - w0, o);
+		int rc = (o & PCRE2_NO_JIT) ? pcre2_match(code, (PCRE2_SPTR)c->xbuf, w1 - w0, pos - w0, o, c->md, c->mctx)
+		                            : rmatch(c, code, c->xbuf, w1 - w0, pos - w0, o);
 		if (rc == PCRE2_ERROR_PARTIAL && w1 < end) {
 			span *= 4;
 			continue;
@@ -2196,7 +2196,7 @@ static size_t match_in(ctx *c, const char *subject, int id, size_t pos, size_t e
 	 * limits), the interpreter answers as it always did */
 	int rc = rmatch(c, code, subject, end, pos, PCRE2_NO_UTF_CHECK);
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
-		rc = rmatch(c, code, subject, end, pos, PCRE2_NO_JIT | PCRE2_NO_UTF_CHECK);
+		rc = pcre2_match(code, (PCRE2_SPTR)subject, end, pos, PCRE2_NO_JIT | PCRE2_NO_UTF_CHECK, c->md, c->mctx);
 	if (rc <= 0)
 		return 0;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
