@@ -590,8 +590,8 @@ static inline int pt_deep(const ptab *t, phash *ph)
  * such strings (of any list) have the lengths lens (bit n - 3) (tri) */
 static inline int pt_tn(const ptab *t, phash *ph, unsigned lens)
 {
-	for (int n = 3; n <= PF_MAXN; n++)
-		if (((lens >> (n - 3)) & 1) && TN_HAS(t->tn, ph_get(ph, n)))
+	for (unsigned m = lens & ((1u << (PF_MAXN - 2)) - 1); m; m &= m - 1)
+		if (TN_HAS(t->tn, ph_get(ph, 3 + __builtin_ctz(m))))
 			return 1;
 	return 0;
 }
@@ -2443,19 +2443,24 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			unsigned ch = M(p);
 			if (!first[ch])
 				continue;
-			int inword = p > 0 && wordb[M(p - 1)];
-			if (inword && all_word)
-				continue;
+			/* NEXT_START() gave a position with no word byte before it */
+			const int inword = !all_word && p > 0 && wordb[M(p - 1)];
 			const unsigned b0 = fold[ch], b1 = fold[M(p + 1)];
 			/* the lists whose main table may let a match start here, and
 			 * those with a white-space table when a white space is here */
 			const uint32_t e = pair[b0 << 8 | b1];
-			/* the longer strings, all lists at once: their first 3 bytes */
-			const uint32_t tv = st->tri[tri_slot(TRI_KEY(st->tcls, b0, b1, fold[M(p + 2)]))];
-			uint32_t deep = (e >> 16) & tv & 0xFFFFu;
-			if (deep)   /* ... and their 4th byte (or their end) */
-				deep &= (uint32_t)st->quad[quad_key(b0, b1, fold[M(p + 2)], fold[M(p + 3)])] |
-				        st->quad[quad_key(b0, b1, fold[M(p + 2)], 256)];
+			/* the longer strings, all lists at once: their first 3 bytes
+			 * (and the lengths of such strings), then their 4th byte (or
+			 * their end), looked up only for the lists pair[] sends on */
+			uint32_t deep = e >> 16, tv = 0;
+			if (deep) {
+				const unsigned b2 = fold[M(p + 2)];
+				tv = st->tri[tri_slot(TRI_KEY(st->tcls, b0, b1, b2))];
+				deep &= tv;
+				if (deep)
+					deep &= (uint32_t)st->quad[quad_key(b0, b1, b2, fold[M(p + 3)])] |
+					        st->quad[quad_key(b0, b1, b2, 256)];
+			}
 			unsigned may = (e | deep) & am;
 			if (ascii_ws(ch))
 				may |= st->ws_lists & am;
