@@ -2306,75 +2306,33 @@ static inline uint64_t nonword8(uint64_t x)
 	return ~word & hi;
 }
 
-/* The first position from p on (below end) whose byte before it is no word
- * byte (or that is the start of the text): where a word-bounded match may
- * start.  wb[i - w0] is the byte at i; end - 1 + 7 bytes are readable. */
-static inline size_t next_start(const unsigned char *wb, size_t w0, size_t p, size_t end, const uint8_t *wordb)
+/* The positions base .. base + 63 (below end) with no word byte before
+ * them (or that are the start of the text), where a word-bounded match may
+ * start: bit i for base + i.  wb[i - w0] is the byte at i, readable for
+ * w0 <= i < readable; inside, eight nonword8() whose high bits a multiply
+ * gathers, near the window's ends a byte at a time. */
+static inline uint64_t start_bits(const unsigned char *wb, size_t w0, size_t readable, size_t base, size_t end,
+				  const uint8_t *wordb)
 {
-	if (p == 0)
-		return 0;
-	while (p < end) {
+	const size_t n = end - base < 64 ? end - base : 64;
+	uint64_t bits = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		if (end - p >= 8) {
-			uint64_t x;
-			memcpy(&x, wb + (p - 1 - w0), 8);   /* the bytes before p .. p + 7 */
-			const uint64_t nw = nonword8(x);
-			if (nw)
-				return p + (size_t)(__builtin_ctzll(nw) >> 3);
-			p += 8;
-			continue;
-		}
-#endif
-		if (!wordb[wb[p - 1 - w0]])
-			return p;
-		p++;
-	}
-	return end;
-}
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* next_start() for a pass that takes the positions it returns one by one,
- * in order: the next call's p is one past the last position returned.
- * rest holds a bit for each position still to come of the 64 from base
- * (bit i: base + i has no word byte before it), made from eight nonword8()
- * whose high bits a multiply gathers. */
-typedef struct startmap {
-	int valid;
-	size_t base;
-	uint64_t rest;
-} startmap;
-
-/* The next such position from p on, below end (else end).  A new map of 64
- * positions needs bytes p - 1 .. p + 62 in the window (wb[i - w0] for
- * w0 <= i < readable); near the window's ends, next_start(). */
-static inline size_t next_start_map(startmap *s, const unsigned char *wb, size_t w0, size_t readable, size_t p,
-				    size_t end, const uint8_t *wordb)
-{
-	for (;;) {
-		if (s->rest) {
-			const size_t q = s->base + (size_t)__builtin_ctzll(s->rest);
-			s->rest &= s->rest - 1;
-			return q < end ? q : end;
-		}
-		if (s->valid && p < s->base + 64)
-			p = s->base + 64;   /* the map's other positions have a word byte before them */
-		s->valid = 0;
-		if (p >= end)
-			return end;
-		if (p <= w0 || p + 63 > readable)
-			return next_start(wb, w0, p, end, wordb);
-		uint64_t bits = 0;
+	if (base > w0 && base + 63 <= readable) {
 		for (int k = 0; k < 8; k++) {
 			uint64_t x;
-			memcpy(&x, wb + (p + 8 * (size_t)k - 1 - w0), 8);
+			memcpy(&x, wb + (base + 8 * (size_t)k - 1 - w0), 8);   /* the bytes before base + 8k .. */
 			bits |= ((nonword8(x) >> 7) * 0x0102040810204080ull >> 56) << (8 * k);
 		}
-		s->valid = 1;
-		s->base = p;
-		s->rest = bits;
+		return n < 64 ? bits & (((uint64_t)1 << n) - 1) : bits;
 	}
-}
 #endif
+	for (size_t i = 0; i < n; i++) {
+		const size_t p = base + i;
+		if (p == 0 || !wordb[wb[p - 1 - w0]])
+			bits |= (uint64_t)1 << i;
+	}
+	return bits;
+}
 
 #define SCAN_CHUNK 65536
 #define SCAN_WHOLE (4u << 20)   /* a text up to this size is scanned in one window */
@@ -2431,19 +2389,31 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 #define M(p) wb[(p) - w0]
 		const uint32_t popt = PCRE2_NO_UTF_CHECK | (w1 < len ? PCRE2_PARTIAL_HARD : 0);
 		size_t runend = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		startmap sm = { 0, 0, 0 };   /* of this window's bytes */
-#define NEXT_START(p) next_start_map(&sm, wb, w0, w1 + PF_MAXN, p, c1, wordb)
-#else
-#define NEXT_START(p) next_start(wb, w0, p, c1, wordb)
-#endif
-		for (size_t p = c0; p < c1 && am && !c->oom; p++) {
-			if (all_word && (p = NEXT_START(p)) >= c1)
-				break;   /* only after a non-word byte: skip the words' insides */
+		/* the positions to try, in order: every one, or (all_word) only
+		 * those after a non-word byte, 64 at a time (start_bits()) */
+		uint64_t sbits = 0;
+		size_t sbase = c0, snext = c0;
+		for (;;) {
+			size_t p;
+			if (all_word) {
+				while (!sbits) {
+					if (snext >= c1 || !am || c->oom)
+						goto chunk_done;
+					sbase = snext;
+					sbits = start_bits(wb, w0, w1 + PF_MAXN, sbase, c1, wordb);
+					snext = sbase + 64;
+				}
+				p = sbase + (size_t)__builtin_ctzll(sbits);
+				sbits &= sbits - 1;
+			} else {
+				if (snext >= c1 || !am || c->oom)
+					break;
+				p = snext++;
+			}
 			unsigned ch = M(p);
 			if (!first[ch])
 				continue;
-			/* NEXT_START() gave a position with no word byte before it */
+			/* with all_word, start_bits() gave a position with no word byte before it */
 			const int inword = !all_word && p > 0 && wordb[M(p - 1)];
 			const unsigned b0 = fold[ch], b1 = fold[M(p + 1)];
 			/* the lists whose main table may let a match start here, and
@@ -2531,8 +2501,8 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 					am &= ~(1u << id);   /* this list is done */
 			}
 		}
+chunk_done:
 		c0 = c1;
-#undef NEXT_START
 #undef M
 	}
 }
@@ -2723,6 +2693,11 @@ static int content_token(const ctx *c, const nl_token *t, size_t *mi)
 	while (*mi < c->mask.n && c->mask.v[*mi].b <= t->off)
 		(*mi)++;
 	size_t j = *mi;
+#define CONTENT_BYTE(ch) (((ch) >= '0' && (ch) <= '9') || (((ch) | 0x20) >= 'a' && ((ch) | 0x20) <= 'z') || (ch) >= 0x80)
+	/* most tokens: a word's first byte, not masked */
+	if ((j == c->mask.n || c->mask.v[j].a > t->off) && t->off < c->len &&
+	    CONTENT_BYTE((unsigned char)c->doc->text[t->off]))
+		return 1;
 	for (uint32_t i = t->off; i < t->off + t->len && i < c->len; i++) {
 		while (j < c->mask.n && c->mask.v[j].b <= i)
 			j++;
@@ -2730,9 +2705,10 @@ static int content_token(const ctx *c, const nl_token *t, size_t *mi)
 		if (j < c->mask.n && c->mask.v[j].a <= i && mc != '\n')
 			mc = ' ';
 		unsigned char ch = (unsigned char)mc;
-		if ((ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch >= 0x80)
+		if (CONTENT_BYTE(ch))
 			return 1;
 	}
+#undef CONTENT_BYTE
 	return 0;
 }
 
