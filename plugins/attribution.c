@@ -575,6 +575,17 @@ static inline void ph_init(phash *ph, const unsigned char *p)
 	ph->done = 2;
 }
 
+/* ph_init() with every hash made at once (the scan: most positions that
+ * get this far try several lengths, for several lists). */
+static inline void ph_init_all(phash *ph, const unsigned char *p)
+{
+	ph_init(ph, p);
+	const uint64_t x = ph->x;
+	for (int n = 3; n <= PF_MAXN; n++)
+		ph->h[n] = pf_hash(x, n);
+	ph->done = PF_MAXN;
+}
+
 /* May a string of 3 .. PF_MAXN bytes of table t start at the position of ph? */
 static inline int pt_deep(const ptab *t, phash *ph)
 {
@@ -2451,7 +2462,7 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 				int cand = (e >> id) & 1;
 				if (!cand && ((deep >> id) & 1)) {
 					if (ph.done < 0)
-						ph_init(&ph, wb + (p - w0));
+						ph_init_all(&ph, wb + (p - w0));
 					cand = pt_tn(t, &ph, tv >> 16);
 				}
 				if (!cand && w && ascii_ws(ch)) {
