@@ -1552,7 +1552,11 @@ static void fill_ids(ctx *c, size_t a, size_t b)
 	for (size_t k = 0; k < fn; k++) {
 		uint32_t x = ids[k];
 		unsigned h = 0;
-		if (k + 1 >= fn || (x != NOID && x == ids[k + 1]))
+		if (x == NOID) {   /* not a word: neither rule starts at it */
+			c->hit[k] = 0;
+			continue;
+		}
+		if (k + 1 >= fn || x == ids[k + 1])
 			h |= HIT_WORD;
 		if (k + pmax >= fn) {
 			h |= HIT_PHRASE;
