@@ -3457,6 +3457,34 @@ static int u64_order(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sort v[0..n), distinct keys made as name_consistency() makes them (the
+ * form's index in the low 32 bits, in order): by the first byte and the
+ * length, two stable counting passes, when every length is below 256 (an
+ * article's forms); else qsort. */
+static void sort_keys(uint64_t *v, size_t n)
+{
+	uint64_t *t = n > 1 ? malloc(n * sizeof *t) : NULL;
+	int small = t != NULL;
+	for (size_t i = 0; small && i < n; i++)
+		small = ((v[i] >> 32) & 0xFFFFFF) < 256;
+	if (!small) {
+		free(t);
+		qsort(v, n, sizeof *v, u64_order);
+		return;
+	}
+	for (int shift = 32; shift <= 56; shift += 24) {   /* the length, then the first byte */
+		size_t cnt[257] = { 0 };
+		for (size_t i = 0; i < n; i++)
+			cnt[((v[i] >> shift) & 0xFF) + 1]++;
+		for (int b = 0; b < 256; b++)
+			cnt[b + 1] += cnt[b];
+		for (size_t i = 0; i < n; i++)
+			t[cnt[(v[i] >> shift) & 0xFF]++] = v[i];
+		memcpy(v, t, n * sizeof *v);
+	}
+	free(t);
+}
+
 static void name_consistency(sp_doc *D)
 {
 	sp_state *st = D->st;
@@ -3471,7 +3499,7 @@ static void name_consistency(sp_doc *D)
 	for (size_t i = 0; i < D->n_f; i++)
 		ord[i] = ((uint64_t)(unsigned char)FS(D, &D->f[i])[0] << 56) |
 			 ((uint64_t)(D->f[i].ncp & 0xFFFFFF) << 32) | (uint32_t)i;
-	qsort(ord, D->n_f, sizeof *ord, u64_order);
+	sort_keys(ord, D->n_f);
 	/* each form's letters as a 64-bit set: an edit adds or drops at most
 	 * one letter of the set each way, so two forms whose sets differ in
 	 * more than 2 * maxd bits are more than maxd edits apart (most pairs;

@@ -519,6 +519,43 @@ static void test_inconsistent_name(void **s)
 	nlt_free(r);
 }
 
+/* name_consistency() orders the forms by first byte and length (a counting
+ * sort, or qsort when a form has 256 code points or more): among many
+ * names of every first letter and length, the pair is still found, both
+ * ways. */
+static void inconsistent_among_many(int long_form)
+{
+	char text[8192];
+	size_t o = 0;
+	static const char *const names[] = { "Quimby", "Abernathy", "Yarrow", "Moltke", "Zanzibarov", "Bexley",
+		"Ottorino", "Zed", "Kittering", "Ulvaeus", "Dromedov", "Zelmanovich", "Fenwick", "Ashgrove",
+		"Pomeroyle", "Zoltanski", "Hargreavesy", "Cuthbertson", "Nyquistov", "Zybrowska" };
+	o += (size_t)snprintf(text + o, sizeof text - o, "The minister met Zelenskyy in the city. ");
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		o += (size_t)snprintf(text + o, sizeof text - o, "Then %s spoke. ", names[i]);
+	o += (size_t)snprintf(text + o, sizeof text - o, "She told Zelenskyy about it. Later Zelenskyy left. ");
+	if (long_form) {
+		o += (size_t)snprintf(text + o, sizeof text - o, "The word ");
+		for (int i = 0; i < 300; i++)
+			text[o++] = (char)('a' + i % 26);
+		o += (size_t)snprintf(text + o, sizeof text - o, " is long. ");
+	}
+	snprintf(text + o, sizeof text - o, "The leaders said Zelensky was ready.\n");
+	nlt_result *r = run_tiny(NULL, text);
+	assert_int_equal(nlt_count(r, "inconsistent-name"), 1);
+	const nlt_finding *f = nlt_get(r, "inconsistent-name", 0);
+	assert_string_equal(f->text, "Zelensky");
+	assert_string_equal(f->suggestions[0], "Zelenskyy");
+	nlt_free(r);
+}
+
+static void test_inconsistent_name_among_many(void **s)
+{
+	(void)s;
+	inconsistent_among_many(0);
+	inconsistent_among_many(1);
+}
+
 static void test_inconsistent_name_possessive(void **s)
 {
 	(void)s;
@@ -836,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_latin1_dictionary_converted),
 		cmocka_unit_test(test_bad_key_values),
 		cmocka_unit_test(test_inconsistent_name),
+		cmocka_unit_test(test_inconsistent_name_among_many),
 		cmocka_unit_test(test_inconsistent_name_possessive),
 		cmocka_unit_test(test_plural_and_possessive_not_inconsistent),
 		cmocka_unit_test(test_equal_frequency_not_inconsistent),
