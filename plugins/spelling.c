@@ -2752,9 +2752,20 @@ typedef struct sp_form {
 	unsigned char proper;    /* 0 not computed, 1 known only capitalised, 2 also lower case */
 	unsigned char uppers;    /* upper-case letters (capped at 255) */
 	int incons;              /* reported as a misspelling of form incons-1 */
-	uint32_t *items;
+	uint32_t *items;         /* up to IPOOL_MAX: in the document's item pool (ipool_get); more: malloc */
 	size_t n_items, cap_items;
 } sp_form;
+
+/* The forms' short item lists come from blocks that live as long as the
+ * document (a malloc and a free per form was 1 % of a run); a list that
+ * grows takes a new piece twice the size, and past IPOOL_MAX items its own
+ * memory (the pieces it leaves behind stay small). */
+#define IPOOL_MAX 64
+typedef struct iblock {
+	struct iblock *next;
+	size_t cap, used;
+	uint32_t v[];
+} iblock;
 
 typedef struct sp_doc {
 	sp_state *st;
@@ -2773,6 +2784,7 @@ typedef struct sp_doc {
 	size_t lc_cap, lc_n;     /* spares the shared cache (and its locks) */
 	struct kcache *kc;       /* known words over 16 bytes (this thread's; the */
 	struct kcache kc_own;    /* document's when there is no thread cache) */
+	iblock *ipool;           /* the forms' item lists, newest block first */
 	int failed;
 } sp_doc;
 
@@ -3048,13 +3060,49 @@ static int form_index(sp_doc *D, const char *w, size_t n)
 	return (int)D->n_f++;
 }
 
-static int form_add_item(sp_form *f, uint32_t i)
+/* Room for n items from the document's pool, or NULL. */
+static uint32_t *ipool_get(sp_doc *D, size_t n)
+{
+	iblock *b = D->ipool;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > 4096 ? n : 4096;
+		if (!(b = malloc(sizeof *b + cap * sizeof b->v[0])))
+			return NULL;
+		b->next = D->ipool;
+		b->cap = cap;
+		b->used = 0;
+		D->ipool = b;
+	}
+	uint32_t *v = b->v + b->used;
+	b->used += n;
+	return v;
+}
+
+static void ipool_free(sp_doc *D)
+{
+	for (iblock *b = D->ipool, *nb; b; b = nb) {
+		nb = b->next;
+		free(b);
+	}
+	D->ipool = NULL;
+}
+
+static int form_add_item(sp_doc *D, sp_form *f, uint32_t i)
 {
 	if (f->n_items == f->cap_items) {
 		size_t cap = f->cap_items ? f->cap_items * 2 : 4;
-		uint32_t *v = realloc(f->items, cap * sizeof *v);
+		uint32_t *v;
+		if (cap <= IPOOL_MAX) {
+			v = ipool_get(D, cap);
+		} else {
+			v = f->cap_items > IPOOL_MAX ? realloc(f->items, cap * sizeof *v) : malloc(cap * sizeof *v);
+			if (v && f->cap_items <= IPOOL_MAX)
+				memcpy(v, f->items, f->n_items * sizeof *v);
+		}
 		if (!v)
 			return -1;
+		if (f->n_items && cap <= IPOOL_MAX)
+			memcpy(v, f->items, f->n_items * sizeof *v);
 		f->items = v;
 		f->cap_items = cap;
 	}
@@ -3199,7 +3247,7 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 		f->count++;
 		if (!ambiguous)
 			f->count_inner++;
-		if (form_add_item(f, (uint32_t)(D->n_it - 1)) < 0)
+		if (form_add_item(D, f, (uint32_t)(D->n_it - 1)) < 0)
 			return -1;
 	}
 	return 0;
@@ -3806,9 +3854,10 @@ static int sp_check(void *state, const nl_doc *doc, nl_sink *sink)
 out:
 	if (kbits != kbits_own)
 		free(kbits);
-	for (size_t i = 0; i < D.n_f; i++) {
-		free(D.f[i].items);
-	}
+	for (size_t i = 0; i < D.n_f; i++)
+		if (D.f[i].cap_items > IPOOL_MAX)
+			free(D.f[i].items);
+	ipool_free(&D);
 	free(D.f);
 	free(D.fs);
 	free(D.fh);

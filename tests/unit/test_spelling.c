@@ -300,6 +300,29 @@ static void test_name_reported_once_per_article(void **s)
 	nlt_free(r);
 }
 
+/* A name used 100 times (its item list outgrows the document's pool):
+ * one finding, its other uses as related spans (at most 32), the count in
+ * the message; and a second name after it keeps its own list. */
+static void test_name_used_many_times(void **s)
+{
+	(void)s;
+	char text[8192];
+	size_t o = 0;
+	for (int i = 0; i < 100; i++)
+		o += (size_t)snprintf(text + o, sizeof text - o, "The minister met Witkoff. ");
+	snprintf(text + o, sizeof text - o, "Then Quandrell spoke. Quandrell left.\n");
+	nlt_result *r = run_tiny(NULL, text);
+	assert_int_equal(nlt_count(r, "unknown-name"), 2);
+	const nlt_finding *f = nlt_get(r, "unknown-name", 0);
+	assert_string_equal(f->text, "Witkoff");
+	assert_int_equal(f->n_related, 32);
+	assert_non_null(strstr(f->message, "100 times"));
+	f = nlt_get(r, "unknown-name", 1);
+	assert_string_equal(f->text, "Quandrell");
+	assert_int_equal(f->n_related, 1);
+	nlt_free(r);
+}
+
 static void test_sentence_initial_name_is_not_a_typo(void **s)
 {
 	(void)s;
@@ -854,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_mojibake_fragments_skipped),
 		cmocka_unit_test(test_name_inside_sentence_is_info),
 		cmocka_unit_test(test_name_reported_once_per_article),
+		cmocka_unit_test(test_name_used_many_times),
 		cmocka_unit_test(test_sentence_initial_name_is_not_a_typo),
 		cmocka_unit_test(test_sentence_initial_typo_is_a_word),
 		cmocka_unit_test(test_mixed_case_name),
