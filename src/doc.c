@@ -66,6 +66,7 @@
 #include <emmintrin.h>
 #endif
 #include "doc.h"
+#include "words.h"
 
 /* ---- growable arrays ------------------------------------------------- */
 
@@ -95,6 +96,7 @@ typedef struct doc_impl {
 	nl_sentence *sent; size_t nsent, capsent;
 	nl_paragraph *par; size_t npar, cappar;
 	nl_quote *q;       size_t nq, capq;
+	nl_doc_words *words;        /* word numbers (words.c), or NULL */
 } doc_impl;
 
 #define RUN_ENTITY 0x10000u      /* private run flag: a Markdown entity */
@@ -2405,8 +2407,26 @@ void nl_doc_free(nl_doc *doc)
 	free(d->sent);
 	free(d->par);
 	free(d->q);
+	nl_doc_words_free(d->words);
 	free(d->path_copy);
 	free(d);
+}
+
+void nl_doc_set_words(nl_doc *doc, nl_doc_words *w)
+{
+	doc_impl *d = (doc_impl *)doc;
+	nl_doc_words_free(d->words);
+	d->words = w;
+	d->pub.word_ids = w ? w->ids : NULL;
+	d->pub.n_word_ids = w ? w->n : 0;
+	d->pub.word_forms = w ? w->forms : NULL;
+	d->pub.word_form_off = w ? w->off : NULL;
+	d->pub.word_base = w ? w->base : NULL;
+}
+
+nl_doc_words *nl_doc_get_words(const nl_doc *doc)
+{
+	return doc && doc->word_ids ? ((const doc_impl *)doc)->words : NULL;
 }
 
 int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_doc **out)

@@ -13,6 +13,12 @@
 int nl_doc_build(const char *path, const char *text, size_t len, int format, nl_doc **out);
 void nl_doc_free(nl_doc *doc);
 
+/* words.c: the document takes w, its word numbers (freed with it; NULL:
+ * none), and gives them back. */
+typedef struct nl_doc_words nl_doc_words;
+void nl_doc_set_words(nl_doc *doc, nl_doc_words *w);
+nl_doc_words *nl_doc_get_words(const nl_doc *doc);
+
 /* Check that text is UTF-8 (a BOM is fine).  Returns 0, or -1 with a
  * message such as "invalid UTF-8 at line 3, column 7 (byte 45): ..." or
  * "looks like UTF-16 (byte order mark FF FE): convert it with iconv -f UTF-16 -t UTF-8". */

@@ -11,6 +11,7 @@
 #include "suppress.h"   /* issue 8: inline suppressions */
 #include "baseline.h"   /* issue 8: --baseline, --write-baseline */
 #include "walk.h"       /* issue 8: folder arguments, --files-from */
+#include "words.h"      /* issue 9: word numbers for the plugins */
 
 #include <errno.h>
 #include <limits.h>
@@ -677,13 +678,15 @@ static void lint_free(stage *s)
  * every document of the batch before the next plugin starts, so that its
  * tables are still in the CPU's caches for the next document.  Returns how
  * many were linted (at least one). */
-static size_t lint_batch(pool *pl, job **js, size_t n)
+static size_t lint_batch(pool *pl, nl_words *words, job **js, size_t n)
 {
 	stage st[LINT_BATCH];
 	int ok[LINT_BATCH];
 	size_t bytes = 0, m = 0;
 	while (m < n && (m == 0 || bytes < LINT_BATCH_BYTES)) {
 		ok[m] = lint_open(pl, js[m], &st[m]);
+		if (ok[m])
+			nl_words_number(words, st[m].doc);   /* no memory: the plugins fold */
 		bytes += st[m].len;
 		m++;
 	}
@@ -711,9 +714,19 @@ static size_t batch_of(pool *pl, size_t i, job **b)
 	return nb;
 }
 
+/* The table that numbers a thread's documents' words (ABI 1.1), or NULL
+ * for none: NEWSLINT_WORD_NUMBERS=0 leaves every document without numbers
+ * (the plugins then fold each token themselves), to compare the two. */
+static nl_words *words_for_thread(void)
+{
+	const char *e = getenv("NEWSLINT_WORD_NUMBERS");
+	return e && !strcmp(e, "0") ? NULL : nl_words_new();
+}
+
 static void *worker(void *arg)
 {
 	pool *pl = arg;
+	nl_words *words = words_for_thread();   /* NULL: no numbers, the plugins fold */
 	for (;;) {
 		pthread_mutex_lock(&pl->lock);
 		/* Rendered reports wait in memory until printed in order: a bounded
@@ -722,6 +735,7 @@ static void *worker(void *arg)
 			pthread_cond_wait(&pl->cond, &pl->lock);
 		if (pl->next >= pl->n) {
 			pthread_mutex_unlock(&pl->lock);
+			nl_words_free(words);
 			return NULL;
 		}
 		/* a batch of the next files, within the window */
@@ -732,7 +746,7 @@ static void *worker(void *arg)
 		pl->next += nb;
 		pthread_mutex_unlock(&pl->lock);
 		for (size_t k = 0; k < nb;) {
-			size_t m = lint_batch(pl, b + k, nb - k);
+			size_t m = lint_batch(pl, words, b + k, nb - k);
 			pthread_mutex_lock(&pl->lock);
 			for (size_t q = k; q < k + m; q++)
 				b[q]->done = 1;
@@ -997,6 +1011,7 @@ int nl_run(const nl_opts *o)
 	}
 	size_t total[3] = {0}, linted = 0, accepted = 0;
 	int fail = 0, first = 1;
+	nl_words *words = started ? NULL : words_for_thread();   /* -j 1: this thread's word numbers */
 	for (size_t i = 0; i < nfiles; i++) {
 		job *j = &pl.jobs[i];
 		if (started) {
@@ -1008,7 +1023,7 @@ int nl_run(const nl_opts *o)
 			job *b[LINT_BATCH];
 			size_t nb = batch_of(&pl, i, b);
 			for (size_t k = 0; k < nb;) {
-				size_t m = lint_batch(&pl, b + k, nb - k);
+				size_t m = lint_batch(&pl, words, b + k, nb - k);
 				for (size_t q = k; q < k + m; q++)
 					b[q]->done = 1;
 				k += m;
@@ -1055,6 +1070,7 @@ int nl_run(const nl_opts *o)
 	for (int t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
 	free(th);
+	nl_words_free(words);
 	ctx.errors = errors;
 	ctx.n_errors = n_errors;
 	fmt->end(&ctx, &out);

@@ -1,6 +1,7 @@
 /* host.c -- the function table handed to plugins, and the findings they
  * report through it.  Everything a plugin passes in is copied here. */
 #include "host.h"
+#include "words.h"
 #include "doc.h"
 #include "lines.h"
 #include "util.h"
@@ -309,6 +310,7 @@ static const nl_host host = {
 	.lower = nl_lower,
 	.is_alpha = nl_is_alpha,
 	.is_upper = nl_is_upper,
+	.word_find = nl_words_find,
 };
 
 const nl_host *nl_host_table(void) { return &host; }

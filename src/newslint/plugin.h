@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 #define NL_ABI_MAJOR 1
-#define NL_ABI_MINOR 0
+#define NL_ABI_MINOR 1
 
 /* ---- status codes (negative) ------------------------------------------ */
 #define NL_OK        0
@@ -152,7 +152,32 @@ typedef struct nl_doc {
 	const nl_paragraph *paragraphs; size_t n_paragraphs;  /* headings included, in order */
 	const nl_quote *quotes;        size_t n_quotes;       /* in order of opening mark */
 	size_t n_words;              /* NL_TOK_WORD tokens outside code */
+
+	/* -- 1.1: the document's words as numbers.  Each distinct folded form
+	   (host->fold) of its WORD tokens has a number, 0, 1, 2 ... in order of
+	   first use, so a plugin can keep what it knows of a word in arrays
+	   indexed by it instead of folding and looking up every token.  Read
+	   these only when NL_DOC_HAS_WORDS(doc): a 1.0 host has no such
+	   fields, and a host may leave word_ids NULL (a very large document,
+	   or no memory): then fold the tokens yourself. -- */
+	const uint32_t *word_ids;      /* per token: its form's number (WORD tokens), NL_NO_WORD else */
+	size_t n_word_ids;             /* every number is below this */
+	const char *word_forms;        /* the forms, each followed by a NUL: number i is at
+	                                  word_forms + word_form_off[i], and is
+	                                  word_form_off[i + 1] - word_form_off[i] - 1 bytes */
+	const uint32_t *word_form_off; /* n_word_ids + 1 entries */
+	/* per number: the number of the form without its possessive ending
+	   ("ukraine's" -> "ukraine", "voters'" -> "voters": a final 's after at
+	   least one byte, else a final ' after at least one byte), or
+	   NL_NO_WORD for a form with no such ending.  Such a stripped form has
+	   a number even when no token of the document has it (it is then none
+	   of word_ids' numbers). */
+	const uint32_t *word_base;
 } nl_doc;
+
+#define NL_NO_WORD UINT32_MAX
+#define NL_DOC_HAS_WORDS(d) \
+	((d)->struct_size >= offsetof(nl_doc, word_base) + sizeof(const uint32_t *) && (d)->word_ids != NULL)
 
 /* ---- rules and findings -------------------------------------------------- */
 typedef struct nl_rule_info {
@@ -245,6 +270,13 @@ typedef struct nl_host {
 	int (*is_alpha)(uint32_t cp);
 	/* Is cp an upper-case letter? */
 	int (*is_upper)(uint32_t cp);
+
+	/* -- 1.1: words as numbers -- */
+	/* The number of folded form s[0..n) (as host->fold writes it) in doc
+	   (see nl_doc.word_ids), or NL_NO_WORD when doc has no such form or no
+	   numbers.  A hash look-up: for words from the configuration, not for
+	   every token. */
+	uint32_t (*word_find)(const nl_doc *doc, const char *s, size_t n);
 
 	/* Append new functions here, never above.  */
 } nl_host;

@@ -6,9 +6,15 @@
  * boundaries (never inside a BOM), tokens sorted and non-overlapping,
  * sentences and paragraphs covering the tokens in order, quotations inside
  * their paragraph with their tokens between the marks, counts consistent.
- * The Unicode helpers plugins get (utf8_next, fold) are checked on the way. */
+ * The Unicode helpers plugins get (utf8_next, fold) are checked on the way,
+ * and the word numbers (src/words.c): a word token's form is its fold, the
+ * same form has the same number, numbers in order of first use, a
+ * possessive's base is its form stripped, word_find finds every form. */
 #include "fuzz.h"
 #include "doc.h"
+#include "host.h"
+#include "words.h"
+#include <stdlib.h>
 #include <string.h>
 
 static int cont(const char *t, size_t len, size_t off)
@@ -171,6 +177,70 @@ static void check_helpers(const nl_doc *d)
 	}
 }
 
+static void check_words(nl_doc *d)
+{
+	static nl_words *w;
+	if (!w)
+		w = nl_words_new();
+	int rc = nl_words_number(w, d);
+	if (rc == NL_ENOMEM)
+		return;
+	NLF_CHECK(rc == 0, "nl_words_number returned %d", rc);
+	if (d->n_tokens > NL_WORDS_MAX_TOKENS) {
+		NLF_CHECK(!NL_DOC_HAS_WORDS(d), "a document too large was numbered");
+		return;
+	}
+	NLF_CHECK(NL_DOC_HAS_WORDS(d), "no word numbers");
+	const size_t n = d->n_word_ids;
+	uint32_t next = 0;   /* numbers come in order of first use */
+	char *f = NULL;
+	size_t fcap = 0;
+	for (size_t i = 0; i < d->n_tokens; i++) {
+		const nl_token *t = &d->tokens[i];
+		const uint32_t id = d->word_ids[i];
+		if (t->kind != NL_TOK_WORD) {
+			NLF_CHECK(id == NL_NO_WORD, "token %zu (no word) has number %u", i, id);
+			continue;
+		}
+		NLF_CHECK(id < n && id <= next, "token %zu: number %u of %zu (next %u)", i, id, n, next);
+		if (id == next)
+			next++;
+		size_t m = nl_fold(d->text + t->off, t->len, NULL, 0);
+		if (m + 1 > fcap) {
+			fcap = m + 1;
+			f = realloc(f, fcap);
+			NLF_CHECK(f != NULL, "out of memory");
+		}
+		nl_fold(d->text + t->off, t->len, f, fcap);
+		const char *form = d->word_forms + d->word_form_off[id];
+		NLF_CHECK(d->word_form_off[id + 1] - d->word_form_off[id] - 1 == m && memcmp(form, f, m) == 0,
+		          "token %zu: its form is not its fold", i);
+	}
+	free(f);
+	for (uint32_t id = 0; id < n; id++) {
+		const char *form = d->word_forms + d->word_form_off[id];
+		const size_t fl = d->word_form_off[id + 1] - d->word_form_off[id] - 1;
+		NLF_CHECK(form[fl] == '\0', "form %u not NUL-terminated", id);
+		NLF_CHECK(nl_host_table()->word_find(d, form, fl) == id || memchr(form, 0, fl),
+		          "word_find misses form %u", id);
+		const uint32_t b = d->word_base[id];
+		const size_t strip = fl > 2 && form[fl - 2] == '\'' && form[fl - 1] == 's' ? 2 :
+		                     fl > 1 && form[fl - 1] == '\'' ? 1 : 0;
+		NLF_CHECK((b == NL_NO_WORD) == (strip == 0), "form %u: base %u, strip %zu", id, b, strip);
+		if (b != NL_NO_WORD)
+			NLF_CHECK(b < n && d->word_form_off[b + 1] - d->word_form_off[b] - 1 == fl - strip &&
+			          memcmp(d->word_forms + d->word_form_off[b], form, fl - strip) == 0,
+			          "form %u: base %u is not its stripped form", id, b);
+	}
+	for (uint32_t a = 0; a < n && a < 64; a++)   /* distinct forms, distinct numbers */
+		for (uint32_t b = a + 1; b < n && b < 64; b++) {
+			const size_t la = d->word_form_off[a + 1] - d->word_form_off[a] - 1;
+			const size_t lb = d->word_form_off[b + 1] - d->word_form_off[b] - 1;
+			NLF_CHECK(la != lb || memcmp(d->word_forms + d->word_form_off[a], d->word_forms + d->word_form_off[b], la),
+			          "forms %u and %u are the same", a, b);
+		}
+}
+
 static void build_and_check(const char *text, size_t len, int format)
 {
 	nl_doc *d = NULL;
@@ -188,6 +258,7 @@ static void build_and_check(const char *text, size_t len, int format)
 	check_sentences(d, bom);
 	check_quotes(d, bom);
 	check_helpers(d);
+	check_words(d);
 	nl_doc_free(d);
 }
 

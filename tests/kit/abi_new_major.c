@@ -5,6 +5,8 @@
 enum { HOST_MAJOR = NL_ABI_MAJOR };
 #undef NL_ABI_MAJOR
 #define NL_ABI_MAJOR (HOST_MAJOR + 1)
+#undef NL_ABI_MINOR
+#define NL_ABI_MINOR 0   /* a new major starts at minor 0 */
 #define FIXTURE abi_new_major
 #define FIXTURE_MUST_NOT_RUN 1
 #include "abi_fixture.h"

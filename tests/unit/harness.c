@@ -4,6 +4,7 @@
 #include "doc.h"
 #include "host.h"
 #include "util.h"
+#include "words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,60 @@ static void capture(void *ud, const char *line)
 	nl_buf *b = ud;
 	nl_buf_puts(b, line);
 	nl_buf_putc(b, '\n');
+}
+
+/* Are two finished item lists the same findings (all but line:column,
+ * which follow from the spans)? */
+static int same_items(const nl_items *a, const nl_items *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const nl_item *x = &a->v[i], *y = &b->v[i];
+		if (x->rule != y->rule || x->severity != y->severity || x->off != y->off || x->len != y->len ||
+		    strcmp(x->message, y->message) != 0 || x->n_sugg != y->n_sugg || x->n_related != y->n_related)
+			return 0;
+		for (size_t k = 0; k < x->n_sugg; k++)
+			if (strcmp(x->sugg[k], y->sugg[k]) != 0)
+				return 0;
+		for (size_t k = 0; k < x->n_related; k++)
+			if (x->related[k].off != y->related[k].off || x->related[k].len != y->related[k].len)
+				return 0;
+	}
+	return 1;
+}
+
+static void dump_items(const char *what, const nl_items *it)
+{
+	fprintf(stderr, "%s: %zu findings\n", what, it->n);
+	for (size_t i = 0; i < it->n; i++)
+		fprintf(stderr, "  %s %u+%u %s\n", it->v[i].rule->id, it->v[i].off, it->v[i].len, it->v[i].message);
+}
+
+/* Every check runs twice, on the document with the core's word numbers
+ * (as the driver gives it) and without (as a 1.0 host, or a document too
+ * large to number, gives it): a plugin must find the same either way. */
+static void check_without_numbers(nl_pinst *pi, const char *text, size_t len, int format, const nl_items *with,
+				  int status)
+{
+	nl_doc *d = NULL;
+	if (nl_doc_build("test.txt", text, len, format, &d) != 0)
+		return;
+	nl_items items = {0};
+	nl_buf quiet = {0};
+	nl_diag_set_hook(capture, &quiet);   /* its warnings were said the first time */
+	int rc = nl_pinst_check(pi, d, &items);
+	nl_items_finish(&items, d);
+	if (rc != status || !same_items(with, &items)) {
+		fprintf(stderr, "harness: %s finds differently without word numbers (status %d, %d)\n",
+			pi->desc->name, status, rc);
+		dump_items("with numbers", with);
+		dump_items("without", &items);
+		abort();
+	}
+	nl_items_free(&items);
+	nl_buf_free(&quiet);
+	nl_doc_free(d);
 }
 
 static void set_rules_dir(void)
@@ -54,9 +109,16 @@ nlt_result *nlt_run(const nl_plugin *p, const char *ini, const char *text, int f
 	if (r->pub.create_status == 0) {
 		nl_doc *d = NULL;
 		size_t len = strlen(text);
+		static nl_words *words;   /* the driver's per-thread table */
+		if (!words)
+			words = nl_words_new();
 		if (nl_doc_build("test.txt", text, len, format, &d) == 0) {
+			nl_words_number(words, d);   /* no memory: no numbers */
 			r->pub.check_status = nl_pinst_check(&pi, d, &r->items);
 			nl_items_finish(&r->items, d);
+			nl_diag_set_hook(NULL, NULL);
+			check_without_numbers(&pi, text, len, format, &r->items, r->pub.check_status);
+			nl_diag_set_hook(capture, &r->errors);
 			r->pub.n = r->items.n;
 			r->pub.findings = calloc(r->items.n + 1, sizeof *r->pub.findings);
 			r->texts = calloc(r->items.n + 1, sizeof *r->texts);
