@@ -507,10 +507,11 @@ fail:
 }
 
 /* ---- per-check vocabulary -------------------------------------------------
- * Each word of the document is folded once (ASCII in the plugin, anything
- * else through host->fold) and interned to a small integer id: the rules
- * below compare ids.  Memory is proportional to the number of distinct
- * words, plus a window of ids for the paragraph being checked. */
+ * Each word of the document has a small integer id: the core's word number
+ * (NL_DOC_HAS_WORDS), or else the plugin folds it (ASCII here, anything
+ * else through host->fold) and interns it: the rules below compare ids.
+ * Memory is proportional to the number of distinct words, plus a window of
+ * ids for the paragraph being checked. */
 
 #define NOID UINT32_MAX
 #ifndef CHUNK
@@ -530,6 +531,7 @@ typedef struct ostat {
 	uint32_t last;              /* position of the last counted use, or NOID */
 	uint32_t floor;             /* a new cluster starts after this position (last one's end + 1) */
 	uint32_t open;              /* index + 1 of the cluster being extended, or 0 */
+	uint32_t gen;               /* the check it belongs to (older: all 0) */
 } ostat;
 
 typedef struct occ {
@@ -563,12 +565,17 @@ typedef struct scratch {
 	unsigned char *hit; size_t hit_cap;
 	unsigned char *used; size_t used_cap;
 	ringslot *ring; size_t ring_cap;
+	/* per number of the host's (NL_DOC_HAS_WORDS): its length, VF_* flags,
+	   overuse key and overuse counts (by key) */
+	size_t scap;
+	uint32_t *svlen, *sokey; uint8_t *sflags; ostat *sos;
 } scratch;
 
 static void scratch_free_fields(scratch *s)
 {
 	free(s->vt); free(s->voff); free(s->vlen); free(s->okey); free(s->vflags); free(s->os);
 	free(s->arena); free(s->big); free(s->ids); free(s->hit); free(s->used); free(s->ring);
+	free(s->svlen); free(s->sokey); free(s->sflags); free(s->sos);
 }
 
 /* Bytes a thread's scratch holds. */
@@ -576,7 +583,14 @@ static size_t scratch_bytes(const scratch *s)
 {
 	return s->vt_alloc * sizeof *s->vt +
 	       s->vcap * (3 * sizeof(uint32_t) + 1 + sizeof(ostat)) + s->acap + s->big_cap +
-	       s->ids_cap * sizeof *s->ids + s->hit_cap + s->used_cap + s->ring_cap * sizeof *s->ring;
+	       s->ids_cap * sizeof *s->ids + s->hit_cap + s->used_cap + s->ring_cap * sizeof *s->ring +
+	       s->scap * (2 * sizeof(uint32_t) + 1 + sizeof(ostat));
+}
+
+/* ... of which the arrays of a word space (bounded by the host's space) */
+static size_t space_bytes(const scratch *s)
+{
+	return s->scap * (2 * sizeof(uint32_t) + 1 + 2 * sizeof(ostat));
 }
 
 static void scratch_free(void *p)
@@ -592,6 +606,10 @@ typedef struct ctx {
 	const nl_host *h;
 	const nl_doc *doc;
 	nl_sink *sink;
+	/* the host's word numbers are the ids (NL_DOC_HAS_WORDS): voff/arena
+	   are the document's word_form_off/word_forms and vlen, vflags, okey,
+	   os the scratch's s* arrays; nothing is interned */
+	int numbered;
 	/* vocabulary */
 	vent *vt; size_t vt_cap, vt_alloc;     /* slots used by this check, allocated */
 	uint32_t gen;
@@ -764,6 +782,15 @@ static uint32_t v_intern(ctx *c, const char *w, size_t n)
 
 static const char *v_str(const ctx *c, uint32_t id) { return c->arena + c->voff[id]; }
 
+/* The overuse stats of key, as of this check. */
+static inline ostat *os_at(ctx *c, uint32_t key)
+{
+	ostat *o = &c->os[key];
+	if (o->gen != c->gen)
+		*o = (ostat){ .gen = c->gen };
+	return o;
+}
+
 static uint32_t word_id_slow(ctx *c, const char *s, size_t n);
 
 /* Fold s[0..n) (n bytes of the document's text) exactly as host->fold and
@@ -831,6 +858,8 @@ static uint32_t tok_id_slow(ctx *c, size_t k)
 	const nl_token *t = &c->doc->tokens[k];
 	if (t->kind != NL_TOK_WORD)
 		return NOID;
+	if (c->numbered)
+		return c->doc->word_ids[k];
 	return word_id(c, c->doc->text + t->off, t->len);
 }
 
@@ -1260,7 +1289,7 @@ static int check_openings(ctx *c)
 			/* a sentence that opens inside a quotation is the speaker's, not
 			   the writer's: it breaks the run */
 			if (t && !(t->flags & NL_TF_IN_QUOTE)) {
-				key = word_id(c, d->text + t->off, t->len);
+				key = tok_id_slow(c, (size_t)(t - d->tokens));
 				if (key != NOID && c->vlen[key] >= MAXWORD)
 					key = NOID;
 			}
@@ -1346,6 +1375,8 @@ static uint32_t okey_of(ctx *c, uint32_t id)
 		    has_letters(c->h, w, k, (int)c->st->over_letters)) {
 			if (k == c->vlen[id]) {
 				key = id;
+			} else if (c->numbered) {
+				key = c->doc->word_base[id];   /* the stripped form's number */
 			} else {
 				char buf[MAXWORD]; /* interning may move the arena */
 				memcpy(buf, w, k);
@@ -1405,7 +1436,7 @@ static inline void over_feed(ctx *c, size_t i, uint32_t id)
 /* One counted use of key: token i, word position p. */
 static void over_use(ctx *c, size_t i, const nl_token *t, uint32_t key, uint32_t p)
 {
-	ostat *o = &c->os[key];
+	ostat *o = os_at(c, key);
 	if (!o->first_tok) {
 		o->first_tok = (uint32_t)i + 1;
 		o->last = NOID;
@@ -1537,15 +1568,58 @@ static int report_clusters(ctx *c)
 
 /* ---- check ---------------------------------------------------------------- */
 
+/* Have c use the host's word numbers of d, with the scratch's arrays for
+ * what is known of each. */
+static int use_numbers(ctx *c, scratch *sc, const nl_doc *d)
+{
+	const size_t n = d->n_word_ids;
+	if (n > sc->scap) {
+		size_t cap = sc->scap ? sc->scap : 1024;
+		while (cap < n)
+			cap *= 2;
+		uint32_t *l = realloc(sc->svlen, cap * sizeof *l);
+		if (l) sc->svlen = l;
+		uint32_t *k = realloc(sc->sokey, cap * sizeof *k);
+		if (k) sc->sokey = k;
+		uint8_t *f = realloc(sc->sflags, cap);
+		if (f) sc->sflags = f;
+		ostat *o = realloc(sc->sos, cap * sizeof *o);
+		if (o) {
+			memset(o + sc->scap, 0, (cap - sc->scap) * sizeof *o);
+			sc->sos = o;
+		}
+		if (!l || !k || !f || !o)
+			return NL_ENOMEM;
+		sc->scap = cap;
+	}
+	const uint32_t *off = d->word_form_off;
+	for (size_t i = 0; i < n; i++)
+		sc->svlen[i] = off[i + 1] - off[i] - 1;
+	if (n)
+		memset(sc->sflags, 0, n);
+	c->numbered = 1;
+	c->arena = (char *)d->word_forms;   /* read only */
+	c->voff = (uint32_t *)d->word_form_off;
+	c->vlen = sc->svlen;
+	c->vflags = sc->sflags;
+	c->okey = sc->sokey;
+	c->os = sc->sos;
+	return 0;
+}
+
 /* Ids of tokens [a, b) into c->ids, and what they say into c->hit. */
 static void fill_ids(ctx *c, size_t a, size_t b)
 {
 	const nl_doc *d = c->doc;
 	c->fn = 0;
 	c->fbase = a;
-	for (size_t k = a; k < b; k++) {
-		const nl_token *t = &d->tokens[k];
-		c->ids[k - a] = t->kind == NL_TOK_WORD ? word_id(c, d->text + t->off, t->len) : NOID;
+	if (c->numbered) {
+		memcpy(c->ids, d->word_ids + a, (b - a) * sizeof *c->ids);   /* NOID == NL_NO_WORD */
+	} else {
+		for (size_t k = a; k < b; k++) {
+			const nl_token *t = &d->tokens[k];
+			c->ids[k - a] = t->kind == NL_TOK_WORD ? word_id(c, d->text + t->off, t->len) : NOID;
+		}
 	}
 	size_t fn = b - a, pmin = (size_t)c->st->phrase_min, pmax = (size_t)c->st->phrase_max;
 	const uint32_t *ids = c->ids;
@@ -1591,14 +1665,20 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 	if (++c.gen == 0) { /* after 4 G checks: stamps start over */
 		for (size_t i = 0; i < c.vt_alloc; i++)
 			c.vt[i].stamp = 0;
+		for (size_t i = 0; i < sc->scap; i++)
+			sc->sos[i].gen = 0;
 		c.gen = 1;
+	}
+	if (NL_DOC_HAS_WORDS(d) && use_numbers(&c, sc, d)) {
+		rc = NL_ENOMEM;
+		goto out;
 	}
 	/* the word table: as many slots as tokens (so at most half full: it
 	   grows at that), for a long text a start */
 	c.vt_cap = 256;
 	while (c.vt_cap < d->n_tokens && c.vt_cap < 16384)
 		c.vt_cap *= 2;
-	if (c.vt_alloc < c.vt_cap) {
+	if (!c.numbered && c.vt_alloc < c.vt_cap) {
 		free(c.vt);
 		c.vt = calloc(c.vt_cap, sizeof *c.vt);
 		c.vt_alloc = c.vt ? c.vt_cap : 0;
@@ -1670,8 +1750,12 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 	if (!rc && c.want_o)
 		rc = report_clusters(&c);
 out:
+	if (c.numbered) {   /* the scratch's own vocabulary, untouched */
+		c.voff = sc->voff; c.vlen = sc->vlen; c.okey = sc->okey; c.vflags = sc->vflags; c.os = sc->os;
+		c.arena = sc->arena;
+	}
 	ctx_give_back(&c, sc);
-	if (sc == &own || scratch_bytes(sc) > SCRATCH_KEEP) {
+	if (sc == &own || scratch_bytes(sc) - space_bytes(sc) > SCRATCH_KEEP) {
 		/* a long text's buffers are not kept: they would add to the
 		   peak while the other plugins check it */
 		uint32_t gen = sc->gen;
