@@ -260,12 +260,13 @@ typedef struct kcache {
 	size_t v_cap;
 	uint16_t *wid16; size_t wid16_cap;      /* token -> word id */
 	uint8_t *okw; size_t okw_cap;
+	uint32_t *kmap; size_t kmap_cap;        /* host word number -> word id + 1 (0: none yet) */
 } kcache;
 
 static void kc_free_fields(kcache *kc)
 {
 	free(kc->vt); free(kc->arena); free(kc->voff); free(kc->vlen); free(kc->vfunc);
-	free(kc->wc); free(kc->wid16); free(kc->okw);
+	free(kc->wc); free(kc->wid16); free(kc->okw); free(kc->kmap);
 }
 
 /* Bytes a thread's scratch holds. */
@@ -273,7 +274,7 @@ static size_t kc_bytes(const kcache *kc)
 {
 	return kc->vt_alloc * sizeof *kc->vt + kc->arena_cap +
 	       kc->v_cap * (2 * sizeof(uint32_t) + sizeof(uint16_t) + 1) +
-	       kc->wid16_cap * sizeof *kc->wid16 + kc->okw_cap;
+	       kc->wid16_cap * sizeof *kc->wid16 + kc->okw_cap + kc->kmap_cap * sizeof *kc->kmap;
 }
 
 static void kc_free(void *p)
@@ -534,6 +535,9 @@ typedef struct ks_run {
 	const ks_state *st;
 	const nl_doc *doc;
 	kcache *kc;           /* the thread's scratch */
+	int numbered;         /* the host numbered the words (NL_DOC_HAS_WORDS): a word's id
+	                         comes from its number's (kc->kmap), its text is in the
+	                         document's word_forms (kc->voff), nothing is interned */
 	uint32_t nv;          /* words of this document (ids 0..nv-1, in order of first use) */
 	size_t vt_cap;        /* slots of kc->vt this check uses (a power of 2) */
 	size_t alen;          /* bytes of kc->arena used */
@@ -565,7 +569,10 @@ typedef struct ks_run {
 } ks_run;
 
 /* The folded text and length of word id. */
-static inline const char *v_str(const ks_run *r, uint32_t id) { return r->kc->arena + r->kc->voff[id]; }
+static inline const char *v_str(const ks_run *r, uint32_t id)
+{
+	return (r->numbered ? r->doc->word_forms : r->kc->arena) + r->kc->voff[id];
+}
 static inline size_t v_len(const ks_run *r, uint32_t id) { return r->kc->vlen[id]; }
 
 
@@ -652,12 +659,55 @@ static inline void word_key(const char *buf, size_t m, uint64_t *k0, uint64_t *k
 	}
 }
 
+/* A new id for the host's word number w (possessive stripped): its text,
+ * and whether it is a function word.  KS_NONE - 1 when out of memory. */
+static uint32_t num_add(ks_run *r, uint32_t w)
+{
+	kcache *kc = r->kc;
+	const nl_doc *d = r->doc;
+	if (r->nv >= KS_NONE - 2)
+		return KS_NONE - 1;
+	if (r->nv == kc->v_cap) {
+		size_t c = kc->v_cap ? kc->v_cap * 2 : 1024;
+		uint32_t *off = realloc(kc->voff, c * sizeof *off);
+		if (off) kc->voff = off;
+		uint32_t *len = realloc(kc->vlen, c * sizeof *len);
+		if (len) kc->vlen = len;
+		uint8_t *func = realloc(kc->vfunc, c);
+		if (func) kc->vfunc = func;
+		uint32_t *wc = realloc(kc->wc, c * sizeof *wc);
+		if (wc) kc->wc = wc;
+		if (!off || !len || !func || !wc)
+			return KS_NONE - 1;
+		kc->v_cap = c;
+	}
+	const uint32_t m = d->word_form_off[w + 1] - d->word_form_off[w] - 1;
+	const char *s = d->word_forms + d->word_form_off[w];
+	uint64_t k0 = 0, k1 = 0;
+	if (m <= 16)
+		wk_key16(s, m, &k0, &k1);
+	uint32_t id = r->nv++;
+	kc->voff[id] = d->word_form_off[w];
+	kc->vlen[id] = m;
+	kc->vfunc[id] = is_func(r->st, k0, k1, m, s);
+	kc->wc[id] = 0;
+	kc->kmap[w] = id + 1;
+	return id;
+}
+
 /* The id of word token tok, folded as ks_fold does (with add, numbered
  * when new): KS_NONE when it folds to nothing (or is absent), KS_NONE - 1
  * when out of memory. */
 static inline __attribute__((always_inline)) uint32_t tok_id(ks_run *r, const nl_token *tok, int add)
 {
 	const nl_doc *d = r->doc;
+	if (r->numbered) {   /* the host's number, possessive stripped */
+		uint32_t w = d->word_ids[tok - d->tokens];
+		if (d->word_base[w] != NL_NO_WORD)
+			w = d->word_base[w];
+		const uint32_t k = r->kc->kmap[w];
+		return k ? k - 1 : add ? num_add(r, w) : KS_NONE;
+	}
 	size_t n = tok->len;
 	uint64_t k0, k1;
 	if (n - 1 < 16) {
@@ -693,6 +743,10 @@ static inline __attribute__((always_inline)) uint32_t tok_id(ks_run *r, const nl
  * have it. */
 static uint32_t v_find(ks_run *r, const char *s, size_t n)
 {
+	if (r->numbered) {
+		uint32_t w = r->st->host->word_find(r->doc, s, n);
+		return w == NL_NO_WORD || !r->kc->kmap[w] ? KS_NONE : r->kc->kmap[w] - 1;
+	}
 	uint64_t k0, k1;
 	word_key(s, n, &k0, &k1);
 	return vt_get(r, k0, k1, n, s, 0);
@@ -1440,12 +1494,23 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	run.kc = kc;
 	ks_run *r = &run;
 	int rc = 0;
+	/* the host's word numbers, unless a form is one ks_fold() cuts */
+	if (NL_DOC_HAS_WORDS(d)) {
+		r->numbered = 1;
+		for (size_t w = 0; w < d->n_word_ids && r->numbered; w++)
+			r->numbered = d->word_form_off[w + 1] - d->word_form_off[w] - 1 < KS_WORDBUF - 1;
+		if (r->numbered) {
+			if (grow(&kc->kmap, &kc->kmap_cap, d->n_word_ids ? d->n_word_ids : 1, sizeof *kc->kmap))
+				goto oom;
+			memset(kc->kmap, 0, d->n_word_ids * sizeof *kc->kmap);
+		}
+	}
 	/* the word table: as many slots as tokens (so at most half full: it
 	   grows at that), for a long text a start */
 	r->vt_cap = pow2_at_least(d->n_tokens < 16384 ? d->n_tokens : 16384);
 	if (r->vt_cap < 256)
 		r->vt_cap = 256;
-	if (kc->vt_alloc < r->vt_cap) {
+	if (!r->numbered && kc->vt_alloc < r->vt_cap) {
 		free(kc->vt);
 		kc->vt = calloc(r->vt_cap, sizeof *kc->vt);
 		kc->vt_alloc = kc->vt ? r->vt_cap : 0;
