@@ -11,13 +11,17 @@
  * finished (yields, sort, line and column) and checked: spans inside the
  * text on character boundaries, messages and suggestions UTF-8, positions
  * sane, also after the inline suppressions (src/suppress.c).  Then they
- * are rendered in every output format (report_check.c). */
+ * are rendered in every output format (report_check.c).  The document is
+ * checked with the core's word numbers (ABI 1.1), as the driver gives it,
+ * and again without (as for a document too large to number): the plugins
+ * must find exactly the same. */
 #include "fuzz.h"
 #include "config.h"
 #include "doc.h"
 #include "host.h"
 #include "report.h"
 #include "suppress.h"
+#include "words.h"
 #include <string.h>
 
 extern const nl_plugin nl_plugin_repetition, nl_plugin_keyword_stuffing, nl_plugin_spelling,
@@ -146,17 +150,57 @@ static void check_items(const nl_doc *d, const nl_items *it)
 	}
 }
 
-static void run(set *st, const char *text, size_t len, int format)
+/* The findings of every plugin of st on text, with the core's word numbers
+ * or without; NULL when the document cannot be built. */
+static nl_doc *check_all(set *st, const char *text, size_t len, int format, int numbers, nl_items *items)
 {
+	static nl_words *words;
 	nl_doc *d = NULL;
+	if (!words)
+		words = nl_words_new();
 	if (nl_doc_build("fuzz.md", text, len, format, &d) != 0)
-		return;
-	nl_items items = {0};
+		return NULL;
+	if (numbers)
+		NLF_CHECK(nl_words_number(words, d) == 0 && (NL_DOC_HAS_WORDS(d) || d->n_tokens > NL_WORDS_MAX_TOKENS),
+		          "the words were not numbered");
 	for (size_t i = 0; i < NP; i++) {
-		int rc = nl_pinst_check(&st->pinst[i], d, &items);
+		int rc = nl_pinst_check(&st->pinst[i], d, items);
 		NLF_CHECK(rc == 0, "plugin %s check returned %d", plugins[i]->name, rc);
 	}
-	nl_items_finish(&items, d);
+	nl_items_finish(items, d);
+	return d;
+}
+
+/* The same findings, with and without word numbers? */
+static void check_same(const nl_items *a, const nl_items *b)
+{
+	NLF_CHECK(a->n == b->n, "%zu findings with word numbers, %zu without", a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const nl_item *x = &a->v[i], *y = &b->v[i];
+		NLF_CHECK(x->rule == y->rule && x->off == y->off && x->len == y->len && x->severity == y->severity &&
+		          !strcmp(x->message, y->message) && x->n_sugg == y->n_sugg && x->n_related == y->n_related,
+		          "finding %zu differs without word numbers: %s at %u (%s) / %s at %u (%s)", i, x->rule->id,
+		          x->off, x->message, y->rule->id, y->off, y->message);
+		for (size_t k = 0; k < x->n_sugg; k++)
+			NLF_CHECK(!strcmp(x->sugg[k], y->sugg[k]), "%s: suggestion %zu differs without word numbers",
+			          x->rule->id, k);
+		for (size_t k = 0; k < x->n_related; k++)
+			NLF_CHECK(x->related[k].off == y->related[k].off && x->related[k].len == y->related[k].len,
+			          "%s: related span %zu differs without word numbers", x->rule->id, k);
+	}
+}
+
+static void run(set *st, const char *text, size_t len, int format)
+{
+	nl_items items = {0}, plain = {0};
+	nl_doc *d = check_all(st, text, len, format, 1, &items);
+	if (!d)
+		return;
+	nl_doc *d2 = check_all(st, text, len, format, 0, &plain);
+	if (d2)
+		check_same(&items, &plain);
+	nl_items_free(&plain);
+	nl_doc_free(d2);
 	/* the driver's next step: inline <!-- newslint-disable --> directives */
 	nl_suppress_apply("fuzz.md", text, len, &items, NULL, NULL);
 	check_items(d, &items);
