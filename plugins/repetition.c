@@ -587,12 +587,6 @@ static size_t scratch_bytes(const scratch *s)
 	       s->scap * (2 * sizeof(uint32_t) + 1 + sizeof(ostat));
 }
 
-/* ... of which the arrays of a word space (bounded by the host's space) */
-static size_t space_bytes(const scratch *s)
-{
-	return s->scap * (2 * sizeof(uint32_t) + 1 + 2 * sizeof(ostat));
-}
-
 static void scratch_free(void *p)
 {
 	if (!p)
@@ -1755,7 +1749,7 @@ out:
 		c.arena = sc->arena;
 	}
 	ctx_give_back(&c, sc);
-	if (sc == &own || scratch_bytes(sc) - space_bytes(sc) > SCRATCH_KEEP) {
+	if (sc == &own || scratch_bytes(sc) > SCRATCH_KEEP) {
 		/* a long text's buffers are not kept: they would add to the
 		   peak while the other plugins check it */
 		uint32_t gen = sc->gen;
