@@ -1781,7 +1781,7 @@ static const nl_rule_info ks_rules[] = {
 
 NL_PLUGIN_EXPORT const nl_plugin nl_plugin_keyword_stuffing = {
 	NL_PLUGIN_ABI,
-	.flags = NL_PLUGIN_THREADSAFE,
+	.flags = NL_PLUGIN_THREADSAFE | NL_PLUGIN_WORD_NUMBERS,
 	.name = "keyword-stuffing",
 	.version = "1.0.0",
 	.summary = "finds the phrase an article repeats to rank (keyword stuffing), no keyphrase needed",

@@ -1822,7 +1822,7 @@ static const char *const config_keys[] = {
 
 NL_PLUGIN_EXPORT const nl_plugin nl_plugin_repetition = {
 	NL_PLUGIN_ABI,
-	.flags = NL_PLUGIN_THREADSAFE,
+	.flags = NL_PLUGIN_THREADSAFE | NL_PLUGIN_WORD_NUMBERS,
 	.name = "repetition",
 	.version = "1.0.0",
 	.summary = "repeated words and phrases, repeated sentence openings, over-used words",

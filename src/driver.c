@@ -82,6 +82,7 @@ typedef struct profile {
 	size_t n;
 	int min_sev, fail_on;
 	int broken;                /* configuration errors: files using it are not linted */
+	int numbers;               /* a plugin reads the word numbers (NL_PLUGIN_WORD_NUMBERS) */
 	int confined;              /* found by discovery and not trusted: see nl_settings_confine */
 	nl_strv dirs;              /* plugin folders, in search order */
 } profile;
@@ -445,6 +446,8 @@ static profile *profile_open(run *r, const char *file, const char *origin)
 		}
 		p->loaded[p->n] = l;
 		p->n++;
+		if (l.desc->flags & NL_PLUGIN_WORD_NUMBERS)
+			p->numbers = 1;
 	}
 	/* Sections nobody claims. */
 	for (size_t i = 0; i < p->settings.n; i++) {
@@ -683,9 +686,11 @@ static size_t lint_batch(pool *pl, nl_words *words, job **js, size_t n)
 	stage st[LINT_BATCH];
 	int ok[LINT_BATCH];
 	size_t bytes = 0, m = 0;
+	if (!js[0]->prof->numbers)
+		words = NULL;   /* no plugin of the profile reads word numbers */
 	while (m < n && (m == 0 || bytes < LINT_BATCH_BYTES)) {
 		ok[m] = lint_open(pl, js[m], &st[m]);
-		if (ok[m])
+		if (ok[m] && words)
 			nl_words_number(words, st[m].doc);   /* no memory: the plugins fold */
 		bytes += st[m].len;
 		m++;

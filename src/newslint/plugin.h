@@ -283,6 +283,8 @@ typedef struct nl_host {
 
 /* ---- the plugin descriptor ----------------------------------------------- */
 #define NL_PLUGIN_THREADSAFE 0x1u  /* check() may run on several documents at once */
+#define NL_PLUGIN_WORD_NUMBERS 0x2u /* (1.1) check() reads the word numbers (nl_doc.word_ids):
+                                       the host makes them only when an enabled plugin says so */
 
 typedef struct nl_plugin {
 	uint32_t abi_major;          /* NL_ABI_MAJOR at build time */
