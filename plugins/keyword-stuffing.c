@@ -582,6 +582,30 @@ static int vt_grow(ks_run *r)
 	return wk_vt_grow(&r->kc->vt, &r->kc->vt_alloc, &r->vt_cap, r->kc->gen) ? NL_ENOMEM : 0;
 }
 
+/* Room for one more word id in the per-id arrays: 0, or -1 (too many, or
+ * out of memory). */
+static int id_room(ks_run *r)
+{
+	kcache *kc = r->kc;
+	if (r->nv >= KS_NONE - 2)
+		return -1;
+	if (r->nv == kc->v_cap) {
+		size_t c = kc->v_cap ? kc->v_cap * 2 : 1024;
+		uint32_t *off = realloc(kc->voff, c * sizeof *off);
+		if (off) kc->voff = off;
+		uint32_t *len = realloc(kc->vlen, c * sizeof *len);
+		if (len) kc->vlen = len;
+		uint8_t *func = realloc(kc->vfunc, c);
+		if (func) kc->vfunc = func;
+		uint32_t *wc = realloc(kc->wc, c * sizeof *wc);
+		if (wc) kc->wc = wc;
+		if (!off || !len || !func || !wc)
+			return -1;
+		kc->v_cap = c;
+	}
+	return 0;
+}
+
 /* The id of the folded word with key k0, k1 and length m (buf: its bytes,
  * or NULL when m <= 16: the key holds them).  With add, a new word gets the
  * next id.  KS_NONE when absent, KS_NONE - 1 when out of memory (the probe:
@@ -605,22 +629,8 @@ static uint32_t vt_get_slow(ks_run *r, uint64_t k0, uint64_t k1, size_t m, const
 		while (kc->vt[j].stamp == gen)
 			j = (j + 1) & mask;
 	}
-	if (r->nv >= KS_NONE - 2)
+	if (id_room(r))
 		return KS_NONE - 1;
-	if (r->nv == kc->v_cap) {
-		size_t c = kc->v_cap ? kc->v_cap * 2 : 1024;
-		uint32_t *off = realloc(kc->voff, c * sizeof *off);
-		if (off) kc->voff = off;
-		uint32_t *len = realloc(kc->vlen, c * sizeof *len);
-		if (len) kc->vlen = len;
-		uint8_t *func = realloc(kc->vfunc, c);
-		if (func) kc->vfunc = func;
-		uint32_t *wc = realloc(kc->wc, c * sizeof *wc);
-		if (wc) kc->wc = wc;
-		if (!off || !len || !func || !wc)
-			return KS_NONE - 1;
-		kc->v_cap = c;
-	}
 	if (grow(&kc->arena, &kc->arena_cap, r->alen + m + 1 + 16, 1) || r->alen + m + 1 > UINT32_MAX)
 		return KS_NONE - 1;
 	char *w = kc->arena + r->alen;
@@ -665,22 +675,8 @@ static uint32_t num_add(ks_run *r, uint32_t w)
 {
 	kcache *kc = r->kc;
 	const nl_doc *d = r->doc;
-	if (r->nv >= KS_NONE - 2)
+	if (id_room(r))
 		return KS_NONE - 1;
-	if (r->nv == kc->v_cap) {
-		size_t c = kc->v_cap ? kc->v_cap * 2 : 1024;
-		uint32_t *off = realloc(kc->voff, c * sizeof *off);
-		if (off) kc->voff = off;
-		uint32_t *len = realloc(kc->vlen, c * sizeof *len);
-		if (len) kc->vlen = len;
-		uint8_t *func = realloc(kc->vfunc, c);
-		if (func) kc->vfunc = func;
-		uint32_t *wc = realloc(kc->wc, c * sizeof *wc);
-		if (wc) kc->wc = wc;
-		if (!off || !len || !func || !wc)
-			return KS_NONE - 1;
-		kc->v_cap = c;
-	}
 	const uint32_t m = d->word_form_off[w + 1] - d->word_form_off[w] - 1;
 	const char *s = d->word_forms + d->word_form_off[w];
 	uint64_t k0 = 0, k1 = 0;
