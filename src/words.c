@@ -4,32 +4,18 @@
  * thread and is reused from one document to the next: a slot counts only
  * when its stamp is the document's, so nothing is cleared, and the part of
  * the table a document uses (twice its forms, at most) stays in the CPU's
- * nearest caches.  A form of 1..7 bytes is its own slot key (its eighth
- * byte is 0); a longer one is found by a hash with the top bit set and
- * compared with its bytes.  An ASCII token of up to 16 bytes is folded
- * eight bytes at a time, without a copy. */
+ * nearest caches.  It is the plugins' word table (wordkey.h: wk_vent,
+ * wk_vt_find): a form of 1..7 bytes is its own slot key, a longer one is
+ * found by a hash with the top bit set and compared with its bytes.  An
+ * ASCII token of up to 16 bytes is folded eight bytes at a time. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "wordkey.h"
 #include "words.h"
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define LOW_BYTES(n) (~0ull << (64 - 8 * (n)))   /* the first n (1..7) bytes of a word */
-#define WORDS_SWAR 0
-#else
-#define LOW_BYTES(n) (~0ull >> (64 - 8 * (n)))
-#define WORDS_SWAR 1
-#endif
-#define TOP (1ull << 63)
-
-typedef struct wslot {
-	uint64_t key;      /* the form (1..7 bytes) or its hash | TOP */
-	uint32_t stamp;    /* the document it belongs to */
-	uint32_t id;       /* its number */
-} wslot;
-
 struct nl_words {
-	wslot *slot;
+	wk_vent *vt;             /* the table (wordkey.h), as the plugins' own */
 	size_t alloc;            /* slots allocated */
 	size_t cap;              /* slots the document uses (a power of two) */
 	uint32_t gen;            /* the stamp of the document being numbered */
@@ -48,7 +34,7 @@ void nl_words_free(nl_words *w)
 {
 	if (!w)
 		return;
-	free(w->slot);
+	free(w->vt);
 	free(w->buf);
 	free(w->poss);
 	free(w);
@@ -61,33 +47,13 @@ void nl_doc_words_free(nl_doc_words *w)
 	free(w->ids);
 	free(w->forms);
 	free(w->off);
+	free(w->len);
 	free(w->base);
 	free(w->index);
 	free(w);
 }
 
-/* Keep the first n (0..16) bytes of k0, k1. */
-static inline void trim16(uint64_t *k0, uint64_t *k1, size_t n)
-{
-	if (n < 8) {
-		*k0 &= n ? LOW_BYTES(n) : 0;
-		*k1 = 0;
-	} else if (n == 8) {
-		*k1 = 0;
-	} else if (n < 16) {
-		*k1 &= LOW_BYTES(n - 8);
-	}
-}
-
-static inline uint64_t hash16(uint64_t k0, uint64_t k1, size_t n)
-{
-	uint64_t h = (k0 ^ (uint64_t)n) * 0xBF58476D1CE4E5B9ull;
-	h ^= k1 * 0x94D049BB133111EBull;
-	h ^= h >> 31;
-	h *= 0x9E3779B97F4A7C15ull;
-	return h ^ (h >> 29);
-}
-
+/* hash of a form of more than 16 bytes (its k0 for wk_vt_find) */
 static uint64_t hash_long(const char *s, size_t n)
 {
 	uint64_t h = 0x243F6A8885A308D3ull ^ n;
@@ -104,140 +70,32 @@ static uint64_t hash_long(const char *s, size_t n)
 	return h ^ (h >> 32);
 }
 
-static inline size_t slot_of(uint64_t key, size_t mask)
+/* The keys of form s[0..n) as wk_vt_find() takes them: its bytes, or for
+ * a longer form its hash and 0. */
+static inline void keys_of(const char *s, size_t n, uint64_t *k0, uint64_t *k1)
 {
-	uint64_t h = key * 0x9E3779B97F4A7C15ull;
-	return (size_t)(h ^ (h >> 32)) & mask;
-}
-
-/* The slot key of a form of n bytes: k0, k1 its first 16 (zero-padded),
- * s its bytes (read when n > 16). */
-static inline uint64_t key_of(uint64_t k0, uint64_t k1, const char *s, size_t n)
-{
-	if (n - 1 < 7)
-		return k0;
-	return (n <= 16 ? hash16(k0, k1, n) : hash_long(s, n)) | TOP;
-}
-
-/* The number of the form (key, k0, k1, s, n as key_of() takes them), or
- * UINT32_MAX with *at the free slot where it goes. */
-static inline uint32_t find(const nl_words *w, const nl_doc_words *d, uint64_t key, uint64_t k0, uint64_t k1,
-			    const char *s, size_t n, size_t *at)
-{
-	const size_t mask = w->cap - 1;
-	for (size_t j = slot_of(key, mask);; j = (j + 1) & mask) {
-		const wslot *e = &w->slot[j];
-		if (e->stamp != w->gen) {
-			*at = j;
-			return UINT32_MAX;
-		}
-		if (e->key != key)
-			continue;
-		if (!(key & TOP))
-			return e->id;
-		const uint32_t id = e->id;
-		if (d->off[id + 1] - d->off[id] - 1 != n)
-			continue;
-		const char *a = d->forms + d->off[id];
-		if (n <= 16) {
-			uint64_t a0, a1;
-			memcpy(&a0, a, 8);
-			memcpy(&a1, a + 8, 8);
-			trim16(&a0, &a1, n);
-			if (a0 == k0 && a1 == k1)
-				return id;
-		} else if (memcmp(a, s, n) == 0) {
-			return id;
-		}
+	if (n <= 16) {
+		wk_key16(s, n, k0, k1);
+	} else {
+		*k0 = hash_long(s, n);
+		*k1 = 0;
 	}
 }
 
-/* A new stamp: every slot free. */
-static void restamp(nl_words *w)
+/* Room for one more form of n bytes (the table, the per-number arrays, the
+ * forms): 0, or -1 when out of memory. */
+static __attribute__((noinline)) int make_room(nl_words *w, nl_doc_words *d, size_t n)
 {
-	if (++w->gen == 0) {   /* after 4 G documents the stamps start over */
-		for (size_t i = 0; i < w->alloc; i++)
-			w->slot[i].stamp = 0;
-		w->gen = 1;
-	}
-}
-
-/* Use cap slots (a power of two), all free. */
-static int use_slots(nl_words *w, size_t cap)
-{
-	if (cap > w->alloc) {
-		wslot *t = realloc(w->slot, cap * sizeof *t);
-		if (!t)
-			return -1;
-		memset(t + w->alloc, 0, (cap - w->alloc) * sizeof *t);
-		w->slot = t;
-		w->alloc = cap;
-	}
-	w->cap = cap;
-	restamp(w);
-	return 0;
-}
-
-/* The keys of form s[0..n). */
-static inline void keys_of(const char *s, size_t n, uint64_t *key, uint64_t *k0, uint64_t *k1)
-{
-	char t[16] = { 0 };
-	memcpy(t, s, n < 16 ? n : 16);
-	memcpy(k0, t, 8);
-	memcpy(k1, t + 8, 8);
-	*key = key_of(*k0, *k1, s, n);
-}
-
-/* Twice the slots, d's forms put back. */
-static int grow_slots(nl_words *w, const nl_doc_words *d)
-{
-	if (use_slots(w, w->cap * 2))
+	if ((d->n + 1) * 2 > w->cap && wk_vt_grow(&w->vt, &w->alloc, &w->cap, w->gen))
 		return -1;
-	for (uint32_t id = 0; id < d->n; id++) {
-		const char *s = d->forms + d->off[id];
-		size_t n = d->off[id + 1] - d->off[id] - 1, at = 0;
-		uint64_t key, k0, k1;
-		keys_of(s, n, &key, &k0, &k1);
-		find(w, d, key, k0, k1, s, n, &at);
-		w->slot[at] = (wslot){ key, w->gen, id };
-	}
-	return 0;
-}
-
-/* Room for one more form of n bytes: 0, or -1 when out of memory (*at
- * is its slot again when the table grew). */
-static __attribute__((noinline)) int make_room(nl_words *w, nl_doc_words *d, uint64_t key, uint64_t k0, uint64_t k1,
-					       const char *s, size_t n, size_t *at)
-{
-	if ((d->n + 1) * 2 > w->cap) {
-		if (grow_slots(w, d))
-			return -1;
-		find(w, d, key, k0, k1, s, n, at);
-	}
-	if (d->n + 2 > d->cap) {
-		size_t c = d->cap * 2;
-		uint32_t *o = realloc(d->off, c * sizeof *o);
-		if (o)
-			d->off = o;
-		uint32_t *b = realloc(d->base, c * sizeof *b);
-		if (b)
-			d->base = b;
-		if (!o || !b)
-			return -1;
-		d->cap = c;
-	}
-	if (d->flen + n + 1 + 16 > d->fcap) {
-		size_t c = d->fcap ? d->fcap * 2 : 4096;
-		while (c < d->flen + n + 1 + 16)
-			c *= 2;
-		if (c > UINT32_MAX)
-			return -1;
-		char *f = realloc(d->forms, c);
-		if (!f)
-			return -1;
-		d->forms = f;
-		d->fcap = c;
-	}
+	size_t c = d->cap;
+	if (wk_grow(&d->off, &c, d->n + 2, sizeof *d->off, 256) ||
+	    (c = d->cap, wk_grow(&d->len, &c, d->n + 2, sizeof *d->len, 256)) ||
+	    (c = d->cap, wk_grow(&d->base, &c, d->n + 2, sizeof *d->base, 256)))
+		return -1;
+	d->cap = c;
+	if (d->flen + n + 1 + 16 > UINT32_MAX || wk_grow(&d->forms, &d->fcap, d->flen + n + 1 + 16, 1, 4096))
+		return -1;
 	return 0;
 }
 
@@ -245,111 +103,95 @@ static __attribute__((noinline)) int make_room(nl_words *w, nl_doc_words *d, uin
  * numbered; 0 or -1. */
 static __attribute__((noinline)) int note_possessive(nl_words *w, uint32_t id)
 {
-	if (w->nposs == w->capposs) {
-		size_t c = w->capposs ? w->capposs * 2 : 64;
-		uint32_t *p = realloc(w->poss, c * sizeof *p);
-		if (!p)
-			return -1;
-		w->poss = p;
-		w->capposs = c;
-	}
+	if (wk_grow(&w->poss, &w->capposs, w->nposs + 1, sizeof *w->poss, 64))
+		return -1;
 	w->poss[w->nposs++] = id;
 	return 0;
 }
 
-/* Number the new form s[0..n) (keys as find() takes them), whose slot
- * would be at; UINT32_MAX when out of memory. */
-static inline __attribute__((always_inline)) uint32_t add(nl_words *w, nl_doc_words *d, uint64_t key, uint64_t k0, uint64_t k1, const char *s,
-			   size_t n, size_t at)
+/* Number the new form s[0..n) (keys k0, k1 as wk_vt_find() takes them; key
+ * and slot as it returned them); UINT32_MAX when out of memory.  A form of
+ * up to 16 bytes is copied from its keys (s is not read). */
+static inline __attribute__((always_inline)) uint32_t add(nl_words *w, nl_doc_words *d, uint64_t key, uint64_t k0,
+							  uint64_t k1, const char *s, size_t n, size_t slot)
 {
-	if (((d->n + 1) * 2 > w->cap || d->n + 2 > d->cap || d->flen + n + 1 + 16 > d->fcap) &&
-	    make_room(w, d, key, k0, k1, s, n, &at))
-		return UINT32_MAX;
+	if ((d->n + 1) * 2 > w->cap || d->n + 2 > d->cap || d->flen + n + 1 + 16 > d->fcap) {
+		const size_t cap = w->cap;
+		if (make_room(w, d, n))
+			return UINT32_MAX;
+		if (w->cap != cap) {   /* the table grew: the form's free slot in it */
+			slot = wk_slot(key, w->cap - 1);
+			while (w->vt[slot].stamp == w->gen)
+				slot = (slot + 1) & (w->cap - 1);
+		}
+	}
 	char *a = d->forms + d->flen;
-	if (n <= 16) {   /* the keys hold the bytes; 16 bytes of slack follow */
+	if (n <= 16) {   /* 16 bytes of slack follow */
 		memcpy(a, &k0, 8);
 		memcpy(a + 8, &k1, 8);
 	} else {
 		memcpy(a, s, n);
 	}
 	a[n] = '\0';
-	d->flen += n + 1;
 	const uint32_t id = (uint32_t)d->n++;
+	d->off[id] = (uint32_t)d->flen;
+	d->len[id] = (uint32_t)n;
+	d->flen += n + 1;
 	d->off[id + 1] = (uint32_t)d->flen;
 	d->base[id] = NL_NO_WORD;
-	w->slot[at] = (wslot){ key, w->gen, id };
+	w->vt[slot] = (wk_vent){ .key = key, .stamp = w->gen, .id = id };
 	if (((n > 2 && a[n - 2] == '\'' && a[n - 1] == 's') || (n > 1 && a[n - 1] == '\'')) &&
 	    note_possessive(w, id))
 		return UINT32_MAX;
 	return id;
 }
 
-/* The number of form s[0..n), added when new; UINT32_MAX: no memory. */
+/* The number of the form s[0..n) with keys k0, k1, added when new;
+ * UINT32_MAX when out of memory. */
+static inline __attribute__((always_inline)) uint32_t number(nl_words *w, nl_doc_words *d, const char *s, size_t n,
+							     uint64_t k0, uint64_t k1)
+{
+	uint64_t key;
+	size_t slot = 0;
+	uint32_t id = wk_vt_find(w->vt, w->cap - 1, w->gen, k0, k1, n, s, d->forms, d->off, d->len, &key, &slot);
+	return id != UINT32_MAX ? id : add(w, d, key, k0, k1, s, n, slot);
+}
+
 static __attribute__((noinline)) uint32_t intern(nl_words *w, nl_doc_words *d, const char *s, size_t n)
 {
-	uint64_t key, k0, k1;
-	size_t at = 0;
-	keys_of(s, n, &key, &k0, &k1);
-	uint32_t id = find(w, d, key, k0, k1, s, n, &at);
-	return id != UINT32_MAX ? id : add(w, d, key, k0, k1, s, n, at);
+	uint64_t k0, k1;
+	keys_of(s, n, &k0, &k1);
+	return number(w, d, s, n, k0, k1);
 }
 
-/* ASCII x (no byte with its high bit) folded as nl_fold folds ASCII: A-Z
- * to a-z, the rest kept. */
-static inline uint64_t lower8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ull;
-	uint64_t up = (x + (0x80 - 'A') * ones) & ~(x + (0x80 - 'Z' - 1) * ones) & 0x8080808080808080ull;
-	return x | up >> 2;   /* + 0x20 */
-}
-
-/* The number of token t's folded form, UINT32_MAX when out of memory. */
+/* The number of token t's folded form, UINT32_MAX when out of memory.  An
+ * ASCII word of up to 16 bytes is folded here, eight bytes at a time (as
+ * nl_fold folds ASCII: A-Z only), without a copy. */
 static inline uint32_t number_token(nl_words *w, nl_doc_words *d, const char *text, size_t text_len,
 				    const nl_token *t)
 {
 	const char *s = text + t->off;
 	const size_t n = t->len;
-#if WORDS_SWAR
-	if (n - 1 < 7 && text_len - t->off >= 8) {   /* most words: the key is the form */
+	if (!WK_BIG_ENDIAN && n - 1 < 7 && text_len - t->off >= 8) {   /* most words */
 		uint64_t k0;
 		memcpy(&k0, s, 8);
-		k0 &= LOW_BYTES(n);
+		k0 &= WK_LOW_BYTES(n);
 		if (!(k0 & 0x8080808080808080ull)) {
-			k0 = lower8(k0);
-			const size_t mask = w->cap - 1;
-			for (size_t j = slot_of(k0, mask);; j = (j + 1) & mask) {
-				const wslot *e = &w->slot[j];
-				if (e->stamp != w->gen)
-					return add(w, d, k0, k0, 0, s, n, j);
-				if (e->key == k0)
-					return e->id;
-			}
+			k0 = wk_lower8(k0);
+			uint32_t id = wk_vt_short(w->vt, w->cap - 1, w->gen, k0, n);
+			return id != UINT32_MAX ? id : number(w, d, s, n, k0, 0);   /* (s is not read) */
 		}
-	} else if (n - 1 < 16 && text_len - t->off >= 16) {
+	} else if (!WK_BIG_ENDIAN && n - 1 < 16) {
 		uint64_t k0, k1;
-		memcpy(&k0, s, 8);
-		memcpy(&k1, s + 8, 8);
-		trim16(&k0, &k1, n);
-		if (!((k0 | k1) & 0x8080808080808080ull)) {
-			k0 = lower8(k0);
-			k1 = lower8(k1);
-			/* (s, the unfolded bytes, is not read: n <= 16) */
-			size_t at = 0;
-			const uint64_t key = key_of(k0, k1, s, n);
-			uint32_t id = find(w, d, key, k0, k1, s, n, &at);
-			return id != UINT32_MAX ? id : add(w, d, key, k0, k1, s, n, at);
-		}
+		wk_key_at(s, n, text_len - t->off, &k0, &k1);
+		if (!((k0 | k1) & 0x8080808080808080ull))
+			return number(w, d, s, n, wk_lower8(k0), wk_lower8(k1));   /* (s is not read) */
 	}
-#endif
 	size_t m = nl_fold(s, n, w->buf, w->bufcap);
 	if (m + 1 > w->bufcap) {
-		size_t c = w->bufcap ? w->bufcap : 256;
-		while (c < m + 1)
-			c *= 2;
-		char *b = realloc(w->buf, c);
-		if (!b)
+		size_t c = w->bufcap;
+		if (wk_grow(&w->buf, &c, m + 1, 1, 256))
 			return UINT32_MAX;
-		w->buf = b;
 		w->bufcap = c;
 		m = nl_fold(s, n, w->buf, w->bufcap);
 	}
@@ -364,7 +206,7 @@ static int number_bases(nl_words *w, nl_doc_words *d)
 	for (size_t i = 0; i < w->nposs; i++) {   /* nposs grows with new stripped possessives */
 		const uint32_t id = w->poss[i];
 		const char *s = d->forms + d->off[id];
-		size_t n = d->off[id + 1] - d->off[id] - 1;
+		size_t n = d->len[id];
 		size_t m = s[n - 1] == 's' ? n - 2 : n - 1;
 		char *t = b;
 		if (m > sizeof b) {   /* the forms may move while it is numbered */
@@ -392,15 +234,26 @@ int nl_words_number(nl_words *w, nl_doc *doc)
 	if (!w || !doc || doc->n_tokens > NL_WORDS_MAX_TOKENS)
 		return 0;
 	nl_doc_words *d = calloc(1, sizeof *d);
-	size_t cap = 256;
-	while (cap < 2 * doc->n_tokens && cap < 16384)
-		cap *= 2;
 	if (!d || !(d->ids = malloc((doc->n_tokens ? doc->n_tokens : 1) * sizeof *d->ids)))
 		goto oom;
-	d->cap = cap / 2 + 2;
-	d->fcap = 4096;   /* (never NULL, even with no words) */
-	if (!(d->off = malloc(d->cap * sizeof *d->off)) || !(d->base = malloc(d->cap * sizeof *d->base)) ||
-	    !(d->forms = malloc(d->fcap)) || use_slots(w, cap))
+	/* the table: twice the tokens (at most half full: it grows at that),
+	 * for a long text a start; a new stamp frees every slot */
+	w->cap = 256;
+	while (w->cap < 2 * doc->n_tokens && w->cap < 16384)
+		w->cap *= 2;
+	if (w->alloc < w->cap) {
+		free(w->vt);
+		w->alloc = 0;
+		if (!(w->vt = calloc(w->cap, sizeof *w->vt)))
+			goto oom;
+		w->alloc = w->cap;
+	}
+	if (++w->gen == 0) {   /* after 4 G documents the stamps start over */
+		for (size_t i = 0; i < w->alloc; i++)
+			w->vt[i].stamp = 0;
+		w->gen = 1;
+	}
+	if (make_room(w, d, 0))   /* off[0] and forms: never NULL, even with no words */
 		goto oom;
 	d->off[0] = 0;
 	w->nposs = 0;
@@ -436,9 +289,7 @@ uint32_t nl_words_find(const nl_doc *doc, const char *s, size_t n)
 		for (size_t i = 0; i < cap; i++)
 			t[i] = NL_NO_WORD;
 		for (uint32_t id = 0; id < d->n; id++) {
-			uint64_t key, k0, k1;
-			keys_of(d->forms + d->off[id], d->off[id + 1] - d->off[id] - 1, &key, &k0, &k1);
-			size_t j = slot_of(key, cap - 1);
+			size_t j = wk_slot(hash_long(d->forms + d->off[id], d->len[id]), cap - 1);
 			while (t[j] != NL_NO_WORD)
 				j = (j + 1) & (cap - 1);
 			t[j] = id;
@@ -446,12 +297,10 @@ uint32_t nl_words_find(const nl_doc *doc, const char *s, size_t n)
 		d->index = t;
 		d->index_cap = cap;
 	}
-	uint64_t key, k0, k1;
-	keys_of(s, n, &key, &k0, &k1);
 	const size_t mask = d->index_cap - 1;
-	for (size_t j = slot_of(key, mask); d->index[j] != NL_NO_WORD; j = (j + 1) & mask) {
+	for (size_t j = wk_slot(hash_long(s, n), mask); d->index[j] != NL_NO_WORD; j = (j + 1) & mask) {
 		const uint32_t id = d->index[j];
-		if (d->off[id + 1] - d->off[id] - 1 == n && memcmp(d->forms + d->off[id], s, n) == 0)
+		if (d->len[id] == n && memcmp(d->forms + d->off[id], s, n) == 0)
 			return id;
 	}
 	return NL_NO_WORD;

@@ -21,8 +21,9 @@ struct nl_doc_words {
 	char *forms;             /* each followed by a NUL; 16 readable bytes after each form's start */
 	size_t flen, fcap;
 	uint32_t *off;           /* n + 1 */
+	uint32_t *len;           /* n: each form's length (wk_vt_find reads it) */
 	uint32_t *base;          /* n: the possessive's stripped form, or NL_NO_WORD */
-	size_t cap;              /* of off and base */
+	size_t cap;              /* of off, len and base */
 	uint32_t *index;         /* word_find()'s table (made on its first call), or NULL */
 	size_t index_cap;
 };

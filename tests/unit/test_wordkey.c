@@ -1,4 +1,4 @@
-/* test_wordkey.c -- the word-key helpers of plugins/wordkey.h against
+/* test_wordkey.c -- the word-key helpers of src/wordkey.h against
  * byte-by-byte answers: every byte value at every position of words of 1..20
  * bytes, followed by letters, by non-letters, or by the end of what may be
  * read. */
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../plugins/wordkey.h"
+#include "wordkey.h"
 
 static int az_ref(const char *s, size_t n)
 {

@@ -1,8 +1,10 @@
 /* wordkey.h -- folded words of up to 16 bytes as two 64-bit keys, and a
  * small set of such words (stop words, function words) and the slots of a
- * thread's stamped word table (wk_vent, wk_vt_grow), shared by the
- * repetition and keyword-stuffing plugins; and wk_all_az(), spelling's.
- * Plugins cannot link each other, so everything here is static inline.
+ * thread's stamped word table (wk_vent, wk_vt_find, wk_vt_grow), shared by
+ * the core's word numbers (words.c) and the repetition and keyword-stuffing
+ * plugins' own tables; and wk_all_az(), spelling's.  Plugins cannot link
+ * the core or each other, so everything here is static inline (and not
+ * installed: it is no part of the plugin ABI).
  *
  * A word of n <= 16 bytes is its own key: its bytes in k0 (the first 8) and
  * k1 (the rest), zero-padded, compared together with n.  A word of up to 8
