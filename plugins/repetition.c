@@ -565,17 +565,12 @@ typedef struct scratch {
 	unsigned char *hit; size_t hit_cap;
 	unsigned char *used; size_t used_cap;
 	ringslot *ring; size_t ring_cap;
-	/* per number of the host's (NL_DOC_HAS_WORDS): its length, VF_* flags,
-	   overuse key and overuse counts (by key) */
-	size_t scap;
-	uint32_t *svlen, *sokey; uint8_t *sflags; ostat *sos;
 } scratch;
 
 static void scratch_free_fields(scratch *s)
 {
 	free(s->vt); free(s->voff); free(s->vlen); free(s->okey); free(s->vflags); free(s->os);
 	free(s->arena); free(s->big); free(s->ids); free(s->hit); free(s->used); free(s->ring);
-	free(s->svlen); free(s->sokey); free(s->sflags); free(s->sos);
 }
 
 /* Bytes a thread's scratch holds. */
@@ -583,8 +578,7 @@ static size_t scratch_bytes(const scratch *s)
 {
 	return s->vt_alloc * sizeof *s->vt +
 	       s->vcap * (3 * sizeof(uint32_t) + 1 + sizeof(ostat)) + s->acap + s->big_cap +
-	       s->ids_cap * sizeof *s->ids + s->hit_cap + s->used_cap + s->ring_cap * sizeof *s->ring +
-	       s->scap * (2 * sizeof(uint32_t) + 1 + sizeof(ostat));
+	       s->ids_cap * sizeof *s->ids + s->hit_cap + s->used_cap + s->ring_cap * sizeof *s->ring;
 }
 
 static void scratch_free(void *p)
@@ -601,9 +595,12 @@ typedef struct ctx {
 	const nl_doc *doc;
 	nl_sink *sink;
 	/* the host's word numbers are the ids (NL_DOC_HAS_WORDS): voff/arena
-	   are the document's word_form_off/word_forms and vlen, vflags, okey,
-	   os the scratch's s* arrays; nothing is interned */
+	   are the document's word_form_off/word_forms (the scratch's own kept
+	   in own_voff/own_arena), vlen, vflags, okey and os indexed by number;
+	   nothing is interned */
 	int numbered;
+	uint32_t *own_voff;
+	char *own_arena;
 	/* vocabulary */
 	vent *vt; size_t vt_cap, vt_alloc;     /* slots used by this check, allocated */
 	uint32_t gen;
@@ -684,7 +681,10 @@ static int v_grow_ids(ctx *c)
 	uint8_t *f = realloc(c->vflags, cap);
 	if (f) c->vflags = f;
 	ostat *o = realloc(c->os, cap * sizeof *o);
-	if (o) c->os = o;
+	if (o) {   /* new stats belong to no check (os_at) */
+		memset(o + c->vcap, 0, (cap - c->vcap) * sizeof *o);
+		c->os = o;
+	}
 	if (!b || !l || !k || !f || !o)
 		return NL_ENOMEM;
 	c->vcap = cap;
@@ -1562,42 +1562,24 @@ static int report_clusters(ctx *c)
 
 /* ---- check ---------------------------------------------------------------- */
 
-/* Have c use the host's word numbers of d, with the scratch's arrays for
- * what is known of each. */
-static int use_numbers(ctx *c, scratch *sc, const nl_doc *d)
+/* Have c use the host's word numbers of d as its ids: the per-id arrays
+ * cover them, and the forms are the document's. */
+static int use_numbers(ctx *c, const nl_doc *d)
 {
 	const size_t n = d->n_word_ids;
-	if (n > sc->scap) {
-		size_t cap = sc->scap ? sc->scap : 1024;
-		while (cap < n)
-			cap *= 2;
-		uint32_t *l = realloc(sc->svlen, cap * sizeof *l);
-		if (l) sc->svlen = l;
-		uint32_t *k = realloc(sc->sokey, cap * sizeof *k);
-		if (k) sc->sokey = k;
-		uint8_t *f = realloc(sc->sflags, cap);
-		if (f) sc->sflags = f;
-		ostat *o = realloc(sc->sos, cap * sizeof *o);
-		if (o) {
-			memset(o + sc->scap, 0, (cap - sc->scap) * sizeof *o);
-			sc->sos = o;
-		}
-		if (!l || !k || !f || !o)
+	while (c->vcap < n)
+		if (v_grow_ids(c))
 			return NL_ENOMEM;
-		sc->scap = cap;
-	}
 	const uint32_t *off = d->word_form_off;
 	for (size_t i = 0; i < n; i++)
-		sc->svlen[i] = off[i + 1] - off[i] - 1;
+		c->vlen[i] = off[i + 1] - off[i] - 1;
 	if (n)
-		memset(sc->sflags, 0, n);
+		memset(c->vflags, 0, n);
 	c->numbered = 1;
+	c->own_voff = c->voff;
+	c->own_arena = c->arena;
 	c->arena = (char *)d->word_forms;   /* read only */
 	c->voff = (uint32_t *)d->word_form_off;
-	c->vlen = sc->svlen;
-	c->vflags = sc->sflags;
-	c->okey = sc->sokey;
-	c->os = sc->sos;
 	return 0;
 }
 
@@ -1659,11 +1641,11 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 	if (++c.gen == 0) { /* after 4 G checks: stamps start over */
 		for (size_t i = 0; i < c.vt_alloc; i++)
 			c.vt[i].stamp = 0;
-		for (size_t i = 0; i < sc->scap; i++)
-			sc->sos[i].gen = 0;
+		for (size_t i = 0; i < c.vcap; i++)
+			c.os[i].gen = 0;
 		c.gen = 1;
 	}
-	if (NL_DOC_HAS_WORDS(d) && use_numbers(&c, sc, d)) {
+	if (NL_DOC_HAS_WORDS(d) && use_numbers(&c, d)) {
 		rc = NL_ENOMEM;
 		goto out;
 	}
@@ -1744,9 +1726,9 @@ static int check(void *p, const nl_doc *d, nl_sink *sink)
 	if (!rc && c.want_o)
 		rc = report_clusters(&c);
 out:
-	if (c.numbered) {   /* the scratch's own vocabulary, untouched */
-		c.voff = sc->voff; c.vlen = sc->vlen; c.okey = sc->okey; c.vflags = sc->vflags; c.os = sc->os;
-		c.arena = sc->arena;
+	if (c.numbered) {   /* the scratch's own forms back */
+		c.voff = c.own_voff;
+		c.arena = c.own_arena;
 	}
 	ctx_give_back(&c, sc);
 	if (sc == &own || scratch_bytes(sc) > SCRATCH_KEEP) {
