@@ -584,7 +584,7 @@ static int vt_grow(ks_run *r)
 
 /* Room for one more word id in the per-id arrays: 0, or -1 (too many, or
  * out of memory). */
-static int id_room(ks_run *r)
+static inline int id_room(ks_run *r)
 {
 	kcache *kc = r->kc;
 	if (r->nv >= KS_NONE - 2)
