@@ -1405,6 +1405,12 @@ static int letter_fits(const sp_state *st, uint32_t ch, int n, const unsigned ch
 	return 1;
 }
 
+/* Letter ch's bit in sw_fits_at()'s mask; 0 for a letter not there. */
+static inline uint32_t az_bit(uint32_t ch)
+{
+	return ch >= 'a' && ch <= 'z' ? 1u << (ch - 'a') : ch == '\'' ? 1u << 26 : 0;
+}
+
 /* Edit-distance-1 candidates of w (lower-cased if cap), scored by the kind
  * of slip. */
 static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain, cands *c, int *any)
@@ -1494,12 +1500,14 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	if (n + 1 <= MAX_WORD) {
 		for (size_t i = 0; i <= n; i++) {
 			uint32_t before = i > 0 ? w[i - 1] : 0, after = i < n ? w[i] : 0;
+			/* (in tri mode w is ASCII: wu[i] is w[i]) */
+			uint32_t fit = tri ? sw_fits_at(st->ws, wu, wl, i, 0) : 0;
 			for (size_t L = 0; L < st->n_letters; L++) {
 				uint32_t ch = st->letters[L];
 				if (i > 0 && w[i - 1] == ch)
 					continue;  /* same as inserting after: counted once */
-				if (tri && !letter_fits(st, ch, lnb[L], lbytes[L], before, after))
-					continue;  /* no dictionary form has these three letters */
+				if (tri && !(az_bit(ch) ? (fit & az_bit(ch)) != 0 : letter_fits(st, ch, lnb[L], lbytes[L], before, after)))
+					continue;  /* no dictionary form has these letters together */
 				if (tri && lnb[L] && dead(i, i))
 					continue;
 				int doubled = (i < n && w[i] == ch);
@@ -1515,11 +1523,12 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	/* replacements */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t before = i > 0 ? w[i - 1] : 0, after = i + 1 < n ? w[i + 1] : 0;
+		uint32_t fit = tri ? sw_fits_at(st->ws, wu, wl, i, 1) : 0;
 		for (size_t L = 0; L < st->n_letters; L++) {
 			uint32_t ch = st->letters[L];
 			if (ch == w[i] || ch == '\'')
 				continue;
-			if (tri && !letter_fits(st, ch, lnb[L], lbytes[L], before, after))
+			if (tri && !(az_bit(ch) ? (fit & az_bit(ch)) != 0 : letter_fits(st, ch, lnb[L], lbytes[L], before, after)))
 				continue;
 			if (tri && lnb[L] && dead(i, i + 1))
 				continue;

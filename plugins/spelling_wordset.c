@@ -2225,6 +2225,42 @@ int sw_grams_bad(const sw_dict *d, const char *w, size_t n, long *min_end, long 
 	return bad[1] > -2;
 }
 
+static inline int has_gram(const uint64_t *t, uint32_t bit)
+{
+	return (t[bit >> 6] >> (bit & 63)) & 1;
+}
+
+/* The n-grams of the candidate c (m = n - keep + 1 bytes, x at c[i]) that
+ * hold x, as grams_walk() with lo = i, hi = i + 1 sees them: those within
+ * c[-1] .. c[m], both 0.  Their other bytes are fixed; only x varies. */
+uint32_t sw_fits_at(const sw_dict *d, const char *w, size_t n, size_t i, size_t keep)
+{
+	if (!d->dom_ok || i + keep > n)
+		return SW_FITS_ALL;
+	const unsigned char *u = (const unsigned char *)w;
+	const uint64_t *t = d->tri, *q = d->tri + TRI_BYTES / 8;
+	const size_t m = n - keep + 1, r = i + keep;   /* c[i + 1 + k] = w[r + k] */
+	const uint32_t p1 = i >= 1 ? u[i - 1] : 0, p2 = i >= 2 ? u[i - 2] : 0, p3 = i >= 3 ? u[i - 3] : 0;
+	const uint32_t r1 = r < n ? u[r] : 0, r2 = r + 1 < n ? u[r + 1] : 0, r3 = r + 2 < n ? u[r + 2] : 0;
+	const int left1 = i >= 1, left2 = i >= 2, right2 = i + 2 <= m, right3 = i + 3 <= m;
+	uint32_t fit = 0;
+	for (uint32_t k = 0; k < 27; k++) {
+		const uint32_t x = k < 26 ? 'a' + k : '\'';
+		if (!has_gram(t, tri_bit(p1, x, r1)))
+			continue;
+		if (left1 && (!has_gram(t, tri_bit(p2, p1, x)) || !has_gram(q, quad_bit(p2, p1, x, r1))))
+			continue;
+		if (right2 && (!has_gram(t, tri_bit(x, r1, r2)) || !has_gram(q, quad_bit(p1, x, r1, r2))))
+			continue;
+		if (left2 && !has_gram(q, quad_bit(p3, p2, p1, x)))
+			continue;
+		if (right3 && !has_gram(q, quad_bit(x, r1, r2, r3)))
+			continue;
+		fit |= 1u << k;
+	}
+	return fit;
+}
+
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c)
 {
 	uint32_t bit = tri_bit(a, b, c);

@@ -76,6 +76,14 @@ int sw_cand_last(const sw_dict *d, const char *w, size_t n, const sw_ticket *tk)
  * sw_tri() denies is no word); else 0. */
 int sw_tri_letter(const sw_dict *d, uint32_t cp, unsigned char out[2]);
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c);
+/* The candidates w[0..i) x w[i + keep..n) (w: n bytes of ASCII lower-case
+ * letters and apostrophes; keep 0 inserts x, 1 replaces w[i]) for every x
+ * of a-z and the apostrophe, as a mask: bit x - 'a', bit 26 the
+ * apostrophe, cleared when a trigram or 4-gram (0 at either end) that
+ * holds x is one no form has.  Then, when sw_tri_usable(d), the candidate
+ * is SW_UNKNOWN: sw_cand_first() with lo = i, hi = i + 1 would say so. */
+#define SW_FITS_ALL 0x7FFFFFFu
+uint32_t sw_fits_at(const sw_dict *d, const char *w, size_t n, size_t i, size_t keep);
 /* Where the n-grams of w (n bytes, each a letter sw_tri_letter() gives 1 or
  * 2 bytes for, sw_tri_usable(d)) that no form has lie, as indexes into w
  * (-1 the 0 before it, n the one after): *min_end the least last index of

@@ -557,6 +557,62 @@ static void test_grams_bad_prunes_no_word(void **s)
 	sw_free(d);
 }
 
+/* sw_fits_at(): for every word of the list and every misspelling one
+ * letter away, at every place, inserted or replacing, each of a-z and the
+ * apostrophe: its bit is sw_cand_first()'s verdict on the whole candidate
+ * with lo = i, hi = i + 1, and a cleared bit is a candidate sw_spell()
+ * does not know (the suggestion search skips those unspliced). */
+static void test_fits_at_same_as_filter(void **s)
+{
+	(void)s;
+	sw_dict *d = open_en();
+	if (!d)
+		return;
+	long tried = 0, cleared = 0, wrong = 0;
+	for (size_t wi = 0; wi < sizeof en_words / sizeof en_words[0]; wi++) {
+		char w0[64];
+		size_t n = strlen(en_words[wi]), k;
+		if (n + 2 > sizeof w0)
+			continue;
+		for (k = 0; k < n && ((en_words[wi][k] >= 'a' && en_words[wi][k] <= 'z') || en_words[wi][k] == '\''); k++)
+			w0[k] = en_words[wi][k];
+		if (k < n)
+			continue;
+		for (int variant = 0; variant < 2; variant++) {
+			char w[64];
+			memcpy(w, w0, n);
+			if (variant)   /* a misspelling: its middle letter shifted */
+				w[n / 2] = (char)(w[n / 2] == '\'' ? 'q' : 'a' + (w[n / 2] - 'a' + 7) % 26);
+			for (size_t keep = 0; keep < 2; keep++) {
+				for (size_t i = 0; i + keep <= n; i++) {
+					uint32_t fit = sw_fits_at(d, w, n, i, keep);
+					for (uint32_t b = 0; b < 27; b++) {
+						char c[72];
+						memcpy(c, w, i);
+						c[i] = b < 26 ? (char)('a' + b) : '\'';
+						memcpy(c + i + 1, w + i + keep, n - i - keep);
+						size_t m = n - keep + 1;
+						c[m] = 0;
+						sw_ticket tk;
+						int pass = sw_cand_first(d, c, m, i, i + 1, &tk) != SW_UNKNOWN;
+						int bit = (fit >> b) & 1;
+						tried++;
+						if (bit != pass || (!bit && sw_spell(d, c, m) != SW_UNKNOWN)) {
+							wrong++;
+							print_message("# '%s' (at %zu): fits %d, filter %d\n", c, i, bit, pass);
+						}
+						cleared += !bit;
+					}
+				}
+			}
+		}
+	}
+	print_message("# %ld candidates, %ld ruled out, %ld wrongly\n", tried, cleared, wrong);
+	assert_int_equal(wrong, 0);
+	assert_true(tried > 50000 && cleared > tried / 2);
+	sw_free(d);
+}
+
 static void test_custom_dictionary(void **s)
 {
 	(void)s;
@@ -828,6 +884,7 @@ int main(void)
 		cmocka_unit_test(test_en_us_word_list),
 		cmocka_unit_test(test_candidates_same_answer),
 		cmocka_unit_test(test_grams_bad_prunes_no_word),
+		cmocka_unit_test(test_fits_at_same_as_filter),
 		cmocka_unit_test(test_custom_dictionary),
 		cmocka_unit_test(test_added_words_and_personal_dic),
 		cmocka_unit_test(test_cache),
