@@ -198,6 +198,16 @@ static void test_last_line_without_newline(void **st)
 	assert_string_equal(run("Y\n<!-- newslint-disable-next-line -->\nX"), "a.y@1");
 }
 
+/* the quick look for "newslint-" over the file: hyphens before it (on the
+ * lines above and in the directive's own comment marks) do not hide it */
+static void test_directive_after_hyphens(void **st)
+{
+	(void)st;
+	assert_string_equal(run("X\nwell-known -- re-run - x-\n<!-- newslint-disable-next-line a.x -->\nX Y\n"),
+	                    "a.x@1 a.y@4");
+	assert_string_equal(run("<!--newslint-disable-next-line a.x-->\nX Y\n"), "a.y@2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +229,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_findings_on_directive_line_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crlf_and_indentation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_last_line_without_newline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directive_after_hyphens, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
