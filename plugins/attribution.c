@@ -2433,15 +2433,12 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			/* the longer strings, all lists at once: their first 3 bytes
 			 * (and the lengths of such strings), then their 4th byte (or
 			 * their end), looked up only for the lists pair[] sends on */
-			uint32_t deep = e >> 16, tv = 0;
-			if (deep) {
-				const unsigned b2 = fold[M(p + 2)];
-				tv = st->tri[tri_slot(TRI_KEY(st->tcls, b0, b1, b2))];
-				deep &= tv;
-				if (deep)
-					deep &= (uint32_t)st->quad[quad_key(b0, b1, b2, fold[M(p + 3)])] |
-					        st->quad[quad_key(b0, b1, b2, 256)];
-			}
+			/* (without branches: whether pair[] sends on is a coin toss
+			 * the CPU mispredicts; the loads are of small, hot tables) */
+			const unsigned b2 = fold[M(p + 2)];
+			const uint32_t tv = st->tri[tri_slot(TRI_KEY(st->tcls, b0, b1, b2))];
+			const uint32_t deep = e >> 16 & tv & ((uint32_t)st->quad[quad_key(b0, b1, b2, fold[M(p + 3)])] |
+			                                      st->quad[quad_key(b0, b1, b2, 256)]);
 			unsigned may = (e | deep) & am;
 			if (ascii_ws(ch))
 				may |= st->ws_lists & am;
