@@ -681,7 +681,7 @@ static uint32_t num_add(ks_run *r, uint32_t w)
 	const char *s = d->word_forms + d->word_form_off[w];
 	uint64_t k0 = 0, k1 = 0;
 	if (m <= 16)
-		wk_key16(s, m, &k0, &k1);
+		wk_key_at(s, m, 16, &k0, &k1);   /* 16 bytes may be read after a form's NUL */
 	uint32_t id = r->nv++;
 	kc->voff[id] = d->word_form_off[w];
 	kc->vlen[id] = m;
@@ -753,8 +753,7 @@ static uint32_t v_find(ks_run *r, const char *s, size_t n)
 static inline uint32_t wid(const ks_run *r, size_t t)
 {
 	if (r->code8) {
-		uint8_t c = r->code8[t];
-		return c ? r->kept[c] : KS_NONE;
+		return r->kept[r->code8[t]];   /* kept[0]: KS_NONE */
 	}
 	if (r->wid32)
 		return r->wid32[t];
@@ -1401,6 +1400,7 @@ static int ids_small(ks_run *r)
 		return NL_ENOMEM;
 	}
 	uint32_t code = 0;
+	r->kept[0] = KS_NONE;   /* code 0: a token no rule looks at */
 	for (uint32_t w = 0; w < r->nv; w++) {
 		if (!(r->okw[w] & OKW_KEEP))
 			continue;

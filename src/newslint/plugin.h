@@ -164,7 +164,8 @@ typedef struct nl_doc {
 	size_t n_word_ids;             /* every number is below this */
 	const char *word_forms;        /* the forms, each followed by a NUL: number i is at
 	                                  word_forms + word_form_off[i], and is
-	                                  word_form_off[i + 1] - word_form_off[i] - 1 bytes */
+	                                  word_form_off[i + 1] - word_form_off[i] - 1 bytes;
+	                                  16 more bytes may be read after each NUL */
 	const uint32_t *word_form_off; /* n_word_ids + 1 entries */
 	/* per number: the number of the form without its possessive ending
 	   ("ukraine's" -> "ukraine", "voters'" -> "voters": a final 's after at
