@@ -538,7 +538,7 @@ typedef struct job {
 	int done;
 } job;
 
-#define LINT_BATCH 8                  /* files linted plugin by plugin together ... */
+#define LINT_BATCH 32                 /* files linted plugin by plugin together ... */
 #define LINT_BATCH_BYTES (256u << 10) /* ... unless their texts reach this */
 
 typedef struct pool {
@@ -1007,7 +1007,7 @@ int nl_run(const nl_opts *o)
 		jobs = (int)nfiles;
 	pthread_t *th = NULL;
 	int started = 0;
-	pl.window = 8 * (size_t)jobs + 32;
+	pl.window = 2 * LINT_BATCH * (size_t)jobs + 32;
 	if (jobs > 1) {
 		th = calloc((size_t)jobs, sizeof *th);
 		for (int t = 0; th && t < jobs; t++)
