@@ -1347,8 +1347,9 @@ static char *cq_slot(cqueue *q)
 
 /* Begin the trial of the candidate of bl bytes written at cq_slot().  lo,
  * hi: the bytes it does not keep from the misspelling, for sw_cand_first()
- * (0 and SIZE_MAX: not known). */
-static void cq_push(cqueue *q, size_t bl, double score, size_t lo, size_t hi)
+ * (0 and SIZE_MAX: not known); checked: sw_fits_at() has passed them (the
+ * filter need not look again). */
+static void cq_push(cqueue *q, size_t bl, double score, size_t lo, size_t hi, int checked)
 {
 	if (bl == 0)
 		return;
@@ -1356,7 +1357,8 @@ static void cq_push(cqueue *q, size_t bl, double score, size_t lo, size_t hi)
 	cq_ent *x = &q->e[(q->head + q->len) % CQ];
 	x->bl = bl;
 	x->ticketed = st->ws != NULL;
-	if (st->ws && sw_cand_first(st->ws, x->buf, x->bl, lo, hi, &x->tk) == SW_UNKNOWN)
+	if (st->ws && (checked ? sw_cand_checked(st->ws, x->buf, x->bl, &x->tk)
+			       : sw_cand_first(st->ws, x->buf, x->bl, lo, hi, &x->tk)) == SW_UNKNOWN)
 		return;
 	x->score = score;
 	q->len++;
@@ -1481,7 +1483,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		memcpy(mid, wu + off[i + 1], a);
 		memcpy(mid + a, wu + off[i], b);
 		size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i + 2], mid, a + b);
-		cq_push(&q, bl, 1.0 + (i == 0 ? first : 0), LO(i), HI(i + 2));
+		cq_push(&q, bl, 1.0 + (i == 0 ? first : 0), LO(i), HI(i + 2), 0);
 	}
 	/* deletions: the typo has an extra letter */
 	for (size_t i = 0; i < n && n > 1; i++) {
@@ -1494,7 +1496,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 		if (!doubled && i > 0 && i + 1 < n && (kbd_adjacent(w[i], w[i - 1]) || kbd_adjacent(w[i], w[i + 1])))
 			s = 1.8;
 		size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i + 1], none, 0);
-		cq_push(&q, bl, s + (i == 0 ? first : 0), LO(i), HI(i));
+		cq_push(&q, bl, s + (i == 0 ? first : 0), LO(i), HI(i), 0);
 	}
 	/* insertions: the typo dropped a letter */
 	if (n + 1 <= MAX_WORD) {
@@ -1516,7 +1518,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 					s = 1.6;
 				size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i], lu[L], ll[L]);
 				cq_push(&q, bl, s + (i == 0 ? first : 0), LO(i),
-					HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
+					HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)), tri && az_bit(ch));
 			}
 		}
 	}
@@ -1541,7 +1543,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 				s = 1.7;
 			size_t bl = splice(cq_slot(&q), wu, wl, off[i], off[i + 1], lu[L], ll[L]);
 			cq_push(&q, bl, s + (i == 0 ? first : 0), LO(i),
-				HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)));
+				HI(i + (ch < 0x80 ? 1 : ch < 0x800 ? 2 : 4)), tri && az_bit(ch));
 		}
 	}
 #undef dead

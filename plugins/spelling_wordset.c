@@ -2099,11 +2099,9 @@ static int tri_domain(const sw_dict *d, const char *w, size_t n)
 	return kind;
 }
 
-int sw_cand_first(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi, sw_ticket *tk)
+/* sw_cand_first() past its filter: the ticket of w (kind: tri_domain()). */
+static int cand_ticket(const sw_dict *d, const char *w, size_t n, int kind, sw_ticket *tk)
 {
-	int kind = tri_domain(d, w, n);
-	if (kind && !grams_walk(d->tri, w, n, lo, hi, NULL))
-		return SW_UNKNOWN;
 	tk->kind = kind;
 	tk->h = 0;
 	if (kind == 1) {            /* spell_int()'s NOCAP case, its filter passed */
@@ -2120,6 +2118,19 @@ int sw_cand_first(const sw_dict *d, const char *w, size_t n, size_t lo, size_t h
 		}
 	}
 	return SW_UNDECIDED;
+}
+
+int sw_cand_first(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi, sw_ticket *tk)
+{
+	int kind = tri_domain(d, w, n);
+	if (kind && !grams_walk(d->tri, w, n, lo, hi, NULL))
+		return SW_UNKNOWN;
+	return cand_ticket(d, w, n, kind, tk);
+}
+
+int sw_cand_checked(const sw_dict *d, const char *w, size_t n, sw_ticket *tk)
+{
+	return cand_ticket(d, w, n, tri_domain(d, w, n), tk);
 }
 
 int sw_cand_last(const sw_dict *d, const char *w, size_t n, const sw_ticket *tk)

@@ -71,6 +71,10 @@ typedef struct sw_ticket {
 } sw_ticket;
 int sw_cand_first(const sw_dict *d, const char *w, size_t n, size_t lo, size_t hi, sw_ticket *tk);
 int sw_cand_last(const sw_dict *d, const char *w, size_t n, const sw_ticket *tk);
+/* sw_cand_first() for a candidate the caller has passed through the filter
+ * itself (sw_fits_at() said the letter it changed may be there): the same
+ * ticket, without the filter's look-ups again. */
+int sw_cand_checked(const sw_dict *d, const char *w, size_t n, sw_ticket *tk);
 /* The bytes of letter cp (1 or 2, in out) when a word made of such letters
  * is one whose trigrams sw_spell_cand() judges (then one with a trigram
  * sw_tri() denies is no word); else 0. */

@@ -561,7 +561,8 @@ static void test_grams_bad_prunes_no_word(void **s)
  * letter away, at every place, inserted or replacing, each of a-z and the
  * apostrophe: its bit is sw_cand_first()'s verdict on the whole candidate
  * with lo = i, hi = i + 1, and a cleared bit is a candidate sw_spell()
- * does not know (the suggestion search skips those unspliced). */
+ * does not know (the suggestion search skips those unspliced); a set bit's
+ * candidate, looked up with sw_cand_checked(), gets sw_spell()'s answer. */
 static void test_fits_at_same_as_filter(void **s)
 {
 	(void)s;
@@ -600,6 +601,13 @@ static void test_fits_at_same_as_filter(void **s)
 						if (bit != pass || (!bit && sw_spell(d, c, m) != SW_UNKNOWN)) {
 							wrong++;
 							print_message("# '%s' (at %zu): fits %d, filter %d\n", c, i, bit, pass);
+						}
+						/* a candidate it lets through: sw_cand_checked()'s
+						 * ticket gives sw_spell()'s answer */
+						if (bit && (sw_cand_checked(d, c, m, &tk) == SW_UNKNOWN ||
+							    sw_cand_last(d, c, m, &tk) != sw_spell(d, c, m))) {
+							wrong++;
+							print_message("# '%s': checked ticket not sw_spell()'s\n", c);
 						}
 						cleared += !bit;
 					}
