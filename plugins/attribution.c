@@ -2432,9 +2432,10 @@ static void scan_all(ctx *c, const int *ids, spans *const *outs, size_t k)
 			const uint32_t e = pair[b0 << 8 | b1];
 			/* the longer strings, all lists at once: their first 3 bytes
 			 * (and the lengths of such strings), then their 4th byte (or
-			 * their end), looked up only for the lists pair[] sends on */
-			/* (without branches: whether pair[] sends on is a coin toss
-			 * the CPU mispredicts; the loads are of small, hot tables) */
+			 * their end); only the lists pair[] sends on keep their bits.
+			 * Looked up at every position, without branches: whether
+			 * pair[] sends on is a coin toss the CPU mispredicts, and the
+			 * tables are small and hot. */
 			const unsigned b2 = fold[M(p + 2)];
 			const uint32_t tv = st->tri[tri_slot(TRI_KEY(st->tcls, b0, b1, b2))];
 			const uint32_t deep = e >> 16 & tv & ((uint32_t)st->quad[quad_key(b0, b1, b2, fold[M(p + 3)])] |
