@@ -1,7 +1,6 @@
 /* suppress.c -- inline suppressions (see suppress.h).  The directives are
  * collected in one pass over the lines (only when the text mentions
  * "newslint-" at all), then the sorted findings are walked once. */
-#define _GNU_SOURCE
 #include "suppress.h"
 #include "util.h"
 
