@@ -199,6 +199,9 @@ typedef struct rule {
 	char **repls;         /* substitution: distinct house forms; the regex MARK is the index */
 	size_t n_repls;
 	pcre2_code *re;
+	pcre2_code *are;      /* re anchored, with pf: tried only where a match may start */
+	struct pfilter *pf;   /* a rule of words only: the beginnings a match may have; NULL:
+	                         every position is tried (see pf_of_trie) */
 	int bad;              /* had an error while reading: not finished */
 	char *explanation;    /* generated for --explain */
 	char *gen_summary;
@@ -220,6 +223,7 @@ typedef struct state {
 	size_t n_files;
 	long match_limit, depth_limit;
 	double time_limit;    /* 0: none */
+	int prefilter;        /* rules of words tried only where a match may begin (pfilter) */
 	size_t *rule_index;   /* hash of (pack, rule name): 1 + index into rules, 0 empty */
 	size_t rule_index_cap;/* a power of two, or 0 */
 } state;
@@ -243,6 +247,9 @@ static void rule_free(rule *r)
 	free(r->repls);
 	if (r->re)
 		pcre2_code_free(r->re);
+	if (r->are)
+		pcre2_code_free(r->are);
+	free(r->pf);
 	free(r->explanation);
 	free(r->gen_summary);
 }
@@ -945,6 +952,119 @@ static uint32_t compile_flags(const rule *r)
 	return PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C | (r->ignorecase ? PCRE2_CASELESS : 0);
 }
 
+static int ascii_alnum(unsigned c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* The prefilter of a rule of words only.  A word's "beginning" is its
+ * first 4 bytes, or fewer when it is shorter or when a character that is
+ * not an ASCII letter or digit comes sooner (a space matches \s+, an
+ * apostrophe ' or U+2019: bytes the filter does not try to know).  Every
+ * match begins with some word's beginning.  Two stages: the first two
+ * bytes (a beginning of one byte lets any second through), then the
+ * beginning itself, hashed with its length into a bit table.  The bytes
+ * are the trie's, folded when the rule ignores case (the text's are folded
+ * the same way before the look-ups). */
+#define PF_HBITS 16
+typedef struct pfilter {
+	uint64_t two[65536 / 64];          /* bit b0 << 8 | b1 */
+	uint64_t begin[(1u << PF_HBITS) / 64]; /* bit pf_hash(beginning, length) */
+	unsigned lens;                     /* bit n - 1: some beginning is n bytes */
+} pfilter;
+
+/* x: the beginning's bytes, the first in the low byte; n: 1 .. 4 */
+static inline unsigned pf_hash(uint32_t x, unsigned n)
+{
+	return (unsigned)((((uint64_t)n << 32 | x) * 0x9E3779B97F4A7C15ull) >> (64 - PF_HBITS));
+}
+
+static void pf_add(pfilter *pf, uint32_t x, unsigned n)
+{
+	const unsigned h = pf_hash(x, n);
+	pf->begin[h >> 6] |= 1ull << (h & 63);
+	pf->lens |= 1u << (n - 1);
+	if (n == 1)
+		memset(&pf->two[(x & 0xFF) << 2], 0xFF, 4 * sizeof pf->two[0]);   /* any second byte */
+}
+
+/* The beginnings below trie node t, whose n (< 4) bytes, x, lead to it.  A
+ * space (\s+ in the pattern) ends a beginning as one byte: the text's
+ * white space and every byte of a longer character are looked up as one
+ * (pf_fold); an apostrophe or a letter of more bytes ends it before. */
+static void pf_walk(pfilter *pf, const tnode *t, uint32_t x, unsigned n)
+{
+	int stop = n == 4 || t->mark >= 0;
+	for (size_t i = 0; i < t->nk && !stop; i++) {
+		const unsigned b = (unsigned char)t->kids[i].ch[0];
+		stop = t->kids[i].chlen != 1 || (!ascii_alnum(b) && b != ' ');
+	}
+	if (stop)
+		pf_add(pf, x, n);
+	if (n == 4)
+		return;
+	for (size_t i = 0; i < t->nk; i++) {
+		const unsigned b = (unsigned char)t->kids[i].ch[0];
+		if (t->kids[i].chlen != 1 || (!ascii_alnum(b) && b != ' '))
+			continue;
+		const uint32_t y = x | (uint32_t)b << (8 * n);
+		if (n == 1) {
+			const unsigned two = (x & 0xFF) << 8 | b;
+			pf->two[two >> 6] |= 1ull << (two & 63);
+		}
+		if (b == ' ')
+			pf_add(pf, y, n + 1);
+		else
+			pf_walk(pf, &t->kids[i], y, n + 1);
+	}
+}
+
+/* NULL when a first character is not an ASCII letter or digit, or without
+ * memory: then the rule is tried at every position, as before. */
+static pfilter *pf_of_trie(const tnode *root)
+{
+	for (size_t i = 0; i < root->nk; i++)
+		if (root->kids[i].chlen != 1 || !ascii_alnum((unsigned char)root->kids[i].ch[0]))
+			return NULL;
+	pfilter *pf = root->nk ? calloc(1, sizeof *pf) : NULL;
+	for (size_t i = 0; pf && i < root->nk; i++)
+		pf_walk(pf, &root->kids[i], (unsigned char)root->kids[i].ch[0], 1);
+	return pf;
+}
+
+/* The 4 bytes x of the text as the beginnings hold them: ASCII white space
+ * and every byte of a longer character a space (a space in a word is \s+,
+ * which also matches U+00A0 and the like; no word's beginning has such a
+ * character elsewhere); A-Z to a-z when the rule ignores case. */
+static inline uint32_t pf_fold(uint32_t x, int ignorecase)
+{
+	const uint32_t v = x & 0x7F7F7F7Fu, high = x & 0x80808080u;
+	const uint32_t ws = (v + 0x77777777u) & ~(v + 0x72727272u) & ~x & 0x80808080u;   /* 9 .. 13 */
+	const uint32_t m = ((high | ws) >> 7) * 0xFFu;
+	x = (x & ~m) | (0x20202020u & m);
+	if (ignorecase) {
+		const uint32_t up = (v + 0x3F3F3F3Fu) & ~(v + 0x25252525u) & ~high & 0x80808080u;   /* A .. Z */
+		x |= up >> 2;
+	}
+	return x;
+}
+
+/* May a match of a rule with prefilter pf begin with the 4 bytes x (the
+ * first in the low byte; 0 past the text's end; pf_fold()ed)? */
+static inline int pf_may(const pfilter *pf, uint32_t x)
+{
+	const unsigned two = (x & 0xFF) << 8 | (x >> 8 & 0xFF);
+	if (!((pf->two[two >> 6] >> (two & 63)) & 1))
+		return 0;
+	for (unsigned m = pf->lens; m; m &= m - 1) {
+		const unsigned n = (unsigned)__builtin_ctz(m) + 1;
+		const unsigned h = pf_hash(n == 4 ? x : x & ((1u << (8 * n)) - 1), n);
+		if ((pf->begin[h >> 6] >> (h & 63)) & 1)
+			return 1;
+	}
+	return 0;
+}
+
 static int compile_rule(parse_ctx *c, rule *r)
 {
 	const nl_host *h = c->s->host;
@@ -1040,6 +1160,18 @@ static int compile_rule(parse_ctx *c, rule *r)
 			goto out;
 		}
 		pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);   /* no JIT: the interpreter still works */
+		/* a rule of words, each a whole word: tried only at the word starts
+		   whose first bytes may begin one (pfilter; the JIT does not take
+		   PCRE2_ANCHORED at match time: a second code compiled anchored) */
+		if (c->s->prefilter && n_words && !npat && r->whole_word && (r->pf = pf_of_trie(&root)) != NULL) {
+			r->are = pcre2_compile((PCRE2_SPTR)pat.p, pat.n, flags | PCRE2_ANCHORED, &err, &off, NULL);
+			if (r->are)
+				pcre2_jit_compile(r->are, PCRE2_JIT_COMPLETE);
+			else {
+				free(r->pf);
+				r->pf = NULL;
+			}
+		}
 	}
 out:
 	trie_free(&root);
@@ -1395,7 +1527,7 @@ static int load_pack(state *s, const nl_config *cfg, const char *path, int *erro
 
 /* ---- the plugin --------------------------------------------------------------- */
 
-static const char *const config_keys[] = { "packs", "match_limit", "depth_limit", "time_limit", NULL };
+static const char *const config_keys[] = { "packs", "match_limit", "depth_limit", "time_limit", "prefilter", NULL };
 
 static int create(const nl_host *host, const nl_config *cfg, void **out)
 {
@@ -1406,7 +1538,8 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	int rc = 0, errors = 0;
 	if (host->cfg_int(cfg, "match_limit", DEFAULT_MATCH_LIMIT, 1000, 1000000000L, &s->match_limit) ||
 	    host->cfg_int(cfg, "depth_limit", DEFAULT_DEPTH_LIMIT, 100, 1000000000L, &s->depth_limit) ||
-	    host->cfg_double(cfg, "time_limit", DEFAULT_TIME_LIMIT, 0, 86400, &s->time_limit)) {
+	    host->cfg_double(cfg, "time_limit", DEFAULT_TIME_LIMIT, 0, 86400, &s->time_limit) ||
+	    host->cfg_bool(cfg, "prefilter", 1, &s->prefilter)) {
 		rc = NL_ECONFIG;
 		goto fail;
 	}
@@ -1885,8 +2018,77 @@ static double thread_cpu(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A document's word starts, for the rules with a prefilter: every ASCII
+ * letter or digit with no ASCII letter, digit or '_' before it (a byte of
+ * a longer character before it may be a letter: kept).  Made at the first
+ * such rule; 4 bytes a start (about 0.7 bytes a byte of prose), so a
+ * document over PF_MAX_TEXT is searched the old way instead. */
+#define PF_MAX_TEXT (16u << 20)
+typedef struct wstarts {
+	int made, off;        /* off: no prefilter for this document */
+	int ks;               /* the text holds U+017F or U+212A, which a caseless s or k matches */
+	uint32_t *pos;
+	size_t n;
+} wstarts;
+
+static void wstarts_make(wstarts *w, const char *text, size_t len)
+{
+	w->made = 1;
+	size_t cap = len / 8 + 16;
+	if (len > PF_MAX_TEXT || !(w->pos = malloc(cap * sizeof *w->pos))) {
+		w->off = 1;
+		return;
+	}
+	const unsigned char *t = (const unsigned char *)text;
+	int prev_word = 0;
+	for (size_t p = 0; p < len; p++) {
+		const unsigned c = t[p];
+		const int alnum = ascii_alnum(c);
+		if (alnum && !prev_word) {
+			if (w->n == cap) {
+				uint32_t *np = realloc(w->pos, 2 * cap * sizeof *np);
+				if (!np) {
+					w->off = 1;
+					return;
+				}
+				w->pos = np;
+				cap *= 2;
+			}
+			w->pos[w->n++] = (uint32_t)p;
+		} else if ((c == 0xC5 && p + 1 < len && t[p + 1] == 0xBF) ||
+			   (c == 0xE2 && p + 2 < len && t[p + 1] == 0x84 && t[p + 2] == 0xAA)) {
+			w->ks = 1;
+		}
+		prev_word = alnum || c == '_';
+	}
+}
+
+/* The first word start at or after start (from *k on) whose first bytes
+ * may begin a match of r; its position, or SIZE_MAX. */
+static size_t next_start(const rule *r, const wstarts *w, const char *text, size_t len, size_t *k,
+			 size_t start)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i = *k;
+	while (i < w->n && w->pos[i] < start)
+		i++;
+	for (; i < w->n; i++) {
+		const size_t p = w->pos[i];
+		uint32_t x = 0;   /* the 4 bytes there, the first in the low byte, 0 past the end */
+		if (p + 4 <= len)
+			x = (uint32_t)t[p] | (uint32_t)t[p + 1] << 8 | (uint32_t)t[p + 2] << 16 | (uint32_t)t[p + 3] << 24;
+		else
+			for (size_t j = 0; p + j < len; j++)
+				x |= (uint32_t)t[p + j] << (8 * j);
+		if (pf_may(r->pf, pf_fold(x, r->ignorecase)))
+			break;
+	}
+	*k = i;
+	return i < w->n ? w->pos[i] : SIZE_MAX;
+}
+
 static int run_rule(const state *s, const nl_doc *d, nl_sink *sink, const rule *r,
-                    pcre2_match_context *mc, mvec *m)
+                    pcre2_match_context *mc, mvec *m, wstarts *ws)
 {
 	/* match_limit bounds one match attempt; a pattern whose attempts each
 	   cost nearly that much, and whose matches are then rejected (off the
@@ -1901,6 +2103,15 @@ static int run_rule(const state *s, const nl_doc *d, nl_sink *sink, const rule *
 	PCRE2_SIZE start = 0, len = d->text_len;
 	uint32_t opts = 0;          /* the first call checks the UTF-8, later ones need not */
 	int rc = 0;
+	/* the prefilter: no match starts where it says none can (a caseless
+	   rule's s and k also match two characters of more bytes: a text with
+	   either is searched everywhere) */
+	int pf = r->pf && r->are;
+	if (pf && !ws->made)
+		wstarts_make(ws, d->text, d->text_len);
+	if (ws->off || (r->ignorecase && ws->ks))
+		pf = 0;
+	size_t k = 0;               /* next_start()'s place in ws */
 	while (start <= len) {
 		if (s->time_limit > 0 && (++attempts & 63) == 0 && t0 < 0)
 			t0 = thread_cpu();
@@ -1913,8 +2124,15 @@ static int run_rule(const state *s, const nl_doc *d, nl_sink *sink, const rule *
 			              (size_t)start, budget);
 			break;
 		}
-		int n = pcre2_match(r->re, (PCRE2_SPTR)d->text, len, start, opts, md, mc);
+		PCRE2_SIZE at = start;
+		if (pf && (at = next_start(r, ws, d->text, len, &k, start)) == SIZE_MAX)
+			break;
+		int n = pcre2_match(pf ? r->are : r->re, (PCRE2_SPTR)d->text, len, at, opts, md, mc);
 		opts = PCRE2_NO_UTF_CHECK;
+		if (n == PCRE2_ERROR_NOMATCH && pf) {
+			start = at + 1;     /* at is an ASCII byte: at + 1 starts a character */
+			continue;
+		}
 		if (n == PCRE2_ERROR_NOMATCH)
 			break;
 		if (n < 0) {
@@ -1976,13 +2194,15 @@ static int check(void *st, const nl_doc *doc, nl_sink *sink)
 	if (js)
 		pcre2_jit_stack_assign(mc, NULL, js);
 	mvec m = {0};
+	wstarts ws = {0};
 	int rc = 0;
 	for (size_t i = 0; i < s->n_rules && !rc; i++) {
 		const rule *r = &s->rules[i];
 		if (!s->host->rule_enabled(sink, r->id))
 			continue;
-		rc = run_rule(s, doc, sink, r, mc, &m);
+		rc = run_rule(s, doc, sink, r, mc, &m, &ws);
 	}
+	free(ws.pos);
 	free(m.v);
 	if (js)
 		pcre2_jit_stack_free(js);

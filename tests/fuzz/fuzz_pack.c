@@ -8,14 +8,18 @@
  * article when absent or not UTF-8).  The pack is written to a temporary
  * file, loaded through the real host as `packs = FILE`; when it loads, its
  * rules check the text as plain text and as Markdown, and the findings are
- * checked and rendered like fuzz_plugins does.  Packs that name other files
- * (words_file, ...) are skipped: they could name a FIFO or a device. */
+ * checked and rendered like fuzz_plugins does.  The same pack loaded with
+ * prefilter = false (every rule tried at every position) must find the
+ * same: an oracle for the prefilter of word rules (unless a rule gave up
+ * at a limit, which the two runs may reach apart).  Packs that name other
+ * files (words_file, ...) are skipped: they could name a FIFO or a device. */
 #define _GNU_SOURCE
 #include "fuzz.h"
 #include "config.h"
 #include "doc.h"
 #include "host.h"
 #include "report.h"
+#include "util.h"
 #include <string.h>
 #include <unistd.h>
 
@@ -23,6 +27,16 @@ extern const nl_plugin nl_plugin_packs;
 
 static char dir[64], file[96];
 static int pack_utf8;   /* the pack file is UTF-8 */
+static int gave_up;     /* a rule stopped at a limit in this input (its other matches unreported) */
+
+/* The core's diagnostics, silenced; a rule that gives up at its match or
+ * time limit says so here, and the two runs below may then differ. */
+static void diag_count(void *ud, const char *line)
+{
+	(void)ud;
+	if (strstr(line, "gave up"))
+		gave_up = 1;
+}
 
 static void cleanup(void)
 {
@@ -47,6 +61,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(file, sizeof file, "%s/fuzz.ini", dir);
 	atexit(cleanup);
 	nlf_quiet_diagnostics();
+	nl_diag_set_hook(diag_count, NULL);
 	return 0;
 }
 
@@ -56,7 +71,7 @@ static const char article[] =
 	"It is very unique, per cent of residents agree, towards a better town.\n\n"
 	"“We are very excited,” the mayor said. The US and UK envoys attended.\n";
 
-static void check_text(nl_pinst *pi, const char *text, size_t len, int format)
+static void check_text(nl_pinst *pi, nl_pinst *plain, const char *text, size_t len, int format)
 {
 	nl_doc *d = NULL;
 	if (nl_doc_build("fuzz.md", text, len, format, &d) != 0)
@@ -65,6 +80,24 @@ static void check_text(nl_pinst *pi, const char *text, size_t len, int format)
 	int rc = nl_pinst_check(pi, d, &items);
 	NLF_CHECK(rc == 0 || rc == NL_EPLUGIN, "packs check returned %d", rc);
 	nl_items_finish(&items, d);
+	/* the same pack with prefilter = false tries every rule at every
+	   position: it must find the same (an oracle for the prefilter; not
+	   when a rule gave up at a limit, which the two may reach apart) */
+	if (plain && rc == 0) {
+		nl_items all = {0};
+		int rc2 = nl_pinst_check(plain, d, &all);
+		nl_items_finish(&all, d);
+		if (rc2 == 0 && !gave_up) {
+			NLF_CHECK(all.n == items.n, "prefilter: %zu findings, every position: %zu", items.n, all.n);
+			for (size_t i = 0; i < items.n && i < all.n; i++)
+				NLF_CHECK(items.v[i].off == all.v[i].off && items.v[i].len == all.v[i].len &&
+				          !strcmp(items.v[i].rule->id, all.v[i].rule->id) &&
+				          !strcmp(items.v[i].message, all.v[i].message),
+				          "prefilter: finding %zu differs (%s at %u, %s at %u)", i, items.v[i].rule->id,
+				          items.v[i].off, all.v[i].rule->id, all.v[i].off);
+		}
+		nl_items_free(&all);
+	}
 	for (size_t i = 0; i < items.n; i++) {
 		const nl_item *x = &items.v[i];
 		NLF_CHECK((uint64_t)x->off + x->len <= len, "span outside the text");
@@ -119,22 +152,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(text, article, tlen);
 	}
 
-	nl_settings s = {0};
-	char ini[256];
+	gave_up = 0;
+	nl_settings s = {0}, s0 = {0};
+	char ini[256], ini0[280];
 	snprintf(ini, sizeof ini, "[packs]\npacks = %s\n", file);
+	snprintf(ini0, sizeof ini0, "[packs]\npacks = %s\nprefilter = false\n", file);
 	if (nl_settings_load_string(&s, "fuzz.ini", ini) == 0) {
-		nl_pinst pi;
+		nl_pinst pi, p0;
 		int rc = nl_pinst_create(&pi, &nl_plugin_packs, NULL, nl_settings_section(&s, "packs", 0));
 		NLF_CHECK(rc == 0 || rc == NL_ECONFIG || rc == NL_ENOMEM || rc == NL_EIO,
 		          "packs create returned %d", rc);
+		int rc0 = rc == 0 && nl_settings_load_string(&s0, "fuzz0.ini", ini0) == 0
+		          ? nl_pinst_create(&p0, &nl_plugin_packs, NULL, nl_settings_section(&s0, "packs", 0)) : -1;
 		if (rc == 0) {
-			check_text(&pi, text, tlen, NL_FORMAT_TEXT);
+			check_text(&pi, rc0 == 0 ? &p0 : NULL, text, tlen, NL_FORMAT_TEXT);
 			char *md = nlf_padded(text, tlen);   /* see nlf_padded */
-			check_text(&pi, md, tlen, NL_FORMAT_MARKDOWN);
+			check_text(&pi, rc0 == 0 ? &p0 : NULL, md, tlen, NL_FORMAT_MARKDOWN);
 			free(md);
 		}
+		if (rc0 == 0)
+			nl_pinst_destroy(&p0);
 		nl_pinst_destroy(&pi);
 	}
+	nl_settings_free(&s0);
 	nl_settings_free(&s);
 	free(text);
 	return 0;

@@ -700,6 +700,71 @@ static void long_word_list_is_one_alternation(void **st)
 	free(text);
 }
 
+/* ---- the prefilter --------------------------------------------------------- */
+
+/* A rule of words is tried only where a match may begin (its words' first
+ * bytes, a space in a phrase standing for any white space).  It must find
+ * exactly what trying every position finds: the same pack over a text of
+ * edge cases, with prefilter = true and false.  The words: one letter,
+ * phrases (a space: \s+, so a line break, two spaces or U+00A0 between
+ * them), apostrophes (' or U+2019), hyphens, digits, a short word; the
+ * text: those at the text's start and end, after a hyphen or '_' or 'é',
+ * in capitals, and a caseless k and s written as U+212A and U+017F (both
+ * match; the prefilter steps aside for such a text). */
+static const char *PF_PACK =
+	"[pack]\nname = pf\n\n"
+	"[w]\nkind = existence\n"
+	"words = a far cry, at the end of the day, it's worth noting, o'clock, e-mail,\n"
+	"  low-hanging fruit, 9/11, x, go, kelvin, class, per cent, tip of the iceberg, nix\n\n"
+	"[cs]\nkind = existence\nignorecase = false\nwords = US, UK, U.N.\n\n"
+	"[sub]\nkind = substitution\nswap = towards => toward\n  amongst => among\n";
+
+static const char *PF_TEXT =
+	"go: A far cry from x. At\xC2\xA0the end of the day it\xE2\x80\x99s worth noting, at  the\n"
+	"end of\nthe day, AT THE END OF THE DAY. It's worth noting at 9/11 o\xE2\x80\x99" "clock an\n"
+	"E-mail; LOW-HANGING fruit, non-x go-go_go \xC3\xA9go X. tip of the\n\niceberg. Per\tcent, per cent.\n"
+	"The US and us, the UK, the U.N. and un. Towards amongst, TOWARDS. nix.x Nix";
+
+static const char *PF_TEXT_KS =
+	"The \xE2\x84\xAA" "elvin scale, a cla\xC5\xBF" "s apart, kelvin and CLASS. go";
+
+static void pf_same(const char *text, size_t min_found)
+{
+	nlt_result *a = run_pack(PF_PACK, NULL, text, NL_FORMAT_TEXT);
+	nlt_result *b = run_pack(PF_PACK, "prefilter = false\n", text, NL_FORMAT_TEXT);
+	assert_int_equal(a->create_status, 0);
+	assert_int_equal(b->create_status, 0);
+	assert_true(a->n >= min_found);
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(a->findings[i].rule, b->findings[i].rule);
+		assert_int_equal(a->findings[i].off, b->findings[i].off);
+		assert_int_equal(a->findings[i].len, b->findings[i].len);
+		assert_string_equal(a->findings[i].message, b->findings[i].message);
+	}
+	nlt_free(a);
+	nlt_free(b);
+}
+
+static void prefilter_finds_what_every_position_finds(void **st)
+{
+	(void)st;
+	pf_same(PF_TEXT, 25);
+	pf_same(PF_TEXT_KS, 5);   /* two of the five with U+212A and U+017F */
+	/* and the same again as Markdown, and with the text cut at every length
+	   near its end (a word's first bytes past the end are read as 0) */
+	nlt_result *md = run_pack(PF_PACK, NULL, PF_TEXT, NL_FORMAT_MARKDOWN);
+	assert_int_equal(md->create_status, 0);
+	nlt_free(md);
+	size_t n = strlen(PF_TEXT);
+	for (size_t cut = n - 12; cut <= n; cut++) {
+		char buf[1024];
+		memcpy(buf, PF_TEXT, cut);
+		buf[cut] = 0;
+		pf_same(buf, 20);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,6 +804,7 @@ int main(void)
 		cmocka_unit_test(rules_are_declared_with_explanations),
 		cmocka_unit_test(checks_run_concurrently_on_one_state),
 		cmocka_unit_test(long_word_list_is_one_alternation),
+		cmocka_unit_test(prefilter_finds_what_every_position_finds),
 	};
 	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
