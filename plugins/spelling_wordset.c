@@ -2254,21 +2254,28 @@ uint32_t sw_fits_at(const sw_dict *d, const char *w, size_t n, size_t i, size_t 
 	const uint32_t p1 = i >= 1 ? u[i - 1] : 0, p2 = i >= 2 ? u[i - 2] : 0, p3 = i >= 3 ? u[i - 3] : 0;
 	const uint32_t r1 = r < n ? u[r] : 0, r2 = r + 1 < n ? u[r + 1] : 0, r3 = r + 2 < n ? u[r + 2] : 0;
 	const int left1 = i >= 1, left2 = i >= 2, right2 = i + 2 <= m, right3 = i + 3 <= m;
-	uint32_t fit = 0;
-	for (uint32_t k = 0; k < 27; k++) {
-		const uint32_t x = k < 26 ? 'a' + k : '\'';
-		if (!has_gram(t, tri_bit(p1, x, r1)))
-			continue;
-		if (left1 && (!has_gram(t, tri_bit(p2, p1, x)) || !has_gram(q, quad_bit(p2, p1, x, r1))))
-			continue;
-		if (right2 && (!has_gram(t, tri_bit(x, r1, r2)) || !has_gram(q, quad_bit(p1, x, r1, r2))))
-			continue;
-		if (left2 && !has_gram(q, quad_bit(p3, p2, p1, x)))
-			continue;
-		if (right3 && !has_gram(q, quad_bit(x, r1, r2, r3)))
-			continue;
-		fit |= 1u << k;
+	/* stage by stage, each over the letters still in: the look-ups of a
+	 * stage do not wait for each other (most miss the nearest cache), where
+	 * a letter's own chain of tests would make each wait for the last */
+#define LETTER(k) ((k) < 26 ? 'a' + (k) : '\'')
+#define STAGE(cond, test) \
+	if (cond) { \
+		uint32_t in_ = 0; \
+		for (uint32_t b_ = fit; b_; b_ &= b_ - 1) { \
+			const uint32_t k = (uint32_t)__builtin_ctz(b_), x = LETTER(k); \
+			in_ |= (uint32_t)(test) << k; \
+		} \
+		fit &= in_; \
 	}
+	uint32_t fit = 0;
+	for (uint32_t k = 0; k < 27; k++)
+		fit |= (uint32_t)has_gram(t, tri_bit(p1, LETTER(k), r1)) << k;
+	STAGE(left1, has_gram(t, tri_bit(p2, p1, x)) & has_gram(q, quad_bit(p2, p1, x, r1)))
+	STAGE(right2, has_gram(t, tri_bit(x, r1, r2)) & has_gram(q, quad_bit(p1, x, r1, r2)))
+	STAGE(left2, has_gram(q, quad_bit(p3, p2, p1, x)))
+	STAGE(right3, has_gram(q, quad_bit(x, r1, r2, r3)))
+#undef STAGE
+#undef LETTER
 	return fit;
 }
 
