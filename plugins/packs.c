@@ -971,6 +971,8 @@ typedef struct pfilter {
 	uint64_t two[65536 / 64];          /* bit b0 << 8 | b1 */
 	uint64_t begin[(1u << PF_HBITS) / 64]; /* bit pf_hash(beginning, length) */
 	unsigned lens;                     /* bit n - 1: some beginning is n bytes */
+	int by_first;                      /* a rule with patterns: only the first byte, in first */
+	uint64_t first[4];                 /* (PCRE2's own start bitmap, pf_of_regex) */
 } pfilter;
 
 /* x: the beginning's bytes, the first in the low byte; n: 1 .. 4 */
@@ -1032,6 +1034,52 @@ static pfilter *pf_of_trie(const tnode *root)
 	return pf;
 }
 
+/* The prefilter of a rule with patterns, matching whole words: the bytes
+ * PCRE2 says a match may start with (its start bitmap, or its one first
+ * code unit and that letter's other case), when all are ASCII letters or
+ * digits (then a match starts only at a word start); else NULL.  A
+ * caseless k or s also starts a match at U+212A or U+017F: the bitmap
+ * then holds a byte that is no letter, or the text is searched the old
+ * way (wstarts.ks). */
+static pfilter *pf_of_regex(const pcre2_code *re)
+{
+	uint32_t type = 0, unit = 0;
+	uint8_t set[32] = { 0 };
+	const uint8_t *bm = NULL;
+	if (pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &type) != 0)
+		return NULL;
+	if (type == 1) {
+		if (pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &unit) != 0 || !ascii_alnum(unit) ||
+		    (unit | 0x20) == 'k' || (unit | 0x20) == 's')
+			return NULL;   /* (caseless, k and s have a third case) */
+		set[unit >> 3] |= (uint8_t)(1u << (unit & 7));
+		if ((unit | 0x20) >= 'a' && (unit | 0x20) <= 'z') {
+			const unsigned other = unit ^ 0x20;
+			set[other >> 3] |= (uint8_t)(1u << (other & 7));
+		}
+	} else if (type == 0 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTBITMAP, &bm) == 0 && bm) {
+		memcpy(set, bm, sizeof set);
+	} else {
+		return NULL;
+	}
+	int any = 0;
+	for (unsigned b = 0; b < 256; b++) {
+		if (!((set[b >> 3] >> (b & 7)) & 1))
+			continue;
+		if (!ascii_alnum(b))
+			return NULL;
+		any = 1;
+	}
+	pfilter *pf = any ? calloc(1, sizeof *pf) : NULL;
+	if (pf) {
+		pf->by_first = 1;
+		for (unsigned b = 0; b < 256; b++)
+			if ((set[b >> 3] >> (b & 7)) & 1)
+				pf->first[b >> 6] |= 1ull << (b & 63);
+	}
+	return pf;
+}
+
 /* The 4 bytes x of the text as the beginnings hold them: ASCII white space
  * and every byte of a longer character a space (a space in a word is \s+,
  * which also matches U+00A0 and the like; no word's beginning has such a
@@ -1053,6 +1101,8 @@ static inline uint32_t pf_fold(uint32_t x, int ignorecase)
  * first in the low byte; 0 past the text's end; pf_fold()ed)? */
 static inline int pf_may(const pfilter *pf, uint32_t x)
 {
+	if (pf->by_first)
+		return (pf->first[(x & 0xFF) >> 6] >> (x & 63)) & 1;
 	const unsigned two = (x & 0xFF) << 8 | (x >> 8 & 0xFF);
 	if (!((pf->two[two >> 6] >> (two & 63)) & 1))
 		return 0;
@@ -1163,7 +1213,8 @@ static int compile_rule(parse_ctx *c, rule *r)
 		/* a rule of words, each a whole word: tried only at the word starts
 		   whose first bytes may begin one (pfilter; the JIT does not take
 		   PCRE2_ANCHORED at match time: a second code compiled anchored) */
-		if (c->s->prefilter && n_words && !npat && r->whole_word && (r->pf = pf_of_trie(&root)) != NULL) {
+		if (c->s->prefilter && r->whole_word &&
+		    (r->pf = npat ? pf_of_regex(r->re) : n_words ? pf_of_trie(&root) : NULL) != NULL) {
 			r->are = pcre2_compile((PCRE2_SPTR)pat.p, pat.n, flags | PCRE2_ANCHORED, &err, &off, NULL);
 			if (r->are)
 				pcre2_jit_compile(r->are, PCRE2_JIT_COMPLETE);
@@ -2021,21 +2072,33 @@ static double thread_cpu(void)
 /* A document's word starts, for the rules with a prefilter: every ASCII
  * letter or digit with no ASCII letter, digit or '_' before it (a byte of
  * a longer character before it may be a letter: kept).  Made at the first
- * such rule; 4 bytes a start (about 0.7 bytes a byte of prose), so a
+ * such rule; 8 bytes a start (about 1.4 bytes a byte of prose), so a
  * document over PF_MAX_TEXT is searched the old way instead. */
 #define PF_MAX_TEXT (16u << 20)
 typedef struct wstarts {
 	int made, off;        /* off: no prefilter for this document */
 	int ks;               /* the text holds U+017F or U+212A, which a caseless s or k matches */
 	uint32_t *pos;
+	uint32_t *fx;         /* the 4 bytes there, pf_fold()ed for a rule that ignores case */
 	size_t n;
 } wstarts;
+
+/* The 4 bytes of text at p, the first in the low byte, 0 past the end. */
+static inline uint32_t four_at(const unsigned char *t, size_t len, size_t p)
+{
+	uint32_t x = 0;
+	if (p + 4 <= len)
+		return (uint32_t)t[p] | (uint32_t)t[p + 1] << 8 | (uint32_t)t[p + 2] << 16 | (uint32_t)t[p + 3] << 24;
+	for (size_t j = 0; p + j < len; j++)
+		x |= (uint32_t)t[p + j] << (8 * j);
+	return x;
+}
 
 static void wstarts_make(wstarts *w, const char *text, size_t len)
 {
 	w->made = 1;
 	size_t cap = len / 8 + 16;
-	if (len > PF_MAX_TEXT || !(w->pos = malloc(cap * sizeof *w->pos))) {
+	if (len > PF_MAX_TEXT || !(w->pos = malloc(cap * sizeof *w->pos)) || !(w->fx = malloc(cap * sizeof *w->fx))) {
 		w->off = 1;
 		return;
 	}
@@ -2047,14 +2110,18 @@ static void wstarts_make(wstarts *w, const char *text, size_t len)
 		if (alnum && !prev_word) {
 			if (w->n == cap) {
 				uint32_t *np = realloc(w->pos, 2 * cap * sizeof *np);
-				if (!np) {
+				if (np)
+					w->pos = np;
+				uint32_t *nx = np ? realloc(w->fx, 2 * cap * sizeof *nx) : NULL;
+				if (!nx) {
 					w->off = 1;
 					return;
 				}
-				w->pos = np;
+				w->fx = nx;
 				cap *= 2;
 			}
-			w->pos[w->n++] = (uint32_t)p;
+			w->pos[w->n] = (uint32_t)p;
+			w->fx[w->n++] = pf_fold(four_at(t, len, p), 1);
 		} else if ((c == 0xC5 && p + 1 < len && t[p + 1] == 0xBF) ||
 			   (c == 0xE2 && p + 2 < len && t[p + 1] == 0x84 && t[p + 2] == 0xAA)) {
 			w->ks = 1;
@@ -2072,16 +2139,12 @@ static size_t next_start(const rule *r, const wstarts *w, const char *text, size
 	size_t i = *k;
 	while (i < w->n && w->pos[i] < start)
 		i++;
-	for (; i < w->n; i++) {
-		const size_t p = w->pos[i];
-		uint32_t x = 0;   /* the 4 bytes there, the first in the low byte, 0 past the end */
-		if (p + 4 <= len)
-			x = (uint32_t)t[p] | (uint32_t)t[p + 1] << 8 | (uint32_t)t[p + 2] << 16 | (uint32_t)t[p + 3] << 24;
-		else
-			for (size_t j = 0; p + j < len; j++)
-				x |= (uint32_t)t[p + j] << (8 * j);
-		if (pf_may(r->pf, pf_fold(x, r->ignorecase)))
-			break;
+	if (r->ignorecase) {
+		while (i < w->n && !pf_may(r->pf, w->fx[i]))
+			i++;
+	} else {
+		while (i < w->n && !pf_may(r->pf, pf_fold(four_at(t, len, w->pos[i]), 0)))
+			i++;
 	}
 	*k = i;
 	return i < w->n ? w->pos[i] : SIZE_MAX;
@@ -2109,8 +2172,8 @@ static int run_rule(const state *s, const nl_doc *d, nl_sink *sink, const rule *
 	int pf = r->pf && r->are;
 	if (pf && !ws->made)
 		wstarts_make(ws, d->text, d->text_len);
-	if (ws->off || (r->ignorecase && ws->ks))
-		pf = 0;
+	if (pf && (ws->off || ((r->ignorecase || r->pf->by_first) && ws->ks)))
+		pf = 0;   /* (a pattern may turn case off inside: (?i)) */
 	size_t k = 0;               /* next_start()'s place in ws */
 	while (start <= len) {
 		if (s->time_limit > 0 && (++attempts & 63) == 0 && t0 < 0)
@@ -2203,6 +2266,7 @@ static int check(void *st, const nl_doc *doc, nl_sink *sink)
 		rc = run_rule(s, doc, sink, r, mc, &m, &ws);
 	}
 	free(ws.pos);
+	free(ws.fx);
 	free(m.v);
 	if (js)
 		pcre2_jit_stack_free(js);

@@ -717,16 +717,23 @@ static const char *PF_PACK =
 	"words = a far cry, at the end of the day, it's worth noting, o'clock, e-mail,\n"
 	"  low-hanging fruit, 9/11, x, go, kelvin, class, per cent, tip of the iceberg, nix\n\n"
 	"[cs]\nkind = existence\nignorecase = false\nwords = US, UK, U.N.\n\n"
-	"[sub]\nkind = substitution\nswap = towards => toward\n  amongst => among\n";
+	"[sub]\nkind = substitution\nswap = towards => toward\n  amongst => among\n\n"
+	"[pat]\nkind = existence\npatterns = (?<!almost\\s)certainly\n  of\\s+course\n  \\d{1,2}\\s*(?:am|pm)\n\n"
+	"[cash]\nkind = existence\npatterns = \\$\\d+\n  [Cc]ost(?:s|ly)?\n\n"
+	"[pat-cs]\nkind = existence\nignorecase = false\npatterns = (?i)kelvin\n  Plain(?:ly)?\n";
 
 static const char *PF_TEXT =
 	"go: A far cry from x. At\xC2\xA0the end of the day it\xE2\x80\x99s worth noting, at  the\n"
 	"end of\nthe day, AT THE END OF THE DAY. It's worth noting at 9/11 o\xE2\x80\x99" "clock an\n"
 	"E-mail; LOW-HANGING fruit, non-x go-go_go \xC3\xA9go X. tip of the\n\niceberg. Per\tcent, per cent.\n"
-	"The US and us, the UK, the U.N. and un. Towards amongst, TOWARDS. nix.x Nix";
+	"The US and us, the UK, the U.N. and un. Towards amongst, TOWARDS. nix.x Nix\n"
+	"Almost certainly, Certainly; uncertainly. Of\ncourse, OF  COURSE at 9 am or 10pm. "
+	"Plainly, plainly, Plain. Kelvin, KELVIN. It costs $5, or $10: costly.";
 
 static const char *PF_TEXT_KS =
 	"The \xE2\x84\xAA" "elvin scale, a cla\xC5\xBF" "s apart, kelvin and CLASS. go";
+/* (the [pat-cs] rule: (?i)kelvin also matches U+212A, inside a rule that
+ * otherwise keeps case) */
 
 static void pf_same(const char *text, size_t min_found)
 {
@@ -749,8 +756,8 @@ static void pf_same(const char *text, size_t min_found)
 static void prefilter_finds_what_every_position_finds(void **st)
 {
 	(void)st;
-	pf_same(PF_TEXT, 25);
-	pf_same(PF_TEXT_KS, 5);   /* two of the five with U+212A and U+017F */
+	pf_same(PF_TEXT, 35);
+	pf_same(PF_TEXT_KS, 7);   /* three with U+212A or U+017F */
 	/* and the same again as Markdown, and with the text cut at every length
 	   near its end (a word's first bytes past the end are read as 0) */
 	nlt_result *md = run_pack(PF_PACK, NULL, PF_TEXT, NL_FORMAT_MARKDOWN);
@@ -761,7 +768,7 @@ static void prefilter_finds_what_every_position_finds(void **st)
 		char buf[1024];
 		memcpy(buf, PF_TEXT, cut);
 		buf[cut] = 0;
-		pf_same(buf, 20);
+		pf_same(buf, 30);
 	}
 }
 
