@@ -17,6 +17,7 @@
 #include <ini.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +225,8 @@ typedef struct state {
 	long match_limit, depth_limit;
 	double time_limit;    /* 0: none */
 	int prefilter;        /* rules of words tried only where a match may begin (pfilter) */
+	pthread_key_t js_key; /* each thread's JIT stack, kept across its documents */
+	int js_key_ok;
 	size_t *rule_index;   /* hash of (pack, rule name): 1 + index into rules, 0 empty */
 	size_t rule_index_cap;/* a power of two, or 0 */
 } state;
@@ -254,11 +257,21 @@ static void rule_free(rule *r)
 	free(r->gen_summary);
 }
 
+static void js_free(void *js)
+{
+	pcre2_jit_stack_free(js);
+}
+
 static void destroy(void *st)
 {
 	state *s = st;
 	if (!s)
 		return;
+	if (s->js_key_ok) {
+		/* worker threads are joined (their destructors ran): this one's */
+		pcre2_jit_stack_free(pthread_getspecific(s->js_key));
+		pthread_key_delete(s->js_key);
+	}
 	for (size_t i = 0; i < s->n_rules; i++)
 		rule_free(&s->rules[i]);
 	free(s->rules);
@@ -1586,6 +1599,7 @@ static int create(const nl_host *host, const nl_config *cfg, void **out)
 	if (!s)
 		return NL_ENOMEM;
 	s->host = host;
+	s->js_key_ok = pthread_key_create(&s->js_key, js_free) == 0;
 	int rc = 0, errors = 0;
 	if (host->cfg_int(cfg, "match_limit", DEFAULT_MATCH_LIMIT, 1000, 1000000000L, &s->match_limit) ||
 	    host->cfg_int(cfg, "depth_limit", DEFAULT_DEPTH_LIMIT, 100, 1000000000L, &s->depth_limit) ||
@@ -2252,8 +2266,14 @@ static int check(void *st, const nl_doc *doc, nl_sink *sink)
 		return NL_ENOMEM;
 	pcre2_set_match_limit(mc, (uint32_t)s->match_limit);
 	pcre2_set_depth_limit(mc, (uint32_t)s->depth_limit);
-	/* Our own JIT stack: per call, so threads never share one. */
-	pcre2_jit_stack *js = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
+	/* Our own JIT stack, one per thread (a thread checks one document at
+	   a time), made at its first document: not an mmap and munmap a
+	   document. */
+	pcre2_jit_stack *js = s->js_key_ok ? pthread_getspecific(s->js_key) : NULL;
+	int js_own = 0;
+	if (!js && (js = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL)) != NULL &&
+	    (!s->js_key_ok || pthread_setspecific(s->js_key, js) != 0))
+		js_own = 1;   /* no key: this check's alone */
 	if (js)
 		pcre2_jit_stack_assign(mc, NULL, js);
 	mvec m = {0};
@@ -2268,7 +2288,7 @@ static int check(void *st, const nl_doc *doc, nl_sink *sink)
 	free(ws.pos);
 	free(ws.fx);
 	free(m.v);
-	if (js)
+	if (js_own)
 		pcre2_jit_stack_free(js);
 	pcre2_match_context_free(mc);
 	return rc;
