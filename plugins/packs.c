@@ -106,6 +106,10 @@ static char *xstrndup(const char *s, size_t n)
 static char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 static int is_space(int c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+static int ascii_alnum(unsigned c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 /* Trim white space in place; returns the trimmed length, *s moved. */
 static size_t trim(const char **s, size_t n)
@@ -855,7 +859,7 @@ static void emit_char(sb *b, const tnode *k)
 		sb_puts(b, "\\s+");          /* a phrase may be wrapped over lines */
 	else if (k->chlen == 1 && c == '\'')
 		sb_puts(b, "['\xE2\x80\x99]");  /* straight or curly apostrophe */
-	else if (k->chlen == 1 && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+	else if (k->chlen == 1 && !ascii_alnum(c)) {
 		if (c < 0x20 || c == 0x7F)
 			sb_printf(b, "\\x{%x}", c);
 		else {
@@ -965,11 +969,6 @@ static uint32_t compile_flags(const rule *r)
 	return PCRE2_UTF | PCRE2_UCP | PCRE2_NEVER_BACKSLASH_C | (r->ignorecase ? PCRE2_CASELESS : 0);
 }
 
-static int ascii_alnum(unsigned c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 /* The prefilter of a rule of words only.  A word's "beginning" is its
  * first 4 bytes, or fewer when it is shorter or when a character that is
  * not an ASCII letter or digit comes sooner (a space matches \s+, an
@@ -1007,20 +1006,24 @@ static void pf_add(pfilter *pf, uint32_t x, unsigned n)
  * space (\s+ in the pattern) ends a beginning as one byte: the text's
  * white space and every byte of a longer character are looked up as one
  * (pf_fold); an apostrophe or a letter of more bytes ends it before. */
+static int pf_holds(const tnode *k)   /* a character a beginning holds */
+{
+	const unsigned b = (unsigned char)k->ch[0];
+	return k->chlen == 1 && (ascii_alnum(b) || b == ' ');
+}
+
 static void pf_walk(pfilter *pf, const tnode *t, uint32_t x, unsigned n)
 {
 	int stop = n == 4 || t->mark >= 0;
-	for (size_t i = 0; i < t->nk && !stop; i++) {
-		const unsigned b = (unsigned char)t->kids[i].ch[0];
-		stop = t->kids[i].chlen != 1 || (!ascii_alnum(b) && b != ' ');
-	}
+	for (size_t i = 0; i < t->nk && !stop; i++)
+		stop = !pf_holds(&t->kids[i]);
 	if (stop)
 		pf_add(pf, x, n);
 	if (n == 4)
 		return;
 	for (size_t i = 0; i < t->nk; i++) {
 		const unsigned b = (unsigned char)t->kids[i].ch[0];
-		if (t->kids[i].chlen != 1 || (!ascii_alnum(b) && b != ' '))
+		if (!pf_holds(&t->kids[i]))
 			continue;
 		const uint32_t y = x | (uint32_t)b << (8 * n);
 		if (n == 1) {
