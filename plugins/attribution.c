@@ -3675,27 +3675,6 @@ static int utf8_ok(const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* Does the text hold U+017F or U+212A (see filters_ok)? */
-static int has_long_s_kelvin(const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i + 1 < n;) {
-		if (n - i >= 8) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				i += 8;
-				continue;
-			}
-		}
-		if (s[i] == 0xC5 && s[i + 1] == 0xBF)
-			return 1;
-		if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x84 && s[i + 2] == 0xAA)
-			return 1;
-		i++;
-	}
-	return 0;
-}
-
 static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 {
 	const state *st = vst;
@@ -3740,7 +3719,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 	}
 	/* caseless s and k also match U+017F and U+212A: the prefilter only
 	 * knows ASCII letters, so a text holding either is scanned plainly */
-	c.filters_ok = !has_long_s_kelvin((const unsigned char *)doc->text, c.len);
+	c.filters_ok = !wk_has_long_s_kelvin((const unsigned char *)doc->text, c.len);
 	build_mask(&c);
 	if (c.oom) {
 		rc = NL_ENOMEM;

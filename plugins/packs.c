@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 
 #include "newslint/plugin.h"
+#include "wordkey.h"
 
 #define PK "packs"
 #define DEFAULT_PACKS "puffery"
@@ -2139,12 +2140,10 @@ static void wstarts_make(wstarts *w, const char *text, size_t len)
 			}
 			w->pos[w->n] = (uint32_t)p;
 			w->fx[w->n++] = pf_fold(four_at(t, len, p), 1);
-		} else if ((c == 0xC5 && p + 1 < len && t[p + 1] == 0xBF) ||
-			   (c == 0xE2 && p + 2 < len && t[p + 1] == 0x84 && t[p + 2] == 0xAA)) {
-			w->ks = 1;
 		}
 		prev_word = alnum || c == '_';
 	}
+	w->ks = wk_has_long_s_kelvin(t, len);
 }
 
 /* The first word start at or after start (from *k on) whose first bytes

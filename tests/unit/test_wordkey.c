@@ -103,12 +103,37 @@ static void fold8_matches_bytes(void **state)
 	assert_int_equal(tried, (long)sizeof around * 8 * 256);
 }
 
+/* wk_has_long_s_kelvin(): U+017F (C5 BF) and U+212A (E2 84 AA) at every
+ * offset of a text longer than the 8-byte skip, next to other non-ASCII
+ * letters; a sequence cut by the text's end, or another character with the
+ * same first byte, is neither. */
+static void long_s_kelvin_found_anywhere(void **st)
+{
+	(void)st;
+	static const char *const marks[] = { "\xC5\xBF", "\xE2\x84\xAA" };
+	for (int m = 0; m < 2; m++) {
+		const size_t ml = strlen(marks[m]);
+		for (size_t at = 0; at <= 24; at++) {
+			char t[64];
+			memset(t, 'a', sizeof t);
+			memcpy(t, "\xC3\xA9", 2);           /* an é first: the skip starts off its path */
+			memcpy(t + 2 + at, marks[m], ml);
+			const size_t n = 2 + at + ml + (at % 3);
+			assert_int_equal(wk_has_long_s_kelvin((const unsigned char *)t, n), 1);
+			assert_int_equal(wk_has_long_s_kelvin((const unsigned char *)t, 2 + at + ml - 1), 0);
+		}
+	}
+	const char *others = "caf\xC3\xA9 \xC5\xBE \xE2\x84\xA2 \xE2\x80\x99 plain ascii text here";
+	assert_int_equal(wk_has_long_s_kelvin((const unsigned char *)others, strlen(others)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(all_az_matches_bytes),
 		cmocka_unit_test(az8_marks_letters),
 		cmocka_unit_test(fold8_matches_bytes),
+		cmocka_unit_test(long_s_kelvin_found_anywhere),
 	};
 	return cmocka_run_group_tests_name("wordkey", tests, NULL, NULL);
 }
