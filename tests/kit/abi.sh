@@ -31,10 +31,10 @@ run() {
 }
 has() { grep -q -- "$1" "$tmp/$2"; }
 
-echo "1..4"
+echo "1..5"
 if [ ! -x "$NL" ] || [ ! -f "$FIX/abi_old_minor.so" ]; then
 	rc=-; : >"$tmp/out"; echo "missing $NL or $FIX/abi_old_minor.so" >"$tmp/err"
-	notok "fixtures built"; notok "skipped"; notok "skipped"; notok "skipped"
+	notok "fixtures built"; notok "skipped"; notok "skipped"; notok "skipped"; notok "skipped"
 	exit 1
 fi
 
@@ -55,5 +55,25 @@ check $? "a plugin built for a newer minor ($major.$((minor + 1))) is refused wi
 run abi_new_major abi_old_minor
 [ "$rc" = 2 ] && has '"abi_old_minor.loaded"' out && has 'abi_new_major.so' err
 check $? "a refused plugin does not stop the others (exit status 2)"
+
+# The bundled plugins export their descriptor and nothing else (PLUGIN_CFLAGS'
+# -fvisibility=hidden): no symbol of one can stand in for another's or the
+# host's, and their own calls stay direct.
+if command -v nm >/dev/null 2>&1; then
+	: >"$tmp/out"; : >"$tmp/err"; rc=0
+	for so in "$B"/plugins/.libs/*.so; do
+		[ -f "$so" ] || { echo "no plugin in $B/plugins/.libs" >>"$tmp/err"; rc=1; continue; }
+		name=$(basename "$so" .so | tr - _)
+		# (names with __ are the compiler's: __odr_asan.* under ASan)
+		nm -D --defined-only "$so" | awk '$2 != "A" && $3 !~ /^__/ { print $3 }' >"$tmp/syms"
+		if [ "$(cat "$tmp/syms")" != "nl_plugin_$name" ]; then
+			echo "$so exports: $(tr '\n' ' ' <"$tmp/syms")" >>"$tmp/out"
+			rc=1
+		fi
+	done
+	check $rc "each bundled plugin exports its descriptor nl_plugin_<name> only"
+else
+	n=$((n + 1)); echo "ok $n # SKIP nm not installed"
+fi
 
 [ "$fails" = 0 ]
