@@ -171,6 +171,11 @@ static void kc_free(kcache *c)
  * insertions take ksh_lock and stop at half full. */
 #define KSH_SLOTS (1u << 17)
 
+/* A name the dictionary knows is compared with the other forms of its
+ * article only from this many letters (name_consistency()): a famous name
+ * is often one letter from another real one (Fiorina/Florida). */
+#define KNOWN_NAME_MIN 6
+
 /* The table: 2 MB of zero pages, one huge page where the kernel has them
  * (lookups land anywhere in it: with 4 KB pages most would also miss the
  * TLB).  65,536 words at most: the archive of the benchmark has 52,000
@@ -3239,6 +3244,12 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 		return 0;
 	if (known && !D->want_incons)
 		return 0;
+	/* a known form that name_consistency() never compares needs no item
+	 * (known items are reported nowhere else): one of fewer than
+	 * KNOWN_NAME_MIN or name_min_length letters, or over 30 -- "The",
+	 * "After" at sentence starts, most capitalised words */
+	if (known && ascii && (bn < KNOWN_NAME_MIN || bn < (size_t)st->name_min_len || bn > 30))
+		return 0;
 	if (push_item(D, &x) < 0)
 		return -1;
 	if (cls != CL_LOWER) {
@@ -3612,7 +3623,7 @@ static void name_consistency(sp_doc *D)
 			size_t minlen = A->ncp < bn ? A->ncp : bn;
 			/* a famous name the dictionary knows is often one letter from
 			 * another real name (Fiorina/Florida): only 1 edit, 6+ letters */
-			int maxd = A->known ? (minlen >= 6 ? 1 : 0) :
+			int maxd = A->known ? (minlen >= KNOWN_NAME_MIN ? 1 : 0) :
 				   minlen >= 6 ? (int)st->name_distance : (st->name_distance ? 1 : 0);
 			if (maxd == 0 || __builtin_popcountll(lset[ai] ^ lset[bi]) > 2 * maxd)
 				continue;

@@ -710,7 +710,7 @@ static void set_mtime(const char *path, long sec)
 static void test_cache(void **s)
 {
 	(void)s;
-	char dir[1024], cache[1024], aff[1024], dic[1024];
+	char dir[1024], cache[1040], aff[1040], dic[1040];   /* dir + a name: never cut */
 	snprintf(dir, sizeof dir, "%s/cache-test", tmp);
 	snprintf(cache, sizeof cache, "%s/cache", dir);
 	mkdir(dir, 0700);
