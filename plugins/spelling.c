@@ -3801,7 +3801,7 @@ static void report_words_and_names(sp_doc *D)
 static void known_first(sp_doc *D, uint64_t *kb, size_t nw)
 {
 	const nl_doc *doc = D->doc;
-	const sp_state *st = D->st;
+	sp_state *st = D->st;
 	memset(kb, 0, nw * sizeof *kb);
 	enum { BATCH = 128 };
 	uint64_t key[BATCH][2];
@@ -3820,9 +3820,33 @@ static void known_first(sp_doc *D, uint64_t *kb, size_t nw)
 			at[m++] = (uint32_t)i;
 		}
 		/* ... then looked up */
-		for (size_t j = 0; j < m; j++)
+		uint32_t miss[BATCH];
+		size_t nm = 0;
+		for (size_t j = 0; j < m; j++) {
 			if (ksh_has_at(st, key[j], slot[j]))
 				kb[at[j] >> 6] |= (uint64_t)1 << (at[j] & 63);
+			else
+				miss[nm++] = at[j];
+		}
+		/* A word not there yet (its first use in this run, mostly) is
+		 * looked up in the word set here, all of the batch's asked for
+		 * before any answer is read: one by one, in check_token(), each
+		 * look-up waited for the memory of the last.  A known one joins
+		 * the table (as kn_lookup() would add it); anything else is left
+		 * to check_token(), which gives the same answer. */
+		sw_ticket tk[BATCH];
+		unsigned char ask[BATCH];
+		for (size_t k = 0; k < nm; k++) {
+			const nl_token *t = &doc->tokens[miss[k]];
+			ask[k] = sw_cand_first(st->ws, doc->text + t->off, t->len, 0, SIZE_MAX, &tk[k]) != SW_UNKNOWN;
+		}
+		for (size_t k = 0; k < nm; k++) {
+			const nl_token *t = &doc->tokens[miss[k]];
+			if (ask[k] && sw_cand_last(st->ws, doc->text + t->off, t->len, &tk[k]) == SW_KNOWN) {
+				kb[miss[k] >> 6] |= (uint64_t)1 << (miss[k] & 63);
+				kc_add(D, doc->text + t->off, t->len, 0);
+			}
+		}
 	}
 }
 
