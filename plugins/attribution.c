@@ -3641,15 +3641,7 @@ static void build_mask(ctx *c)
 static int utf8_ok(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
-	while (i < n) {
-		if (n - i >= 8) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				i += 8;
-				continue;
-			}
-		}
+	while ((i = wk_skip_ascii8(s, i, n)) < n) {
 		const unsigned ch = s[i];
 		if (ch < 0x80) {
 			i++;

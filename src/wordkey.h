@@ -339,26 +339,31 @@ static inline int wk_set_has(const wk_set *s, const char *w, size_t n, uint64_t 
 	return 0;
 }
 
+/* Past the whole 8-byte blocks of ASCII from s[i] on (s: n bytes): the
+ * first index from i whose block holds a byte >= 0x80, or that has fewer
+ * than 8 bytes left.  The byte there may itself be ASCII. */
+static inline size_t wk_skip_ascii8(const unsigned char *s, size_t i, size_t n)
+{
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (w & 0x8080808080808080ull)
+			break;
+	}
+	return i;
+}
+
 /* Does s[0..n) hold U+017F or U+212A?  A caseless PCRE2 s or k also
  * matches them (LATIN SMALL LETTER LONG S, KELVIN SIGN): a prefilter that
  * knows only ASCII letters must step aside for such a text.  ASCII runs
  * are skipped eight bytes at a time. */
 static inline int wk_has_long_s_kelvin(const unsigned char *s, size_t n)
 {
-	for (size_t i = 0; i + 1 < n;) {
-		if (n - i >= 8) {
-			uint64_t w;
-			memcpy(&w, s + i, 8);
-			if (!(w & 0x8080808080808080ull)) {
-				i += 8;
-				continue;
-			}
-		}
+	for (size_t i = 0; (i = wk_skip_ascii8(s, i, n)) + 1 < n; i++) {
 		if (s[i] == 0xC5 && s[i + 1] == 0xBF)
 			return 1;
 		if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x84 && s[i + 2] == 0xAA)
 			return 1;
-		i++;
 	}
 	return 0;
 }

@@ -127,6 +127,28 @@ static void long_s_kelvin_found_anywhere(void **st)
 	assert_int_equal(wk_has_long_s_kelvin((const unsigned char *)others, strlen(others)), 0);
 }
 
+/* wk_skip_ascii8(): it stops at the block holding the first non-ASCII
+ * byte (at most 7 bytes before it, never past it) or where fewer than 8
+ * bytes are left, from any start. */
+static void skip_ascii8_stops_at_the_block(void **st)
+{
+	(void)st;
+	unsigned char t[40];
+	for (size_t at = 0; at <= sizeof t; at++) {   /* at == sizeof t: all ASCII */
+		memset(t, 'x', sizeof t);
+		if (at < sizeof t)
+			t[at] = 0xC3;
+		for (size_t i = 0; i <= sizeof t; i++) {
+			size_t r = wk_skip_ascii8(t, i, sizeof t);
+			assert_true(r >= i && (r - i) % 8 == 0);
+			if (at >= i && at < sizeof t && sizeof t - i >= 8 + (at - i) / 8 * 8)
+				assert_int_equal(r, i + (at - i) / 8 * 8);   /* its block */
+			else
+				assert_true(sizeof t - r < 8);                /* no such byte ahead: to the tail */
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +156,7 @@ int main(void)
 		cmocka_unit_test(az8_marks_letters),
 		cmocka_unit_test(fold8_matches_bytes),
 		cmocka_unit_test(long_s_kelvin_found_anywhere),
+		cmocka_unit_test(skip_ascii8_stops_at_the_block),
 	};
 	return cmocka_run_group_tests_name("wordkey", tests, NULL, NULL);
 }
