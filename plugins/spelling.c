@@ -171,9 +171,10 @@ static void kc_free(kcache *c)
  * insertions take ksh_lock and stop at half full. */
 #define KSH_SLOTS (1u << 17)
 
-/* A name the dictionary knows is compared with the other forms of its
- * article only from this many letters (name_consistency()): a famous name
- * is often one letter from another real one (Fiorina/Florida). */
+/* name_consistency() compares forms of up to NAME_MAX_LETTERS letters, and
+ * a name the dictionary knows only from KNOWN_NAME_MIN: a famous name is
+ * often one letter from another real one (Fiorina/Florida). */
+#define NAME_MAX_LETTERS 30
 #define KNOWN_NAME_MIN 6
 
 /* The table: 2 MB of zero pages, one huge page where the kernel has them
@@ -3146,6 +3147,13 @@ static int is_prefix_part(const char *w, size_t n)
 	return 0;
 }
 
+/* May a known form of ncp letters be one side of a name_consistency()
+ * pair?  check_part() keeps no item for one that may not. */
+static int known_form_compared(const sp_state *st, size_t ncp)
+{
+	return ncp >= KNOWN_NAME_MIN && ncp >= (size_t)st->name_min_len && ncp <= NAME_MAX_LETTERS;
+}
+
 /* Check one part of a word token.  w/n: the part, normalised (' for ’);
  * off/len: its span in the text; map: normalised byte -> text offset. */
 static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, size_t p0,
@@ -3245,10 +3253,9 @@ static int check_part(sp_doc *D, const char *w, size_t n, const uint32_t *map, s
 	if (known && !D->want_incons)
 		return 0;
 	/* a known form that name_consistency() never compares needs no item
-	 * (known items are reported nowhere else): one of fewer than
-	 * KNOWN_NAME_MIN or name_min_length letters, or over 30 -- "The",
-	 * "After" at sentence starts, most capitalised words */
-	if (known && ascii && (bn < KNOWN_NAME_MIN || bn < (size_t)st->name_min_len || bn > 30))
+	 * (known items are reported nowhere else): "The", "After" at sentence
+	 * starts, most capitalised words (bn: its letters, being ASCII) */
+	if (known && ascii && !known_form_compared(st, bn))
 		return 0;
 	if (push_item(D, &x) < 0)
 		return -1;
@@ -3592,7 +3599,7 @@ static void name_consistency(sp_doc *D)
 	for (size_t bi = 0; bi < D->n_f; bi++) {
 		sp_form *B = &D->f[bi];
 		if (B->known || B->count > (uint32_t)st->name_max_rare || B->ncp < (uint32_t)st->name_min_len ||
-		    B->ncp > 30 || (B->uppers > 2 && B->uppers < B->ncp))
+		    B->ncp > NAME_MAX_LETTERS || (B->uppers > 2 && B->uppers < B->ncp))
 			continue;       /* run-together words (LikeReplyShare) are not names */
 		uint32_t bcp[MAX_WORD + 2];
 		size_t bn = decode(h, FS(D, B), B->n, bcp, MAX_WORD);
@@ -3614,8 +3621,10 @@ static void name_consistency(sp_doc *D)
 			sp_form *A = &D->f[ai];
 			if (FS(D, A)[0] != FS(D, B)[0] || A->ncp > B->ncp + 2)
 				break;
-			if (ai == bi || A->ncp < (uint32_t)st->name_min_len || A->ncp > 30)
+			if (ai == bi || A->ncp < (uint32_t)st->name_min_len || A->ncp > NAME_MAX_LETTERS)
 				continue;
+			if (A->known && !known_form_compared(st, A->ncp))
+				continue;   /* (maxd below would be 0 too) */
 			if (A->ncp + 2 < B->ncp || B->ncp + 2 < A->ncp)
 				continue;
 			if (FS(D, A)[0] != FS(D, B)[0])
