@@ -739,6 +739,31 @@ static void test_en_gb_by_name(void **s)
 	nlt_free(r);
 }
 
+/* Closed compounds (compounds = true): a prefix or a word before a known
+ * word is accepted unless a dictionary word is one edit away, and one that
+ * differs only in the last letter (another inflection: overtaxed,
+ * overtaxes, overtax for "overtaxer") does not count. */
+static void test_closed_compounds(void **s)
+{
+	(void)s;
+	if (!have_en_us())
+		skip();
+	nlt_result *r = nlt_run(&nl_plugin_spelling, NULL,
+		"A superwidget and an overtaxer met. They were mislading voters. "
+		"It was overdramatised.\n", NL_FORMAT_TEXT);
+	assert_int_equal(r->create_status, 0);
+	assert_int_equal(nlt_count(r, "unknown-word"), 2);
+	assert_string_equal(nlt_get(r, "unknown-word", 0)->text, "mislading");
+	assert_true(has_suggestion(nlt_get(r, "unknown-word", 0), "misleading"));
+	assert_string_equal(nlt_get(r, "unknown-word", 1)->text, "overdramatised");
+	nlt_free(r);
+	/* compounds = false: every one of them is unknown */
+	r = nlt_run(&nl_plugin_spelling, "compounds = false\n",
+		    "A superwidget and an overtaxer met.\n", NL_FORMAT_TEXT);
+	assert_int_equal(nlt_count(r, "unknown-word"), 2);
+	nlt_free(r);
+}
+
 static void test_two_edit_common_word(void **s)
 {
 	(void)s;
@@ -929,6 +954,7 @@ int main(void)
 		cmocka_unit_test(test_name_ratio_key),
 		cmocka_unit_test(test_en_us_default_and_news_words),
 		cmocka_unit_test(test_en_us_hunspell_fallback),
+		cmocka_unit_test(test_closed_compounds),
 		cmocka_unit_test(test_two_edit_common_word),
 		cmocka_unit_test(test_two_edit_same_before_and_after_index),
 		cmocka_unit_test(test_en_gb_by_name),
