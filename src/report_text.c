@@ -55,6 +55,17 @@ static void put_safe_str(nl_buf *out, const char *s)
 	put_safe(out, s, strlen(s));
 }
 
+/* v in decimal, right-aligned in width columns (printf's "%*u") */
+static void put_uint_w(nl_buf *out, unsigned v, size_t width)
+{
+	size_t digits = 1;
+	for (unsigned t = v; t >= 10; t /= 10)
+		digits++;
+	if (digits < width)
+		nl_buf_fill(out, ' ', width - digits);
+	nl_buf_uint(out, v);
+}
+
 /* Move back/forward by k code points from byte i, staying within [lo, hi). */
 static size_t back_cp(const char *s, size_t i, size_t lo, size_t k)
 {
@@ -103,7 +114,8 @@ static void excerpt(const nl_report_ctx *ctx, const nl_file_result *fr, const nl
 	size_t a = back_cp(fr->text, s, lb, lside), b = fwd_cp(fr->text, e, le, rside);
 	if (span_cp >= WINDOW)
 		e = fwd_cp(fr->text, s, le, WINDOW), b = e;
-	nl_buf_printf(out, "%6u | ", x->line);
+	put_uint_w(out, x->line, 6);
+	nl_buf_add(out, " | ", 3);
 	if (a > lb)
 		nl_buf_puts(out, "…");
 	put_safe(out, fr->text + a, b - a);   /* one code point per code point: the caret stays aligned */
@@ -164,7 +176,11 @@ static void file(const nl_report_ctx *ctx, const nl_file_result *fr, int first, 
 		size_t shown = x->n_related < 3 ? x->n_related : 3;
 		for (size_t k = 0; k < shown && x->rel_line; k++) {
 			put_safe_str(out, fr->path);
-			nl_buf_printf(out, ":%u:%u: note: also here\n", x->rel_line[k], x->rel_col[k]);
+			nl_buf_putc(out, ':');
+			nl_buf_uint(out, x->rel_line[k]);
+			nl_buf_putc(out, ':');
+			nl_buf_uint(out, x->rel_col[k]);
+			nl_buf_puts(out, ": note: also here\n");
 		}
 		if (x->n_related > shown)
 			nl_buf_printf(out, "       = note: and %zu more\n", x->n_related - shown);

@@ -102,7 +102,7 @@ size_t nl_plain_span(const char *s, size_t n)
 	return i;
 }
 
-void nl_buf_add(nl_buf *b, const char *s, size_t n)
+void nl_buf_add_grow(nl_buf *b, const char *s, size_t n)
 {
 	if (buf_grow(b, n))
 		return;
@@ -110,9 +110,6 @@ void nl_buf_add(nl_buf *b, const char *s, size_t n)
 	b->len += n;
 	b->p[b->len] = '\0';
 }
-
-void nl_buf_puts(nl_buf *b, const char *s) { nl_buf_add(b, s, strlen(s)); }
-void nl_buf_putc(nl_buf *b, char c) { nl_buf_add(b, &c, 1); }
 
 void nl_buf_vprintf(nl_buf *b, const char *fmt, va_list ap)
 {

@@ -4,15 +4,29 @@
 #define NL_UTIL_H
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 char *nl_strdup(const char *s);
 char *nl_strndup(const char *s, size_t n);
 
 /* Growable byte buffer; always NUL-terminated when non-empty. */
 typedef struct nl_buf { char *p; size_t len, cap; int oom; } nl_buf;
-void nl_buf_add(nl_buf *b, const char *s, size_t n);
-void nl_buf_puts(nl_buf *b, const char *s);
-void nl_buf_putc(nl_buf *b, char c);
+/* nl_buf_add() when the bytes and the NUL do not fit (or memory ran out) */
+void nl_buf_add_grow(nl_buf *b, const char *s, size_t n);
+/* Append n bytes.  Inline: a report is made of many short pieces (the
+ * text report calls this ~10 times a finding). */
+static inline void nl_buf_add(nl_buf *b, const char *s, size_t n)
+{
+	if (b->len + n < b->cap && !b->oom) {
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+	} else {
+		nl_buf_add_grow(b, s, n);
+	}
+}
+static inline void nl_buf_puts(nl_buf *b, const char *s) { nl_buf_add(b, s, strlen(s)); }
+static inline void nl_buf_putc(nl_buf *b, char c) { nl_buf_add(b, &c, 1); }
 void nl_buf_printf(nl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nl_buf_vprintf(nl_buf *b, const char *fmt, va_list ap);
 void nl_buf_fill(nl_buf *b, char c, size_t n);          /* n copies of c */

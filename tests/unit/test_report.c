@@ -88,6 +88,44 @@ static void test_text_line_and_caret(void **st)
 	nl_buf_free(&b);
 }
 
+/* The excerpt's line number right-aligned in six columns, a longer one
+ * whole (then the bar moves right); a related place as path:line:column. */
+static void test_text_line_numbers_and_notes(void **st)
+{
+	(void)st;
+	const size_t nl = 1234566;   /* the word on line 1,234,567 */
+	char *text = malloc(nl + 32);
+	assert_non_null(text);
+	memset(text, '\n', nl);
+	strcpy(text + nl, "the the cat\n");
+	nl_item v[1] = {item((uint32_t)nl, 7, 1234567, 1, "Repeated word 'the'")};
+	nl_span rel[] = {{(uint32_t)nl + 4, 3}};
+	unsigned rl[] = {1234567}, rc[] = {5};
+	v[0].related = rel;
+	v[0].n_related = 1;
+	v[0].rel_line = rl;
+	v[0].rel_col = rc;
+	nl_items items = {v, 1, 1};
+	nl_file_result fr = {"a.txt", text, strlen(text), &items, NULL};
+	nl_report_ctx ctx = {0};
+	nl_buf b = {0};
+	nl_format_text.file(&ctx, &fr, 1, &b);
+	assert_string_equal(b.p,
+		"a.txt:1234567:1: warning: Repeated word 'the' [repetition.repeated-word]\n"
+		"1234567 | the the cat\n"
+		"       | ^~~~~~~\n"
+		"a.txt:1234567:5: note: also here\n");
+	nl_buf_free(&b);
+	/* line 42: four spaces before it */
+	strcpy(text, "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\nthe the\n");
+	v[0] = item(41, 7, 42, 1, "Repeated word 'the'");
+	fr.len = strlen(text);
+	nl_format_text.file(&ctx, &fr, 1, &b);
+	assert_non_null(strstr(b.p, "\n    42 | the the\n       | ^~~~~~~\n"));
+	nl_buf_free(&b);
+	free(text);
+}
+
 static void test_text_long_line_is_windowed(void **st)
 {
 	(void)st;
@@ -185,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_json_escapes),
 		cmocka_unit_test(test_json_shape),
 		cmocka_unit_test(test_text_line_and_caret),
+		cmocka_unit_test(test_text_line_numbers_and_notes),
 		cmocka_unit_test(test_text_long_line_is_windowed),
 		cmocka_unit_test(test_color_codes_only_when_asked),
 		cmocka_unit_test(test_formatter_lookup),
