@@ -5,6 +5,7 @@
 #include "report.h"
 #include "doc.h"
 #include "lines.h"
+#include <stdint.h>
 #include <string.h>
 
 #define WINDOW 100     /* code points of context shown around a span */
@@ -66,9 +67,23 @@ static void put_uint_w(nl_buf *out, unsigned v, size_t width)
 	nl_buf_uint(out, v);
 }
 
-/* Move back/forward by k code points from byte i, staying within [lo, hi). */
+/* Eight bytes from p, all ASCII? */
+static inline int ascii8(const char *p)
+{
+	uint64_t x;
+	memcpy(&x, p, 8);
+	return !(x & 0x8080808080808080ull);
+}
+
+/* Move back/forward by k code points from byte i, staying within [lo, hi)
+ * (i on a character boundary of valid UTF-8; i may be below lo: a span in
+ * a BOM, before the first line's start).  Eight ASCII bytes are eight code
+ * points: skipped at once, as the excerpt's 50-odd code points each side
+ * mostly are. */
 static size_t back_cp(const char *s, size_t i, size_t lo, size_t k)
 {
+	while (k >= 8 && i >= lo + 8 && ascii8(s + i - 8))
+		i -= 8, k -= 8;
 	while (i > lo && k > 0) {
 		i--;
 		while (i > lo && ((unsigned char)s[i] & 0xC0) == 0x80)
@@ -80,6 +95,8 @@ static size_t back_cp(const char *s, size_t i, size_t lo, size_t k)
 
 static size_t fwd_cp(const char *s, size_t i, size_t hi, size_t k)
 {
+	while (k >= 8 && i + 8 <= hi && ascii8(s + i))
+		i += 8, k -= 8;
 	while (i < hi && k > 0) {
 		i++;
 		while (i < hi && ((unsigned char)s[i] & 0xC0) == 0x80)
