@@ -665,6 +665,10 @@ static void lint_close(pool *pl, job *j, stage *s)
 	}
 	items.n = w;
 	nl_file_result fr = {j->shown, text, len, &items, NULL};
+	/* ~400 bytes a finding in the text report (6.9 MB for 18,853 on the
+	   benchmark's archive): one allocation instead of doubling from 64 */
+	if (items.n)
+		nl_buf_reserve(&j->out, items.n < 4096 ? items.n * 400 : 4096 * 400);
 	pl->fmt->file(pl->ctx, &fr, 0, &j->out);
 	s->items = items;
 }

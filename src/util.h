@@ -11,6 +11,9 @@ char *nl_strndup(const char *s, size_t n);
 
 /* Growable byte buffer; always NUL-terminated when non-empty. */
 typedef struct nl_buf { char *p; size_t len, cap; int oom; } nl_buf;
+/* Room for n more bytes (and the NUL) at once, a hint: 0, or -1 when the
+ * memory is not there (the buffer is left as it was, not marked). */
+int nl_buf_reserve(nl_buf *b, size_t n);
 /* nl_buf_add() when the bytes and the NUL do not fit (or memory ran out) */
 void nl_buf_add_grow(nl_buf *b, const char *s, size_t n);
 /* Append n bytes.  Inline: a report is made of many short pieces (the
