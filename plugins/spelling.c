@@ -1443,6 +1443,14 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	int lnb[sizeof st->letters / sizeof st->letters[0]];
 	for (size_t L = 0; tri && L < st->n_letters; L++)
 		lnb[L] = sw_tri_letter(st->ws, st->letters[L], lbytes[L]);
+	/* the letters the n-gram filter cannot judge: at a place
+	 * sw_place_open() closes, only these are tried (a candidate any other
+	 * letter makes there is no form; the filter assumes so too) */
+	uint8_t loose[sizeof st->letters / sizeof st->letters[0]];
+	size_t nloose = 0;
+	for (size_t L = 0; tri && L < st->n_letters; L++)
+		if (!az_bit(st->letters[L]) && !lnb[L])
+			loose[nloose++] = (uint8_t)L;
 	/* where w's own n-grams that no form has lie: a candidate that keeps
 	 * one of them is no word (dead(i, j): keeps w[0..i) and w[j..n)) */
 	long min_end = (long)n + 1, max_start = -2;
@@ -1508,9 +1516,12 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	if (n + 1 <= MAX_WORD) {
 		for (size_t i = 0; i <= n; i++) {
 			uint32_t before = i > 0 ? w[i - 1] : 0, after = i < n ? w[i] : 0;
-			/* (in tri mode w is ASCII: wu[i] is w[i]) */
-			uint32_t fit = tri ? sw_fits_at(st->ws, wu, wl, i, 0) : 0;
-			for (size_t L = 0; L < st->n_letters; L++) {
+			/* (in tri mode w is ASCII: wu[i] is w[i]); a place no form
+			 * has a letter inserted at: only the other letters */
+			const int open = !tri || sw_place_open(st->ws, wu, wl, i, 0);
+			uint32_t fit = tri && open ? sw_fits_at(st->ws, wu, wl, i, 0) : 0;
+			for (size_t k = 0, nk = open ? st->n_letters : nloose; k < nk; k++) {
+				const size_t L = open ? k : loose[k];
 				uint32_t ch = st->letters[L];
 				if (i > 0 && w[i - 1] == ch)
 					continue;  /* same as inserting after: counted once */
@@ -1531,8 +1542,10 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	/* replacements */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t before = i > 0 ? w[i - 1] : 0, after = i + 1 < n ? w[i + 1] : 0;
-		uint32_t fit = tri ? sw_fits_at(st->ws, wu, wl, i, 1) : 0;
-		for (size_t L = 0; L < st->n_letters; L++) {
+		const int open = !tri || sw_place_open(st->ws, wu, wl, i, 1);
+		uint32_t fit = tri && open ? sw_fits_at(st->ws, wu, wl, i, 1) : 0;
+		for (size_t k = 0, nk = open ? st->n_letters : nloose; k < nk; k++) {
+			const size_t L = open ? k : loose[k];
 			uint32_t ch = st->letters[L];
 			if (ch == w[i] || ch == '\'')
 				continue;

@@ -88,6 +88,12 @@ int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c);
  * is SW_UNKNOWN: sw_cand_first() with lo = i, hi = i + 1 would say so. */
 #define SW_FITS_ALL 0x7FFFFFFu
 uint32_t sw_fits_at(const sw_dict *d, const char *w, size_t n, size_t i, size_t keep);
+/* May a form be w[0..i) x w[i + keep..n) for some character x (keep 0: x
+ * inserted at i; keep 1: x in place of w[i])?  0 when none is: then each
+ * such string is SW_UNKNOWN.  1 when one may be, and whenever the filter
+ * cannot tell (a kept byte outside ASCII a-z and ', a word of over 60
+ * bytes, no n-gram filter). */
+int sw_place_open(const sw_dict *d, const char *w, size_t n, size_t i, size_t keep);
 /* Where the n-grams of w (n bytes, each a letter sw_tri_letter() gives 1 or
  * 2 bytes for, sw_tri_usable(d)) that no form has lie, as indexes into w
  * (-1 the 0 before it, n the one after): *min_end the least last index of

@@ -621,6 +621,118 @@ static void test_fits_at_same_as_filter(void **s)
 	sw_free(d);
 }
 
+/* sw_place_open(): a place it closes (no character inserted there, or put
+ * in place of the byte there, makes a form) is one where each letter the
+ * suggestion search tries -- a-z, the apostrophe, accented ones -- makes no
+ * word; every place a word of the list itself comes from (the word with
+ * that letter dropped, or with it replaced) is open; and it closes most
+ * places, or the search would gain nothing. */
+static int test_place_closed_ok(const sw_dict *d, const char *w, size_t n, size_t i, size_t keep)
+{
+	static const char *const letters[] = {
+		"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q", "r",
+		"s", "t", "u", "v", "w", "x", "y", "z", "'", "\xc3\xa9", "\xc3\xb1", "\xc3\xbc", "\xc3\xa7",
+	};
+	int ok = 1;
+	for (size_t k = 0; k < sizeof letters / sizeof letters[0]; k++) {
+		char c[80];
+		size_t xl = strlen(letters[k]);
+		memcpy(c, w, i);
+		memcpy(c + i, letters[k], xl);
+		memcpy(c + i + xl, w + i + keep, n - i - keep);
+		size_t m = n - keep + xl;
+		c[m] = 0;
+		if (sw_spell(d, c, m) != SW_UNKNOWN) {
+			ok = 0;
+			print_message("# '%s': a place closed (at %zu of '%.*s') but a word\n", c, i, (int)n, w);
+		}
+	}
+	return ok;
+}
+
+struct place_tally {
+	long places, closed, wrong, words;
+};
+
+/* test_place_open() on one word of a-z and ' (n < 62). */
+static void place_check_word(const sw_dict *d, const char *w0, size_t n, struct place_tally *t)
+{
+	if (sw_spell(d, w0, n) == SW_KNOWN) {   /* a form: its own places are open */
+		t->words++;
+		for (size_t i = 0; i < n; i++) {
+			char v[64];
+			memcpy(v, w0, i);
+			memcpy(v + i, w0 + i + 1, n - i - 1);
+			if (!sw_place_open(d, w0, n, i, 1) || (n > 1 && !sw_place_open(d, v, n - 1, i, 0))) {
+				t->wrong++;
+				print_message("# '%.*s': its place %zu closed\n", (int)n, w0, i);
+			}
+		}
+	}
+	for (int variant = 0; variant < 2; variant++) {
+		char w[64];
+		memcpy(w, w0, n);
+		if (variant)   /* a misspelling: its middle letter shifted */
+			w[n / 2] = (char)(w[n / 2] == '\'' ? 'q' : 'a' + (w[n / 2] - 'a' + 7) % 26);
+		for (size_t keep = 0; keep < 2; keep++)
+			for (size_t i = 0; i + keep <= n; i++) {
+				t->places++;
+				if (sw_place_open(d, w, n, i, keep))
+					continue;
+				t->closed++;
+				t->wrong += !test_place_closed_ok(d, w, n, i, keep);
+			}
+	}
+}
+
+static void test_place_open(void **s)
+{
+	(void)s;
+	sw_dict *d = open_en();
+	if (!d)
+		return;
+	struct place_tally t = { 0 };
+	for (size_t wi = 0; wi < sizeof en_words / sizeof en_words[0]; wi++) {
+		size_t n = strlen(en_words[wi]);
+		if (n < 62 && strspn(en_words[wi], "abcdefghijklmnopqrstuvwxyz'") == n)
+			place_check_word(d, en_words[wi], n, &t);
+	}
+	/* and every 25th lower-case stem of the .dic */
+	FILE *f = fopen(en_dic, "r");
+	assert_non_null(f);
+	char line[256];
+	for (long k = 0; fgets(line, sizeof line, f); k++) {
+		size_t n = strcspn(line, "/\r\n");
+		if (k % 25 == 0 && n > 0 && n < 62 && strspn(line, "abcdefghijklmnopqrstuvwxyz'") >= n)
+			place_check_word(d, line, n, &t);
+	}
+	fclose(f);
+	long places = t.places, closed = t.closed, wrong = t.wrong, words = t.words;
+	print_message("# %ld words, %ld places, %ld closed, %ld wrongly\n", words, places, closed, wrong);
+	assert_int_equal(wrong, 0);
+	assert_true(words > 1000 && places > 20000 && closed > places / 2);
+	/* a place the filter cannot judge: open */
+	assert_int_equal(sw_place_open(d, "ho-use", 6, 0, 1), 1);
+	sw_free(d);
+
+	/* words added to the set (the overlay, merged into the filter):
+	 * their places open, an accented letter's too */
+	d = sw_open(en_aff, en_dic, NULL, 1, NULL, NULL, 0);
+	assert_non_null(d);
+	assert_int_equal(sw_place_open(d, "zorbe", 5, 4, 1), 1);   /* not sealed yet: no filter */
+	assert_int_equal(sw_add_word(d, "zorb\xc3\xa9", 6), 0);
+	assert_int_equal(sw_add_word(d, "blorpish", 8), 0);
+	assert_int_equal(sw_seal(d), 0);
+	assert_int_equal(sw_spell(d, "zorb\xc3\xa9", 6), SW_KNOWN);
+	assert_int_equal(sw_place_open(d, "zorbe", 5, 4, 1), 1);   /* zorbé: é for e */
+	assert_int_equal(sw_place_open(d, "zorb", 4, 4, 0), 1);    /* é added */
+	assert_int_equal(sw_place_open(d, "blorpsh", 7, 5, 0), 1);
+	assert_int_equal(sw_place_open(d, "blorqish", 8, 4, 1), 1);
+	assert_int_equal(sw_place_open(d, "blorqish", 8, 3, 1), 0);   /* "blo?qish": no form */
+	assert_int_equal(sw_place_open(d, "zqrbe", 5, 4, 1), 0);
+	sw_free(d);
+}
+
 static void test_custom_dictionary(void **s)
 {
 	(void)s;
@@ -893,6 +1005,7 @@ int main(void)
 		cmocka_unit_test(test_candidates_same_answer),
 		cmocka_unit_test(test_grams_bad_prunes_no_word),
 		cmocka_unit_test(test_fits_at_same_as_filter),
+		cmocka_unit_test(test_place_open),
 		cmocka_unit_test(test_custom_dictionary),
 		cmocka_unit_test(test_added_words_and_personal_dic),
 		cmocka_unit_test(test_cache),
