@@ -1451,6 +1451,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	for (size_t L = 0; tri && L < st->n_letters; L++)
 		if (!az_bit(st->letters[L]) && !lnb[L])
 			loose[nloose++] = (uint8_t)L;
+	unsigned char ins_open[MAX_WORD + 2], rep_open[MAX_WORD + 2];
 	/* where w's own n-grams that no form has lie: a candidate that keeps
 	 * one of them is no word (dead(i, j): keeps w[0..i) and w[j..n)) */
 	long min_end = (long)n + 1, max_start = -2;
@@ -1488,6 +1489,8 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	const size_t wl = off[n];
 	for (size_t L = 0; L < st->n_letters; L++)
 		ll[L] = utf8_put(lu[L], st->letters[L]);
+	if (tri)   /* (w is ASCII: byte places are letter places) */
+		sw_places_open(st->ws, wu, wl, ins_open, rep_open);
 	/* swaps */
 	for (size_t i = 0; i + 1 < n; i++) {
 		if (w[i] == w[i + 1] || dead(i, i + 2))
@@ -1518,7 +1521,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 			uint32_t before = i > 0 ? w[i - 1] : 0, after = i < n ? w[i] : 0;
 			/* (in tri mode w is ASCII: wu[i] is w[i]); a place no form
 			 * has a letter inserted at: only the other letters */
-			const int open = !tri || sw_place_open(st->ws, wu, wl, i, 0);
+			const int open = !tri || ins_open[i];
 			uint32_t fit = tri && open ? sw_fits_at(st->ws, wu, wl, i, 0) : 0;
 			for (size_t k = 0, nk = open ? st->n_letters : nloose; k < nk; k++) {
 				const size_t L = open ? k : loose[k];
@@ -1542,7 +1545,7 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 	/* replacements */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t before = i > 0 ? w[i - 1] : 0, after = i + 1 < n ? w[i + 1] : 0;
-		const int open = !tri || sw_place_open(st->ws, wu, wl, i, 1);
+		const int open = !tri || rep_open[i];
 		uint32_t fit = tri && open ? sw_fits_at(st->ws, wu, wl, i, 1) : 0;
 		for (size_t k = 0, nk = open ? st->n_letters : nloose; k < nk; k++) {
 			const size_t L = open ? k : loose[k];

@@ -2389,6 +2389,43 @@ int sw_place_open(const sw_dict *d, const char *w, size_t n, size_t i, size_t ke
 	return 0;
 }
 
+void sw_places_open(const sw_dict *d, const char *w, size_t n, unsigned char *ins, unsigned char *rep)
+{
+	const unsigned char *u = (const unsigned char *)w;
+	int judged = d->dom_ok && n + 4 <= PLACE_MAXN;
+	for (size_t k = 0; judged && k < n; k++)
+		judged = place_byte(u[k]);
+	if (!judged) {   /* sw_place_open() place by place: it tells what it can */
+		for (size_t i = 0; i <= n; i++)
+			ins[i] = (unsigned char)sw_place_open(d, w, n, i, 0);
+		for (size_t i = 0; i < n; i++)
+			rep[i] = (unsigned char)sw_place_open(d, w, n, i, 1);
+		return;
+	}
+	/* every key first, their words asked for; then the answers (the
+	 * look-ups do not wait for each other) */
+	uint64_t h[2 * PLACE_MAXN + 1];
+	for (size_t i = 0; i <= n; i++) {
+		h[i] = place_key(u, n, i, 0);
+		__builtin_prefetch(&d->main.place[place_word(h[i], d->main.place_words)]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		h[n + 1 + i] = place_key(u, n, i, 1);
+		__builtin_prefetch(&d->main.place[place_word(h[n + 1 + i], d->main.place_words)]);
+	}
+	const wtab *t[2] = { &d->main, &d->over };
+	for (size_t j = 0; j < 2 * n + 1; j++) {
+		const uint64_t b = place_bits(h[j]);
+		int open = 0;
+		for (int k = 0; k < 2 && !open; k++)
+			open = t[k]->place && (t[k]->place[place_word(h[j], t[k]->place_words)] & b) == b;
+		if (j <= n)
+			ins[j] = (unsigned char)open;
+		else
+			rep[j - n - 1] = (unsigned char)open;
+	}
+}
+
 int sw_tri(const sw_dict *d, unsigned a, unsigned b, unsigned c)
 {
 	uint32_t bit = tri_bit(a, b, c);

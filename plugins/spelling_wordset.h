@@ -94,6 +94,10 @@ uint32_t sw_fits_at(const sw_dict *d, const char *w, size_t n, size_t i, size_t 
  * cannot tell (a kept byte outside ASCII a-z and ', a word of over 60
  * bytes, no n-gram filter). */
 int sw_place_open(const sw_dict *d, const char *w, size_t n, size_t i, size_t keep);
+/* sw_place_open() at every place of w at once, its look-ups asked for
+ * together: ins[i] for i = 0 .. n (keep 0), rep[i] for i = 0 .. n - 1
+ * (keep 1). */
+void sw_places_open(const sw_dict *d, const char *w, size_t n, unsigned char *ins, unsigned char *rep);
 /* Where the n-grams of w (n bytes, each a letter sw_tri_letter() gives 1 or
  * 2 bytes for, sw_tri_usable(d)) that no form has lie, as indexes into w
  * (-1 the 0 before it, n the one after): *min_end the least last index of

@@ -674,9 +674,15 @@ static void place_check_word(const sw_dict *d, const char *w0, size_t n, struct 
 		memcpy(w, w0, n);
 		if (variant)   /* a misspelling: its middle letter shifted */
 			w[n / 2] = (char)(w[n / 2] == '\'' ? 'q' : 'a' + (w[n / 2] - 'a' + 7) % 26);
+		unsigned char open[2][66];   /* sw_places_open(): the same answers */
+		sw_places_open(d, w, n, open[0], open[1]);
 		for (size_t keep = 0; keep < 2; keep++)
 			for (size_t i = 0; i + keep <= n; i++) {
 				t->places++;
+				if (open[keep][i] != sw_place_open(d, w, n, i, keep)) {
+					t->wrong++;
+					print_message("# '%.*s': sw_places_open() differs at %zu\n", (int)n, w, i);
+				}
 				if (sw_place_open(d, w, n, i, keep))
 					continue;
 				t->closed++;
@@ -730,6 +736,13 @@ static void test_place_open(void **s)
 	assert_int_equal(sw_place_open(d, "blorqish", 8, 4, 1), 1);
 	assert_int_equal(sw_place_open(d, "blorqish", 8, 3, 1), 0);   /* "blo?qish": no form */
 	assert_int_equal(sw_place_open(d, "zqrbe", 5, 4, 1), 0);
+	unsigned char ins[8], rep[8];   /* the overlay through sw_places_open() too */
+	sw_places_open(d, "zorbe", 5, ins, rep);
+	assert_int_equal(rep[4], 1);
+	sw_places_open(d, "zorb", 4, ins, rep);
+	assert_int_equal(ins[4], 1);
+	sw_places_open(d, "zqrbe", 5, ins, rep);
+	assert_int_equal(rep[4], 0);
 	sw_free(d);
 }
 
