@@ -3344,6 +3344,18 @@ static inline __attribute__((always_inline)) int az_word(const nl_doc *doc, cons
 	       wk_all_az(doc->text + t->off, t->len, doc->text_len - t->off);
 }
 
+/* Is word token t a capital and ASCII lower-case letters, too short for
+ * name_consistency() to compare when the dictionary knows it ("The",
+ * "After", "Trump")?  Then, known, check_part() keeps no item of it. */
+static inline int cap_short_word(const sp_state *st, const nl_doc *doc, const nl_token *t)
+{
+	const unsigned char *s = (const unsigned char *)doc->text + t->off;
+	return t->len >= 2 && t->len <= 16 && !known_form_compared(st, t->len) &&
+	       (t->flags & (NL_TF_CAPITALIZED | NL_TF_NONASCII | NL_TF_APOSTROPHE | NL_TF_HYPHENATED |
+	                    NL_TF_ALLCAPS)) == NL_TF_CAPITALIZED &&
+	       (unsigned)(s[0] - 'A') < 26u && wk_all_az(doc->text + t->off + 1, t->len - 1, doc->text_len - t->off - 1);
+}
+
 static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 {
 	sp_state *st = D->st;
@@ -3376,6 +3388,18 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 			if (known) {
 				if (!kc_has(D, s, t->len, hh, avail))
 					kc_add(D, s, t->len, hh);
+				return 0;
+			}
+		} else if (cap_short_word(st, D->doc, t)) {
+			/* known: check_part() would return 0 too (class capitalised,
+			 * no item); found the same way as the lower-case words */
+			uint64_t hh = !D->st->ksh ? hash_bytes(s, t->len) : 0;
+			if (kc_has(D, s, t->len, hh, avail))
+				return 0;
+			int known;
+			lookup_doc(D, s, t->len, &known);
+			if (known) {
+				kc_add(D, s, t->len, hh);
 				return 0;
 			}
 		}
