@@ -654,7 +654,7 @@ struct place_tally {
 	long places, closed, wrong, words;
 };
 
-/* test_place_open() on one word of a-z and ' (n < 62). */
+/* test_place_open() on one word of a-z and ' (0 < n < 62). */
 static void place_check_word(const sw_dict *d, const char *w0, size_t n, struct place_tally *t)
 {
 	if (sw_spell(d, w0, n) == SW_KNOWN) {   /* a form: its own places are open */
@@ -700,7 +700,7 @@ static void test_place_open(void **s)
 	struct place_tally t = { 0 };
 	for (size_t wi = 0; wi < sizeof en_words / sizeof en_words[0]; wi++) {
 		size_t n = strlen(en_words[wi]);
-		if (n < 62 && strspn(en_words[wi], "abcdefghijklmnopqrstuvwxyz'") == n)
+		if (n > 0 && n < 62 && strspn(en_words[wi], "abcdefghijklmnopqrstuvwxyz'") == n)
 			place_check_word(d, en_words[wi], n, &t);
 	}
 	/* and every 25th lower-case stem of the .dic */
