@@ -1592,6 +1592,10 @@ static void edits1(sp_state *st, const uint32_t *w, size_t n, int cap, int plain
 
 static int osa(const uint32_t *a, size_t n, const uint32_t *b, size_t m, int max);
 
+/* The score of a two-edit common word (1.5 more when its first letter
+ * differs): below it, only one-edit candidates. */
+#define EDIT2_SCORE 2.6
+
 /* Two-edit candidates among the common words (definately -> definitely),
  * through an index of their deletion neighbourhoods (SymSpell's idea):
  * two strings within 2 edits share a string reachable by <= 2 deletions
@@ -1767,7 +1771,7 @@ static void del_probe(del_query *q, uint32_t h)
 		memcpy(out, cw, cn + 1);
 		if (q->cap && out[0] >= 'a' && out[0] <= 'z')
 			out[0] = (char)(out[0] - 32);
-		cands_add(q->c, out, 2.6 + (cw[0] != q->w[0] ? 1.5 : 0));
+		cands_add(q->c, out, EDIT2_SCORE + (cw[0] != q->w[0] ? 1.5 : 0));
 	}
 }
 
@@ -1805,7 +1809,7 @@ static void edits2_common(sp_state *st, const uint32_t *cp, size_t n, int cap, c
 			memcpy(out, cw, cn + 1);
 			if (cap && out[0] >= 'a' && out[0] <= 'z')
 				out[0] = (char)(out[0] - 32);
-			cands_add(c, out, 2.6 + (cw[0] != w[0] ? 1.5 : 0));
+			cands_add(c, out, EDIT2_SCORE + (cw[0] != w[0] ? 1.5 : 0));
 		}
 		return;
 	}
@@ -2022,7 +2026,15 @@ static void suggest(sp_state *st, sp_entry *e, const char *w, size_t n, int cap,
 			cp[i] = st->host->lower(cp[i]);
 		cands c = { 0 };
 		edits1(st, cp, k, cap, 0, &c, &near);
-		edits2_common(st, cp, k, cap, &c);
+		/* the two-edit common words score EDIT2_SCORE or more: when one
+		 * edit gave max_sugg candidates that score less, none of them
+		 * could be among the best (take_best()), and their search
+		 * (~46 index probes a word) is skipped */
+		size_t better = 0;
+		for (size_t i = 0; i < c.n; i++)
+			better += c.v[i].score < EDIT2_SCORE;
+		if (better < (size_t)st->max_sugg)
+			edits2_common(st, cp, k, cap, &c);
 		s = take_best(st, &c, &ns);
 		if (e) {
 			pthread_mutex_lock(&sh->lock);

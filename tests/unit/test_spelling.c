@@ -776,6 +776,45 @@ static void test_two_edit_common_word(void **s)
 	nlt_free(r);
 }
 
+/* The two-edit search is skipped when one edit gave max_suggestions
+ * candidates that rank above any two-edit word: the suggestions are the
+ * first max_suggestions of a longer list (where it runs for nearly every
+ * word), word by word. */
+static void test_suggestions_same_as_longer_list(void **s)
+{
+	(void)s;
+	if (!have_en_us())
+		skip();
+	const char *text = "The bown fox read thier wrod. She recieved it definately, a seperate plna "
+			   "for the comittee; the goverment was tehre and the wether was awfull. "
+			   "One sevice a yuear.\n";
+	nlt_result *a = nlt_run(&nl_plugin_spelling, "max_suggestions = 3\n", text, NL_FORMAT_TEXT);
+	nlt_result *b = nlt_run(&nl_plugin_spelling, "max_suggestions = 10\n", text, NL_FORMAT_TEXT);
+	size_t n = nlt_count(a, "unknown-word"), full = 0;
+	assert_true(n >= 10);
+	assert_int_equal(nlt_count(b, "unknown-word"), n);
+	for (size_t i = 0; i < n; i++) {
+		const nlt_finding *fa = nlt_get(a, "unknown-word", i), *fb = nlt_get(b, "unknown-word", i);
+		assert_string_equal(fa->text, fb->text);
+		assert_true(fa->n_suggestions <= 3 && fa->n_suggestions <= fb->n_suggestions);
+		full += fa->n_suggestions == 3;
+		for (size_t k = 0; k < fa->n_suggestions; k++)
+			assert_string_equal(fa->suggestions[k], fb->suggestions[k]);
+	}
+	assert_true(full >= 5);   /* words whose one-edit candidates fill the list */
+	/* and words with fewer one-edit candidates get two-edit ones too:
+	 * definately (none), sevice (service, device), yuear (year) */
+	for (size_t i = 0; i < n; i++) {
+		const nlt_finding *f = nlt_get(a, "unknown-word", i);
+		if (!strcmp(f->text, "definately"))
+			assert_true(has_suggestion(f, "definitely"));
+		if (!strcmp(f->text, "sevice") || !strcmp(f->text, "yuear"))
+			assert_int_equal(f->n_suggestions, 3);
+	}
+	nlt_free(a);
+	nlt_free(b);
+}
+
 /* The first 8 two-edit queries of a run compare with every common word,
  * later ones use the deletion index: the same suggestions either way. */
 static void test_two_edit_same_before_and_after_index(void **s)
@@ -956,6 +995,7 @@ int main(void)
 		cmocka_unit_test(test_en_us_hunspell_fallback),
 		cmocka_unit_test(test_closed_compounds),
 		cmocka_unit_test(test_two_edit_common_word),
+		cmocka_unit_test(test_suggestions_same_as_longer_list),
 		cmocka_unit_test(test_two_edit_same_before_and_after_index),
 		cmocka_unit_test(test_en_gb_by_name),
 		cmocka_unit_test(test_wordset_same_findings_as_hunspell),
