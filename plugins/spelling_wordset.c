@@ -2373,6 +2373,17 @@ uint32_t sw_fits_at(const sw_dict *d, const char *w, size_t n, size_t i, size_t 
 	return fit;
 }
 
+/* Is key h in the place filter of the dictionary or of the added words? */
+static int place_in(const sw_dict *d, uint64_t h)
+{
+	const uint64_t b = place_bits(h);
+	const wtab *t[2] = { &d->main, &d->over };
+	for (int k = 0; k < 2; k++)
+		if (t[k]->place && (t[k]->place[place_word(h, t[k]->place_words)] & b) == b)
+			return 1;
+	return 0;
+}
+
 int sw_place_open(const sw_dict *d, const char *w, size_t n, size_t i, size_t keep)
 {
 	const unsigned char *u = (const unsigned char *)w;
@@ -2381,12 +2392,7 @@ int sw_place_open(const sw_dict *d, const char *w, size_t n, size_t i, size_t ke
 	for (size_t k = 0; k < n; k++)
 		if (k - i >= keep && !place_byte(u[k]))
 			return 1;   /* a kept byte no form of the filter has */
-	const uint64_t h = place_key(u, n, i, keep), b = place_bits(h);
-	const wtab *t[2] = { &d->main, &d->over };
-	for (int k = 0; k < 2; k++)
-		if (t[k]->place && (t[k]->place[place_word(h, t[k]->place_words)] & b) == b)
-			return 1;
-	return 0;
+	return place_in(d, place_key(u, n, i, keep));
 }
 
 void sw_places_open(const sw_dict *d, const char *w, size_t n, unsigned char *ins, unsigned char *rep)
@@ -2413,12 +2419,8 @@ void sw_places_open(const sw_dict *d, const char *w, size_t n, unsigned char *in
 		h[n + 1 + i] = place_key(u, n, i, 1);
 		__builtin_prefetch(&d->main.place[place_word(h[n + 1 + i], d->main.place_words)]);
 	}
-	const wtab *t[2] = { &d->main, &d->over };
 	for (size_t j = 0; j < 2 * n + 1; j++) {
-		const uint64_t b = place_bits(h[j]);
-		int open = 0;
-		for (int k = 0; k < 2 && !open; k++)
-			open = t[k]->place && (t[k]->place[place_word(h[j], t[k]->place_words)] & b) == b;
+		const int open = place_in(d, h[j]);
 		if (j <= n)
 			ins[j] = (unsigned char)open;
 		else
