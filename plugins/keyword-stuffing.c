@@ -257,24 +257,24 @@ typedef struct kcache {
 	uint32_t gen;
 	char *arena; size_t arena_cap;          /* folded words, NUL-terminated */
 	uint32_t *voff; uint32_t *vlen; uint8_t *vfunc; uint32_t *wc;  /* per word id */
-	size_t v_cap;
+	size_t v_cap;                           /* of voff, vlen and vfunc */
+	size_t wc_cap;                          /* of wc (>= v_cap; the host's numbers may need more) */
 	uint16_t *wid16; size_t wid16_cap;      /* token -> word id */
 	uint8_t *okw; size_t okw_cap;
-	uint32_t *kmap; size_t kmap_cap;        /* host word number -> word id + 1 (0: none yet) */
 } kcache;
 
 static void kc_free_fields(kcache *kc)
 {
 	free(kc->vt); free(kc->arena); free(kc->voff); free(kc->vlen); free(kc->vfunc);
-	free(kc->wc); free(kc->wid16); free(kc->okw); free(kc->kmap);
+	free(kc->wc); free(kc->wid16); free(kc->okw);
 }
 
 /* Bytes a thread's scratch holds. */
 static size_t kc_bytes(const kcache *kc)
 {
 	return kc->vt_alloc * sizeof *kc->vt + kc->arena_cap +
-	       kc->v_cap * (2 * sizeof(uint32_t) + sizeof(uint16_t) + 1) +
-	       kc->wid16_cap * sizeof *kc->wid16 + kc->okw_cap + kc->kmap_cap * sizeof *kc->kmap;
+	       kc->v_cap * (2 * sizeof(uint32_t) + 1) + kc->wc_cap * sizeof *kc->wc +
+	       kc->wid16_cap * sizeof *kc->wid16 + kc->okw_cap;
 }
 
 static void kc_free(void *p)
@@ -536,9 +536,13 @@ typedef struct ks_run {
 	const nl_doc *doc;
 	kcache *kc;           /* the thread's scratch */
 	int numbered;         /* the host numbered the words (NL_DOC_HAS_WORDS): a word's id
-	                         comes from its number's (kc->kmap), its text is in the
-	                         document's word_forms (kc->voff), nothing is interned */
-	uint32_t nv;          /* words of this document (ids 0..nv-1, in order of first use) */
+	                         is its number (possessive stripped: word_base), its text
+	                         the document's word_forms; nothing is interned, and
+	                         kc->voff, vlen and vfunc are not used (whether a word is
+	                         a function word is asked only of those a rule can see:
+	                         word_func()) */
+	uint32_t nv;          /* ids 0..nv-1: the host's word numbers, or words of this
+	                         document interned in order of first use */
 	size_t vt_cap;        /* slots of kc->vt this check uses (a power of 2) */
 	size_t alen;          /* bytes of kc->arena used */
 	uint16_t *wid16;      /* token -> word id, 0xFFFF for a non-word, while ids fit */
@@ -571,9 +575,10 @@ typedef struct ks_run {
 /* The folded text and length of word id. */
 static inline const char *v_str(const ks_run *r, uint32_t id)
 {
-	return (r->numbered ? r->doc->word_forms : r->kc->arena) + r->kc->voff[id];
+	if (r->numbered)
+		return r->doc->word_forms + r->doc->word_form_off[id];
+	return r->kc->arena + r->kc->voff[id];
 }
-static inline size_t v_len(const ks_run *r, uint32_t id) { return r->kc->vlen[id]; }
 
 
 /* Double the slots of this check's word table. */
@@ -597,9 +602,7 @@ static inline int id_room(ks_run *r)
 		if (len) kc->vlen = len;
 		uint8_t *func = realloc(kc->vfunc, c);
 		if (func) kc->vfunc = func;
-		uint32_t *wc = realloc(kc->wc, c * sizeof *wc);
-		if (wc) kc->wc = wc;
-		if (!off || !len || !func || !wc)
+		if (!off || !len || !func || grow(&kc->wc, &kc->wc_cap, c, sizeof *kc->wc))
 			return -1;
 		kc->v_cap = c;
 	}
@@ -669,26 +672,17 @@ static inline void word_key(const char *buf, size_t m, uint64_t *k0, uint64_t *k
 	}
 }
 
-/* A new id for the host's word number w (possessive stripped): its text,
- * and whether it is a function word.  KS_NONE - 1 when out of memory. */
-static uint32_t num_add(ks_run *r, uint32_t w)
+/* Is the host's word number w a function word?  Asked only of the words a
+ * rule can look at (frequent ones, the title's): see OKW_FUNC. */
+static int word_func(const ks_run *r, uint32_t w)
 {
-	kcache *kc = r->kc;
 	const nl_doc *d = r->doc;
-	if (id_room(r))
-		return KS_NONE - 1;
 	const uint32_t m = d->word_form_off[w + 1] - d->word_form_off[w] - 1;
 	const char *s = d->word_forms + d->word_form_off[w];
 	uint64_t k0 = 0, k1 = 0;
 	if (m <= 16)
 		wk_key_at(s, m, 16, &k0, &k1);   /* 16 bytes may be read after a form's NUL */
-	uint32_t id = r->nv++;
-	kc->voff[id] = d->word_form_off[w];
-	kc->vlen[id] = m;
-	kc->vfunc[id] = is_func(r->st, k0, k1, m, s);
-	kc->wc[id] = 0;
-	kc->kmap[w] = id + 1;
-	return id;
+	return is_func(r->st, k0, k1, m, s);
 }
 
 /* The id of word token tok, folded as ks_fold does (with add, numbered
@@ -701,8 +695,7 @@ static inline __attribute__((always_inline)) uint32_t tok_id(ks_run *r, const nl
 		uint32_t w = d->word_ids[tok - d->tokens];
 		if (d->word_base[w] != NL_NO_WORD)
 			w = d->word_base[w];
-		const uint32_t k = r->kc->kmap[w];
-		return k ? k - 1 : add ? num_add(r, w) : KS_NONE;
+		return w;
 	}
 	size_t n = tok->len;
 	uint64_t k0, k1;
@@ -739,9 +732,9 @@ static inline __attribute__((always_inline)) uint32_t tok_id(ks_run *r, const nl
  * have it. */
 static uint32_t v_find(ks_run *r, const char *s, size_t n)
 {
-	if (r->numbered) {
+	if (r->numbered) {   /* a word no token counted (one only in markup) is absent */
 		uint32_t w = r->st->host->word_find(r->doc, s, n);
-		return w == NL_NO_WORD || !r->kc->kmap[w] ? KS_NONE : r->kc->kmap[w] - 1;
+		return w == NL_NO_WORD || !r->kc->wc[w] ? KS_NONE : w;
 	}
 	uint64_t k0, k1;
 	word_key(s, n, &k0, &k1);
@@ -1084,9 +1077,14 @@ static void scan(ks_run *r, int mode)
 				lastw = lastw > a ? lastw - 1 : KS_NONE;
 			}
 			if (mode == MODE_TITLE)
-				for (uint32_t i = a; i < b; i++)
-					if (wid(r, i) != KS_NONE)
-						r->okw[wid(r, i)] |= OKW_TITLE;
+				for (uint32_t i = a; i < b; i++) {
+					const uint32_t w = wid(r, i);
+					if (w == KS_NONE)
+						continue;
+					if (r->numbered && !(r->okw[w] & (OKW_FREQ | OKW_TITLE)) && word_func(r, w))
+						r->okw[w] |= OKW_FUNC;   /* not asked yet */
+					r->okw[w] |= OKW_TITLE;
+				}
 			for (uint32_t i = a; i < b; i++) {
 				uint32_t w = wid(r, i);
 				if (w == KS_NONE)
@@ -1495,10 +1493,12 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 		r->numbered = 1;
 		for (size_t w = 0; w < d->n_word_ids && r->numbered; w++)
 			r->numbered = d->word_form_off[w + 1] - d->word_form_off[w] - 1 < KS_WORDBUF - 1;
-		if (r->numbered) {
-			if (grow(&kc->kmap, &kc->kmap_cap, d->n_word_ids ? d->n_word_ids : 1, sizeof *kc->kmap))
+		if (r->numbered) {   /* ids are the numbers: counts for all of them */
+			if (d->n_word_ids >= KS_NONE - 2 ||
+			    grow(&kc->wc, &kc->wc_cap, d->n_word_ids ? d->n_word_ids : 1, sizeof *kc->wc))
 				goto oom;
-			memset(kc->kmap, 0, d->n_word_ids * sizeof *kc->kmap);
+			memset(kc->wc, 0, d->n_word_ids * sizeof *kc->wc);
+			r->nv = (uint32_t)d->n_word_ids;
 		}
 	}
 	/* the word table: as many slots as tokens (so at most half full: it
@@ -1531,31 +1531,63 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 			goto oom;
 		r->wid16 = kc->wid16;
 	}
-	for (size_t t = 0; t < d->n_tokens; t++) {
-		const nl_token *tok = &d->tokens[t];
-		if (onepass)
-			set_wid(r, t, KS_NONE);
-		if (tok->kind != NL_TOK_WORD)
-			continue;
-		size_t skip = markup_tag(d, t);
-		if (skip) {
-			if (onepass)
-				for (size_t k = t; k < t + skip; k++)
-					set_wid(r, k, KS_NONE);
-			t += skip - 1;
-			continue;
+	if (onepass && r->numbered && r->nv < 0xFFFF) {
+		/* the usual case, the same as the loop below: a word's id is
+		   its number (every word token has one, no other token does)
+		   and fits in two bytes */
+		const uint32_t *ids = d->word_ids, *base = d->word_base;
+		uint16_t *w16 = r->wid16;
+		uint32_t *wc = kc->wc;
+		size_t words = 0;
+		for (size_t t = 0; t < d->n_tokens; t++) {
+			uint32_t w = ids[t];
+			w16[t] = 0xFFFF;
+			if (w == NL_NO_WORD)
+				continue;
+			/* a tag opens after a one-byte token, which has no number */
+			if (t > 0 && ids[t - 1] == NL_NO_WORD) {
+				size_t skip = markup_tag(d, t);
+				if (skip) {
+					for (size_t k = t; k < t + skip; k++)
+						w16[k] = 0xFFFF;
+					t += skip - 1;
+					continue;
+				}
+			}
+			if (base[w] != NL_NO_WORD)
+				w = base[w];
+			wc[w]++;
+			words++;
+			w16[t] = (uint16_t)w;
 		}
-		uint32_t id = tok_id(r, tok, 1);
-		if (id == KS_NONE)
-			continue;
-		if (id == KS_NONE - 1)
-			goto oom;
-		kc->wc[id]++;
-		r->words++;
-		if (onepass) {
-			if (id >= 0xFFFF && !r->wid32 && widen(r, t))
+		r->words = words;
+	} else {
+		for (size_t t = 0; t < d->n_tokens; t++) {
+			const nl_token *tok = &d->tokens[t];
+			if (onepass)
+				set_wid(r, t, KS_NONE);
+			if (tok->kind != NL_TOK_WORD)
+				continue;
+			size_t skip = markup_tag(d, t);
+			if (skip) {
+				if (onepass)
+					for (size_t k = t; k < t + skip; k++)
+						set_wid(r, k, KS_NONE);
+				t += skip - 1;
+				continue;
+			}
+			uint32_t id = tok_id(r, tok, 1);
+			if (id == KS_NONE)
+				continue;
+			if (id == KS_NONE - 1)
 				goto oom;
-			set_wid(r, t, id);
+			kc->wc[id]++;
+			r->words++;
+			if (onepass) {
+				if (id >= 0xFFFF && !r->wid32 && widen(r, t))
+					goto oom;
+				set_wid(r, t, id);
+			}
 		}
 	}
 	if (!r->words)
@@ -1583,8 +1615,13 @@ static int ks_check(void *state, const nl_doc *d, nl_sink *sink)
 	size_t okocc = 0; /* uses of frequent content words: n-gram starts that can count */
 	const uint32_t *wc = kc->wc;
 	for (size_t w = 0; w < r->nv; w++) {
-		r->okw[w] = (uint8_t)((wc[w] >= adm ? OKW_FREQ : 0) | (kc->vfunc[w] ? OKW_FUNC : 0));
-		if (r->okw[w] == OKW_FREQ)
+		/* OKW_FUNC: known for every word, or (numbered) asked of the
+		   frequent ones here and of the title's as they are marked */
+		uint8_t f = wc[w] >= adm ? OKW_FREQ : 0;
+		if (r->numbered ? f && word_func(r, (uint32_t)w) : kc->vfunc[w])
+			f |= OKW_FUNC;
+		r->okw[w] = f;
+		if (f == OKW_FREQ)
 			okocc += wc[w];
 	}
 
