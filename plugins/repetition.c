@@ -532,6 +532,8 @@ typedef struct ostat {
 	uint32_t floor;             /* a new cluster starts after this position (last one's end + 1) */
 	uint32_t open;              /* index + 1 of the cluster being extended, or 0 */
 	uint32_t gen;               /* the check it belongs to (older: all 0) */
+	uint8_t ok;                 /* with word numbers, whether the key is a word to count
+	                               (okey_pass()): 0 not asked yet, 1 yes, 2 no */
 } ostat;
 
 typedef struct occ {
@@ -1385,6 +1387,43 @@ static uint32_t okey_of(ctx *c, uint32_t id)
 	return key;
 }
 
+/* With word numbers: okey_of() but for the question whether the key is a
+ * word to count (not a stop word, enough letters), which okey_pass() asks
+ * at the key's second use: most words of an article are used once, and a
+ * single use never makes a cluster (overused_min >= 2). */
+static uint32_t okey_lazy(ctx *c, uint32_t id)
+{
+	uint32_t key = NOID;
+	size_t k = c->vlen[id];
+	if (k < MAXWORD) {
+		const char *w = v_str(c, id);
+		int poss = k > 2 && w[k - 2] == '\'' && w[k - 1] == 's';
+		if (k - 2 * (size_t)poss >= (size_t)c->st->over_letters)
+			key = poss ? c->doc->word_base[id] : id;   /* the stripped form's number */
+	}
+	c->vflags[id] |= VF_OKEY_KNOWN;
+	c->okey[id] = key;
+	return key;
+}
+
+/* Is key (from okey_lazy(), for word id) a word to count?  Yes at its first
+ * use (asked at the second); then as okey_of() would answer, for every id
+ * with this key (their forms, possessive stripped, are the key's). */
+static inline int okey_pass(ctx *c, uint32_t id, uint32_t key)
+{
+	ostat *o = os_at(c, key);
+	if (o->ok)
+		return o->ok == 1;
+	if (!o->first_tok)
+		return 1;
+	size_t k = c->vlen[id];
+	const char *w = v_str(c, id);
+	if (k > 2 && w[k - 2] == '\'' && w[k - 1] == 's')
+		k -= 2;
+	o->ok = !is_stop(c->st, w, k) && has_letters(c->h, w, k, (int)c->st->over_letters) ? 1 : 2;
+	return o->ok == 1;
+}
+
 static int cl_push(ctx *c, cluster *cl, uint32_t pos, uint32_t tok)
 {
 	if (cl->n == cl->cap) {
@@ -1421,8 +1460,8 @@ static inline void over_feed(ctx *c, size_t i, uint32_t id)
 		return;
 	if (id == NOID && (id = tok_id_slow(c, i)) == NOID)
 		return;
-	uint32_t key = c->vflags[id] & VF_OKEY_KNOWN ? c->okey[id] : okey_of(c, id);
-	if (key == NOID)
+	uint32_t key = c->vflags[id] & VF_OKEY_KNOWN ? c->okey[id] : c->numbered ? okey_lazy(c, id) : okey_of(c, id);
+	if (key == NOID || (c->numbered && !okey_pass(c, id, key)))
 		return;
 	over_use(c, i, t, key, p);
 }
