@@ -3772,13 +3772,31 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 			if (!(c.cb[lv] = calloc(c.cbn[lv], sizeof *c.cb[lv])))
 				c.oom = 1;
 		size_t mi = 0;   /* the first masked stretch not before the token */
+		const nl_token *tk = doc->tokens;
+		const unsigned char *tx = (const unsigned char *)doc->text;
 		for (size_t k = 0; !c.oom && k < doc->n_tokens; k++) {
-			if (content_token(&c, &doc->tokens[k], &mi)) {
-				c.cb[0][k >> 6] |= (uint64_t)1 << (k & 63);
-				c.cb[1][k >> 12] |= (uint64_t)1 << ((k >> 6) & 63);
-				c.cb[2][k >> 18] |= (uint64_t)1 << ((k >> 12) & 63);
+			const uint32_t off = tk[k].off, end = off + tk[k].len;
+			while (mi < c.mask.n && c.mask.v[mi].b <= off)
+				mi++;
+			int content = 0;
+			if ((mi == c.mask.n || c.mask.v[mi].a >= end) && end <= c.len) {
+				/* no byte of it masked (most tokens): content_token() */
+				for (uint32_t i = off; i < end && !content; i++)
+					content = (tx[i] >= '0' && tx[i] <= '9') ||
+					          ((tx[i] | 0x20) >= 'a' && (tx[i] | 0x20) <= 'z') || tx[i] >= 0x80;
+			} else {
+				content = content_token(&c, &tk[k], &mi);
 			}
+			if (content)
+				c.cb[0][k >> 6] |= (uint64_t)1 << (k & 63);
 		}
+		/* a bit per 64 tokens with content, and per 4096 */
+		for (size_t w = 0; w < c.cbn[0]; w++)
+			if (c.cb[0][w])
+				c.cb[1][w >> 6] |= (uint64_t)1 << (w & 63);
+		for (size_t w = 0; w < c.cbn[1]; w++)
+			if (c.cb[1][w])
+				c.cb[2][w >> 6] |= (uint64_t)1 << (w & 63);
 	}
 	if (c.oom) {
 		rc = NL_ENOMEM;

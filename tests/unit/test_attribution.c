@@ -231,6 +231,21 @@ static void uq_inherits_previous_paragraph(void **s)
 	                           "\"We will fix every road in this town before winter comes.\"\n", UQ), 1);
 }
 
+/* A paragraph of nothing but a quotation holds none of the reporter's
+ * words (the words inside the quotation do not count as such): the
+ * speaker is looked for in the paragraph before it, and further back. */
+static void uq_inherits_over_quotation_only_paragraph(void **s)
+{
+	(void)s;
+	assert_int_equal(count(HEAD "\"The roads come first,\" Mayor Lena Brandt said on Tuesday.\n\n"
+	                       "\xE2\x80\x9CWe will fix every road in this town before winter comes\xE2\x80\x9D.\n\n"
+	                       "\xE2\x80\x9CThen we will start on the bridges, one by one\xE2\x80\x9D.\n", UQ), 0);
+	/* a paragraph of the reporter's between them: the speaker is not taken over it */
+	assert_int_equal(count_pos(HEAD "\"The roads come first,\" Mayor Lena Brandt said on Tuesday.\n\n"
+	                           "The council met again in the old hall.\n\n"
+	                           "\xE2\x80\x9CThen we will start on the bridges, one by one\xE2\x80\x9D.\n", UQ), 1);
+}
+
 static void uq_multi_paragraph(void **s)
 {
 	(void)s;
@@ -652,6 +667,7 @@ int main(void)
 		cmocka_unit_test(uq_name_colon),
 		cmocka_unit_test(uq_say_in_paragraph),
 		cmocka_unit_test(uq_inherits_previous_paragraph),
+		cmocka_unit_test(uq_inherits_over_quotation_only_paragraph),
 		cmocka_unit_test(uq_multi_paragraph),
 		cmocka_unit_test(uq_introduced_with_comma),
 		cmocka_unit_test(uq_partial_lower_case),
