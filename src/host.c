@@ -462,13 +462,28 @@ static int inside(uint32_t off, uint32_t len, uint32_t so, uint32_t sl)
 	return off >= so && (uint64_t)off + len <= (uint64_t)so + sl;
 }
 
-/* Drop findings of a rule whose yields_to rule covers their span.  The
-   findings that others yield to are collected first, so the cost is
-   (yielding findings) x (findings yielded to), not all pairs. */
+/* Drop findings of a rule whose yields_to rule covers their span (its own
+   span or a related one).  The spans of the findings others yield to are
+   sorted by start, and a yielding finding looks only at those that start
+   at most the longest span's length before it: on a long text with many
+   names (inconsistent-name's related spans) and many findings that yield
+   to them, comparing every pair grew with the square of the text. */
+typedef struct yspan {
+	uint32_t so, sl;   /* a span of a finding yielded to: its own or a related one */
+	uint32_t item;     /* the finding */
+	uint32_t to;       /* index of its rule id among the yields_to ids */
+} yspan;
+
+static int cmp_yspan(const void *a, const void *b)
+{
+	const yspan *x = a, *y = b;
+	return x->so < y->so ? -1 : x->so > y->so;
+}
+
 static void apply_yields(nl_items *items)
 {
 	const char *to_ids[8];
-	size_t nto = 0, *tgt = NULL, nt = 0;
+	size_t nto = 0;
 	for (size_t i = 0; i < items->n; i++) {
 		const char *to = items->v[i].rule->info->yields_to;
 		size_t k = 0;
@@ -477,34 +492,64 @@ static void apply_yields(nl_items *items)
 		if (to && k == nto && nto < 8)
 			to_ids[nto++] = to;
 	}
-	if (nto)    /* the targets, then one drop flag per finding */
-		tgt = malloc(items->n * (sizeof *tgt + 1));
-	for (size_t j = 0; tgt && j < items->n; j++)
-		for (size_t k = 0; k < nto; k++)
-			if (strcmp(to_ids[k], items->v[j].rule->id) == 0) {
-				tgt[nt++] = j;
-				break;
-			}
-	if (!tgt) {
-		if (nto)
-			nl_oom();
+	if (!nto)
+		return;
+	/* per finding: the index of its rule id among to_ids (the findings
+	   yielded to), of its yields_to (those that yield), or 0xFF */
+	unsigned char *is_to = malloc(2 * items->n + 1), *yto = is_to ? is_to + items->n : NULL;
+	size_t ns = 0;
+	for (size_t j = 0; is_to && j < items->n; j++) {
+		const nl_item *y = &items->v[j];
+		is_to[j] = yto[j] = 0xFF;
+		for (size_t k = 0; k < nto; k++) {
+			if (is_to[j] == 0xFF && strcmp(to_ids[k], y->rule->id) == 0)
+				is_to[j] = (unsigned char)k;
+			if (yto[j] == 0xFF && y->rule->info->yields_to && strcmp(to_ids[k], y->rule->info->yields_to) == 0)
+				yto[j] = (unsigned char)k;
+		}
+		if (is_to[j] != 0xFF)
+			ns += 1 + y->n_related;
+	}
+	/* every span of every finding yielded to, by start */
+	yspan *sp = is_to ? malloc((ns ? ns : 1) * sizeof *sp) : NULL;
+	if (!sp) {
+		free(is_to);
+		nl_oom();
 		return;
 	}
+	size_t m = 0;
+	uint32_t maxlen = 0;
+	for (size_t j = 0; j < items->n; j++) {
+		const nl_item *y = &items->v[j];
+		if (is_to[j] == 0xFF)
+			continue;
+		sp[m++] = (yspan){y->off, y->len, (uint32_t)j, is_to[j]};
+		for (size_t k = 0; k < y->n_related; k++)
+			sp[m++] = (yspan){y->related[k].off, y->related[k].len, (uint32_t)j, is_to[j]};
+	}
+	for (size_t k = 0; k < m; k++)
+		if (sp[k].sl > maxlen)
+			maxlen = sp[k].sl;
+	qsort(sp, m, sizeof *sp, cmp_yspan);
 	/* Decide every drop before freeing any: a finding yielded to may
 	   yield itself (rule packs chain yields_to) and must still be there
-	   when the findings after it are compared with it. */
-	unsigned char *drops = (unsigned char *)(tgt + items->n);
+	   when the findings after it are compared with it.  A span that holds
+	   finding x starts at or before x and at most maxlen bytes before it. */
+	unsigned char *drops = is_to;   /* reused: is_to[i] is not read again once i is decided */
 	for (size_t i = 0; i < items->n; i++) {
-		nl_item *x = &items->v[i];
-		const char *to = x->rule->info->yields_to;
+		const nl_item *x = &items->v[i];
 		int drop = 0;
-		for (size_t t = 0; to && t < nt && !drop; t++) {
-			nl_item *y = &items->v[tgt[t]];
-			if (tgt[t] == i || strcmp(y->rule->id, to) != 0)
-				continue;
-			drop = inside(x->off, x->len, y->off, y->len);
-			for (size_t k = 0; k < y->n_related && !drop; k++)
-				drop = inside(x->off, x->len, y->related[k].off, y->related[k].len);
+		if (yto[i] != 0xFF) {
+			size_t lo = 0, hi = m;   /* the first span starting after x */
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (sp[mid].so <= x->off)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (size_t k = lo; k-- > 0 && !drop && (uint64_t)sp[k].so + maxlen >= x->off;)
+				drop = sp[k].to == yto[i] && sp[k].item != i && inside(x->off, x->len, sp[k].so, sp[k].sl);
 		}
 		drops[i] = (unsigned char)drop;
 	}
@@ -516,7 +561,8 @@ static void apply_yields(nl_items *items)
 			items->v[w++] = items->v[i];
 	}
 	items->n = w;
-	free(tgt);
+	free(sp);
+	free(is_to);
 }
 
 static int cmp_query(const void *a, const void *b)

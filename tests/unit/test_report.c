@@ -9,6 +9,8 @@
 
 #include "report.h"
 #include "harness.h"
+#include "host.h"
+#include "doc.h"
 
 static nl_rule_info info = {"repeated-word", NL_SEV_WARNING, "Repeated word", NULL, NULL};
 static nl_rule rule = {.id = "repetition.repeated-word", .info = &info, .severity = NL_SEV_WARNING};
@@ -217,6 +219,57 @@ static void test_spans_widened_to_whole_characters(void **state)
 	nlt_free(r);
 }
 
+/* yields_to (nl_items_finish): a finding inside a span of a finding of the
+ * rule it yields to (its own span or a related one) is dropped; nothing
+ * yields to itself; a finding that yields may be yielded to (a chain). */
+static nl_rule_info yi_target = {"target", NL_SEV_WARNING, "t", NULL, NULL};
+static nl_rule_info yi_yield = {"yield", NL_SEV_INFO, "y", NULL, "p.target"};
+static nl_rule_info yi_self = {"self", NL_SEV_INFO, "s", NULL, "p.self"};
+static nl_rule r_target = {.id = "p.target", .info = &yi_target, .severity = NL_SEV_WARNING};
+static nl_rule r_yield = {.id = "p.yield", .info = &yi_yield, .severity = NL_SEV_INFO};
+static nl_rule r_self = {.id = "p.self", .info = &yi_self, .severity = NL_SEV_INFO};
+
+static nl_item yitem(nl_rule *r, uint32_t off, uint32_t len, const char *msg)
+{
+	nl_item x;
+	memset(&x, 0, sizeof x);
+	x.rule = r;
+	x.severity = r->severity;
+	x.off = off;
+	x.len = len;
+	x.message = strdup(msg);
+	return x;
+}
+
+static void test_yields_to_drops_covered_findings(void **st)
+{
+	(void)st;
+	/*                  0     6    11    17    23      31   36 */
+	const char *text = "Alpha Beta Gamma Delta Epsilon Zeta Eta\n";
+	nl_doc *d = NULL;
+	assert_int_equal(nl_doc_build("a.txt", text, strlen(text), NL_FORMAT_TEXT, &d), 0);
+	nl_item *v = calloc(8, sizeof *v);
+	size_t n = 0;
+	v[n] = yitem(&r_target, 6, 4, "T");           /* Beta, and Delta .. Zeta */
+	v[n].related = malloc(sizeof *v[n].related);
+	v[n].related[0] = (nl_span){17, 18};
+	v[n++].n_related = 1;
+	v[n++] = yitem(&r_yield, 6, 4, "Y in T");       /* dropped: T's own span */
+	v[n++] = yitem(&r_yield, 31, 4, "Y in related"); /* dropped: 14 bytes into T's related span */
+	v[n++] = yitem(&r_yield, 11, 5, "Y apart");      /* kept */
+	v[n++] = yitem(&r_yield, 0, 10, "Y over T");     /* kept: wider than T */
+	v[n++] = yitem(&r_self, 31, 8, "S alone");       /* kept: not dropped by itself */
+	v[n++] = yitem(&r_self, 36, 3, "S inside S");    /* dropped: inside the other S */
+	nl_items items = {v, n, 8};
+	nl_items_finish(&items, d);
+	const char *want[] = {"Y over T", "T", "Y apart", "S alone"};
+	assert_int_equal(items.n, 4);
+	for (size_t i = 0; i < items.n; i++)
+		assert_string_equal(items.v[i].message, want[i]);
+	nl_items_free(&items);
+	nl_doc_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_color_codes_only_when_asked),
 		cmocka_unit_test(test_formatter_lookup),
 		cmocka_unit_test(test_spans_widened_to_whole_characters),
+		cmocka_unit_test(test_yields_to_drops_covered_findings),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
