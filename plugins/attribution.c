@@ -2693,6 +2693,12 @@ static int has_content(const ctx *c, uint32_t a, uint32_t b)
 	return j != SIZE_MAX && c->doc->tokens[j].off >= a;
 }
 
+/* A byte of one of the reporter's words: a letter, a digit, any non-ASCII. */
+static inline int content_byte(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') || ch >= 0x80;
+}
+
 static int content_token(const ctx *c, const nl_token *t, size_t *mi)
 {
 	/* tokens come in order: the masked stretches are walked along */
@@ -2702,10 +2708,9 @@ static int content_token(const ctx *c, const nl_token *t, size_t *mi)
 	while (*mi < c->mask.n && c->mask.v[*mi].b <= t->off)
 		(*mi)++;
 	size_t j = *mi;
-#define CONTENT_BYTE(ch) (((ch) >= '0' && (ch) <= '9') || (((ch) | 0x20) >= 'a' && ((ch) | 0x20) <= 'z') || (ch) >= 0x80)
 	/* most tokens: a word's first byte, not masked */
 	if ((j == c->mask.n || c->mask.v[j].a > t->off) && t->off < c->len &&
-	    CONTENT_BYTE((unsigned char)c->doc->text[t->off]))
+	    content_byte((unsigned char)c->doc->text[t->off]))
 		return 1;
 	for (uint32_t i = t->off; i < t->off + t->len && i < c->len; i++) {
 		while (j < c->mask.n && c->mask.v[j].b <= i)
@@ -2714,10 +2719,9 @@ static int content_token(const ctx *c, const nl_token *t, size_t *mi)
 		if (j < c->mask.n && c->mask.v[j].a <= i && mc != '\n')
 			mc = ' ';
 		unsigned char ch = (unsigned char)mc;
-		if (CONTENT_BYTE(ch))
+		if (content_byte(ch))
 			return 1;
 	}
-#undef CONTENT_BYTE
 	return 0;
 }
 
@@ -3782,8 +3786,7 @@ static int check(void *vst, const nl_doc *doc, nl_sink *sink)
 			if ((mi == c.mask.n || c.mask.v[mi].a >= end) && end <= c.len) {
 				/* no byte of it masked (most tokens): content_token() */
 				for (uint32_t i = off; i < end && !content; i++)
-					content = (tx[i] >= '0' && tx[i] <= '9') ||
-					          ((tx[i] | 0x20) >= 'a' && (tx[i] | 0x20) <= 'z') || tx[i] >= 0x80;
+					content = content_byte(tx[i]);
 			} else {
 				content = content_token(&c, &tk[k], &mi);
 			}

@@ -1355,6 +1355,12 @@ static int has_letters(const nl_host *h, const char *s, size_t n, int need)
 
 /* The key word id counts under (possessive stripped), or NOID when it is
    never counted (stop word, too few letters, too long). */
+/* w[0..k) without a possessive 's (Ukraine's counts as Ukraine): its length. */
+static inline size_t unpossessed(const char *w, size_t k)
+{
+	return k > 2 && w[k - 2] == '\'' && w[k - 1] == 's' ? k - 2 : k;
+}
+
 static uint32_t okey_of(ctx *c, uint32_t id)
 {
 	if (c->vflags[id] & VF_OKEY_KNOWN)
@@ -1363,9 +1369,7 @@ static uint32_t okey_of(ctx *c, uint32_t id)
 	size_t k = c->vlen[id];
 	if (k < MAXWORD) {
 		const char *w = v_str(c, id);
-		/* possessive: Ukraine's counts as Ukraine */
-		if (k > 2 && w[k - 2] == '\'' && w[k - 1] == 's')
-			k -= 2;
+		k = unpossessed(w, k);
 		/* a letter takes at least a byte: fewer bytes, fewer letters */
 		if (k >= (size_t)c->st->over_letters && !is_stop(c->st, w, k) &&
 		    has_letters(c->h, w, k, (int)c->st->over_letters)) {
@@ -1396,10 +1400,9 @@ static uint32_t okey_lazy(ctx *c, uint32_t id)
 	uint32_t key = NOID;
 	size_t k = c->vlen[id];
 	if (k < MAXWORD) {
-		const char *w = v_str(c, id);
-		int poss = k > 2 && w[k - 2] == '\'' && w[k - 1] == 's';
-		if (k - 2 * (size_t)poss >= (size_t)c->st->over_letters)
-			key = poss ? c->doc->word_base[id] : id;   /* the stripped form's number */
+		const size_t m = unpossessed(v_str(c, id), k);
+		if (m >= (size_t)c->st->over_letters)
+			key = m < k ? c->doc->word_base[id] : id;   /* the stripped form's number */
 	}
 	c->vflags[id] |= VF_OKEY_KNOWN;
 	c->okey[id] = key;
@@ -1416,10 +1419,8 @@ static inline int okey_pass(ctx *c, uint32_t id, uint32_t key)
 		return o->ok == 1;
 	if (!o->first_tok)
 		return 1;
-	size_t k = c->vlen[id];
 	const char *w = v_str(c, id);
-	if (k > 2 && w[k - 2] == '\'' && w[k - 1] == 's')
-		k -= 2;
+	const size_t k = unpossessed(w, c->vlen[id]);
 	o->ok = !is_stop(c->st, w, k) && has_letters(c->h, w, k, (int)c->st->over_letters) ? 1 : 2;
 	return o->ok == 1;
 }

@@ -3368,6 +3368,24 @@ static inline int cap_short_word(const sp_state *st, const nl_doc *doc, const nl
 	       (unsigned)(s[0] - 'A') < 26u && wk_all_az(doc->text + t->off + 1, t->len - 1, doc->text_len - t->off - 1);
 }
 
+/* Is the word s[0..n) (ASCII letters) known, asked of this thread's known
+ * words and, failing them, of lookup_doc()?  A known word joins the
+ * known words.  (The hash is for the per-thread table: longer words, or
+ * all when the shared one could not be mapped.) */
+static int known_fast(sp_doc *D, const char *s, size_t n, size_t avail)
+{
+	uint64_t hh = n > 16 || !D->st->ksh ? hash_bytes(s, n) : 0;
+	if (kc_has(D, s, n, hh, avail))
+		return 1;
+	int known;
+	lookup_doc(D, s, n, &known);
+	if (!known)
+		return 0;
+	if (!kc_has(D, s, n, hh, avail))   /* lookup_doc() may have added it */
+		kc_add(D, s, n, hh);
+	return 1;
+}
+
 static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 {
 	sp_state *st = D->st;
@@ -3388,32 +3406,13 @@ static int check_token(sp_doc *D, const nl_token *t, const nl_token *next)
 	const size_t avail = D->doc->text_len - t->off;
 	if (D->st->ws) {
 		if (az_word(D->doc, t)) {
-			if (!D->want_word)
+			if (!D->want_word || known_fast(D, s, t->len, avail))
 				return 0;
-			/* (the hash is for the per-thread table: longer words, or
-			 * all when the shared one could not be mapped) */
-			uint64_t hh = t->len > 16 || !D->st->ksh ? hash_bytes(s, t->len) : 0;
-			if (kc_has(D, s, t->len, hh, avail))
-				return 0;
-			int known;
-			lookup_doc(D, s, t->len, &known);
-			if (known) {
-				if (!kc_has(D, s, t->len, hh, avail))
-					kc_add(D, s, t->len, hh);
-				return 0;
-			}
 		} else if (cap_short_word(st, D->doc, t)) {
 			/* known: check_part() would return 0 too (class capitalised,
 			 * no item); found the same way as the lower-case words */
-			uint64_t hh = !D->st->ksh ? hash_bytes(s, t->len) : 0;
-			if (kc_has(D, s, t->len, hh, avail))
+			if (known_fast(D, s, t->len, avail))
 				return 0;
-			int known;
-			lookup_doc(D, s, t->len, &known);
-			if (known) {
-				kc_add(D, s, t->len, hh);
-				return 0;
-			}
 		}
 	}
 	/* normalise ’ ‘ to ', keeping a map back to text offsets */
